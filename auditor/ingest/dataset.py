@@ -1,0 +1,65 @@
+"""What the importer hands to the rest of the pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from auditor.models import RECORD_TYPES, InputFile, Note, RejectedRow
+
+#: Columns of each table's DataFrame that hold dates (pandas datetime64, NaT when blank).
+DATE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "cells": ("active_from", "active_to"),
+    "plan": ("plan_issued", "plan_reported"),
+    "sessions": ("date", "draft_approved", "draft_sent", "conclusion_date", "reported"),
+}
+#: Columns holding whole numbers (pandas nullable ``Int64``).
+INT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "cells": ("members",),
+    "plan": ("quarter", "topic_group"),
+    "sessions": ("topic_group", "members_total", "exempted", "present", "absent_excused"),
+}
+
+
+def table_columns(table: str) -> list[str]:
+    """Record fields in model order, then the provenance columns ``file, sheet, row``."""
+    return [*RECORD_TYPES[table].model_fields, "file", "sheet", "row"]
+
+
+def empty_table(table: str) -> pd.DataFrame:
+    return frame_from_rows(table, [])
+
+
+def frame_from_rows(table: str, rows: list[dict[str, object]]) -> pd.DataFrame:
+    """Build a table's DataFrame with stable dtypes whatever the rows hold."""
+    columns = table_columns(table)
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    for column in DATE_COLUMNS[table]:
+        frame[column] = pd.to_datetime(frame[column], errors="raise").astype("datetime64[ns]")
+    for column in INT_COLUMNS[table]:
+        frame[column] = frame[column].astype("Int64")
+    frame["row"] = frame["row"].astype("int64")
+    for column in ("conclusion", "minutes"):
+        if column in frame:
+            frame[column] = frame[column].astype(bool)
+    return frame
+
+
+@dataclass
+class Dataset:
+    """Every record read, every row refused, every note, and one status per file.
+
+    ``cells``, ``plan`` and ``sessions`` are DataFrames whose columns are the fields of
+    :class:`~auditor.models.CellRecord`, :class:`~auditor.models.PlanRecord` and
+    :class:`~auditor.models.SessionRecord` plus ``file``, ``sheet`` and ``row`` (1-based,
+    as a spreadsheet program shows it). Dates are ``datetime64[ns]`` (NaT when blank),
+    counts nullable ``Int64``, text ``object`` with ``None`` for blank.
+    """
+
+    cells: pd.DataFrame = field(default_factory=lambda: empty_table("cells"))
+    plan: pd.DataFrame = field(default_factory=lambda: empty_table("plan"))
+    sessions: pd.DataFrame = field(default_factory=lambda: empty_table("sessions"))
+    inputs: list[InputFile] = field(default_factory=list)
+    rejected: list[RejectedRow] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)

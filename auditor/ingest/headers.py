@@ -1,0 +1,115 @@
+"""Header and sheet-name matching (input-format.md, "Logical tables" and "Columns").
+
+A header is matched after NFC, case folding, removal of diacritics (đ→d), collapsing of
+whitespace and line breaks, and dropping of a trailing ``(*)``, ``:`` or unit in brackets.
+The alias lists below are the contract's, plus a few spellings seen in real logs.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from auditor.ingest.text import fold
+
+_CELL_ID = ("Mã chi bộ", "Mã CB", "Ma chi bo", "Mã số", "Mã số chi bộ")
+
+#: table -> field -> (canonical header, *aliases)
+FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "cells": {
+        "cell_id": _CELL_ID,
+        "cell_name": ("Tên chi bộ", "Chi bộ", "Tên CB"),
+        "parent": ("Đảng bộ", "Đảng bộ cấp trên", "Trực thuộc", "Đảng bộ trực thuộc"),
+        "cell_type": ("Loại hình chi bộ", "Loại hình"),
+        "members": ("Số đảng viên", "Tổng số đảng viên", "Số ĐV"),
+        "secretary": ("Bí thư", "Bí thư chi bộ"),
+        "active_from": ("Ngày thành lập", "Thành lập"),
+        "active_to": ("Ngày giải thể", "Giải thể", "Sáp nhập", "Ngày sáp nhập"),
+    },
+    "plan": {
+        "cell_id": _CELL_ID,
+        "quarter": ("Quý", "Quý thực hiện"),
+        "planned_topic": ("Chủ đề dự kiến", "Chủ đề", "Tên chuyên đề", "Nội dung chuyên đề"),
+        "topic_group": ("Nhóm chủ đề", "Nhóm"),
+        "preparer": ("Người chuẩn bị", "Người được phân công", "Phân công"),
+        "plan_issued": ("Ngày ban hành kế hoạch", "Ngày ban hành", "Ngày xây dựng kế hoạch"),
+        "plan_reported": ("Ngày báo cáo cấp trên", "Báo cáo cấp ủy cấp trên"),
+    },
+    "sessions": {
+        "cell_id": _CELL_ID,
+        "date": ("Ngày sinh hoạt", "Ngày", "Thời gian", "Ngày họp"),
+        "kind": ("Loại sinh hoạt", "Hình thức", "Loại", "Hình thức sinh hoạt"),
+        "topic": ("Chủ đề", "Nội dung", "Tên chuyên đề", "Nội dung sinh hoạt"),
+        "topic_group": ("Nhóm chủ đề", "Nhóm"),
+        "preparer": ("Người chuẩn bị", "Người chuẩn bị dự thảo", "Người trình bày"),
+        "draft_approved": ("Ngày duyệt dự thảo", "Bí thư duyệt", "Ngày thông qua dự thảo"),
+        "draft_sent": ("Ngày gửi dự thảo", "Gửi dự thảo", "Ngày gửi tài liệu"),
+        "members_total": ("Tổng số đảng viên", "Số đảng viên", "Tổng số"),
+        "exempted": ("Số đảng viên miễn sinh hoạt", "Miễn sinh hoạt", "Được miễn"),
+        "present": ("Số có mặt", "Có mặt", "Dự họp", "Số đảng viên có mặt"),
+        "absent_excused": ("Vắng có lý do", "Vắng có LD"),
+        "conclusion": ("Kết luận", "Có kết luận", "Thông báo kết luận"),
+        "conclusion_date": ("Ngày ban hành kết luận", "Ngày kết luận"),
+        "reported": ("Ngày báo cáo cấp trên", "Báo cáo cấp trên"),
+        "minutes": ("Biên bản", "Có biên bản"),
+        "notes": ("Ghi chú",),
+    },
+}
+
+#: Fields a row cannot do without (``cell_id`` may come from the workbook instead).
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "cells": ("cell_id", "cell_name"),
+    "plan": ("quarter", "planned_topic"),
+    "sessions": ("date", "kind"),
+}
+
+SHEET_ALIASES: dict[str, tuple[str, ...]] = {
+    "cells": ("Thông tin", "Thông tin chi bộ", "Chi bộ", "Danh sách chi bộ"),
+    "plan": ("Kế hoạch", "Kế hoạch chuyên đề", "Kế hoạch SHCĐ"),
+    "sessions": ("Sinh hoạt", "Sổ sinh hoạt", "Nhật ký", "Nhật ký sinh hoạt", "Theo dõi"),
+}
+
+#: Headers that are layout, not data: recognised so they are not reported as unknown.
+IGNORED_HEADERS = frozenset({"stt", "tt", "so tt", "so thu tu"})
+
+_TRAILING = re.compile(r"(?:\s*(?:\(\s*\*\s*\)|\*|:|\([^()]*\)|\[[^\[\]]*\]))+$")
+_PUNCT = re.compile(r"[.\u2026]+$")
+
+
+@lru_cache(maxsize=8192)
+def normalise_header(text: str) -> str:
+    """The comparison key of a header or sheet name."""
+    key = fold(text)
+    previous = None
+    while previous != key:
+        previous = key
+        key = _PUNCT.sub("", _TRAILING.sub("", key)).strip()
+    return key
+
+
+def _index(table_aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for field, aliases in table_aliases.items():
+        for alias in aliases:
+            index.setdefault(normalise_header(alias), field)
+    return index
+
+
+HEADER_INDEX: dict[str, dict[str, str]] = {table: _index(f) for table, f in FIELDS.items()}
+SHEET_INDEX: dict[str, str] = {
+    normalise_header(alias): table for table, aliases in SHEET_ALIASES.items() for alias in aliases
+}
+
+
+def match_header(table: str, text: str) -> str | None:
+    """The field a header names in ``table``, or ``None``."""
+    return HEADER_INDEX[table].get(normalise_header(text))
+
+
+def table_for_sheet(name: str) -> str | None:
+    """The logical table a sheet's name announces, or ``None``."""
+    return SHEET_INDEX.get(normalise_header(name))
+
+
+def canonical_header(table: str, field: str) -> str:
+    return FIELDS[table][field][0]

@@ -1,0 +1,257 @@
+"""Find the table inside a hand-made sheet: which table it is, its header, its data rows.
+
+People put title rows above the header, split headers over two merged rows, leave blank
+rows, number the rows (STT), close with "Tổng cộng" and sign below the table. This module
+separates that layout from the data rows, so that every data row can later be counted as
+either a record or a rejected row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditor.ingest.headers import (
+    FIELDS,
+    IGNORED_HEADERS,
+    REQUIRED,
+    match_header,
+    normalise_header,
+    table_for_sheet,
+)
+from auditor.ingest.text import clean_text, fold
+
+#: How far down a header may sit: up to 10 title rows, a two-row header, some slack.
+HEADER_SEARCH_ROWS = 16
+
+_TOTAL = re.compile(r"^(?:tong cong|tong so|tong|cong)\b\s*:?")
+_SIGNATURE = re.compile(
+    r"^(?:nguoi lap(?: bieu)?|nguoi ghi(?: so)?|thu ky|bi thu|pho bi thu|t/?m\.?\s|tm\.?\s|"
+    r"xac nhan|\(?ky(?:,| ten| va| ghi)|chi uy|dai dien)"
+)
+_PLACE_DATE = re.compile(r".*,\s*ngay\s.*thang\s.*nam\b")
+
+
+def _text(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return clean_text(value)
+    return str(value)
+
+
+def is_blank(row: list[Any]) -> bool:
+    return all(v is None or v == "" or (isinstance(v, str) and not v.strip()) for v in row)
+
+
+@dataclass
+class Column:
+    """One column of the data area: its index, its header as written, its field."""
+
+    index: int
+    header: str
+    field: str | None
+
+
+@dataclass
+class TableLayout:
+    table: str
+    header_rows: tuple[int, ...]  # 0-based indices of the header row(s)
+    columns: list[Column]
+    unknown: list[str] = field(default_factory=list)
+
+    @property
+    def first_data_row(self) -> int:
+        return self.header_rows[-1] + 1
+
+    def field_columns(self) -> dict[str, Column]:
+        mapped: dict[str, Column] = {}
+        for column in self.columns:
+            if column.field and column.field not in mapped:
+                mapped[column.field] = column
+        return mapped
+
+    def missing_required(self) -> list[str]:
+        mapped = self.field_columns()
+        return [f for f in REQUIRED[self.table] if f not in mapped]
+
+
+def _match_row(table: str, row: list[Any]) -> dict[int, str]:
+    matched: dict[int, str] = {}
+    seen: set[str] = set()
+    for index, value in enumerate(row):
+        text = _text(value)
+        if text is None:
+            continue
+        name = match_header(table, text)
+        if name and name not in seen:
+            matched[index] = name
+            seen.add(name)
+    return matched
+
+
+def _match_two_rows(table: str, top: list[Any], below: list[Any]) -> dict[int, tuple[str, str]]:
+    """Fields of a header split over two rows (a merged group label above sub-labels)."""
+    width = max(len(top), len(below))
+    group: str | None = None
+    matched: dict[int, tuple[str, str]] = {}
+    seen: set[str] = set()
+    for index in range(width):
+        upper = _text(top[index]) if index < len(top) else None
+        lower = _text(below[index]) if index < len(below) else None
+        if upper is not None:
+            group = upper
+        elif lower is None:
+            group = None
+        candidates: list[str] = []
+        if lower is not None:
+            label_above = upper if upper is not None else group
+            if label_above is not None:
+                candidates += [f"{lower} {label_above}", f"{label_above} {lower}"]
+            candidates.append(lower)
+        if upper is not None:
+            candidates.append(upper)
+        for candidate in candidates:
+            name = match_header(table, candidate)
+            if name and name not in seen:
+                shown = lower if lower is not None else upper
+                above = upper if upper is not None else group
+                if lower is not None and above is not None and above != lower:
+                    shown = f"{above} / {lower}"
+                matched[index] = (name, shown or candidate)
+                seen.add(name)
+                break
+    return matched
+
+
+def _score(table: str, fields: set[str]) -> int:
+    """Matched fields, with the table's required fields weighing more."""
+    return len(fields) + 2 * sum(1 for f in REQUIRED[table] if f in fields)
+
+
+def _distinctive(table: str, fields: set[str]) -> bool:
+    """Whether matched headers really point at ``table`` and not a neighbour."""
+    if table == "sessions":
+        return "date" in fields or "kind" in fields
+    if table == "plan":
+        return "quarter" in fields
+    return "cell_name" in fields or ("cell_id" in fields and len(fields) >= 3)
+
+
+def find_header(rows: list[list[Any]], tables: tuple[str, ...]) -> TableLayout | None:
+    """The best header among the first rows for any of ``tables``."""
+    best: tuple[int, int, TableLayout] | None = None
+    limit = min(len(rows), HEADER_SEARCH_ROWS)
+    for index in range(limit):
+        row = rows[index]
+        if is_blank(row):
+            continue
+        for order, table in enumerate(tables):
+            single = _match_row(table, row)
+            layout_rows: tuple[int, ...] = (index,)
+            names = {i: (f, _text(row[i]) or "") for i, f in single.items()}
+            if index + 1 < len(rows) and not is_blank(rows[index + 1]):
+                double = _match_two_rows(table, row, rows[index + 1])
+                if len(double) > len(single):
+                    names = double
+                    layout_rows = (index, index + 1)
+            fields = {f for f, _ in names.values()}
+            if len(fields) < 2 or not _distinctive(table, fields):
+                continue
+            score = _score(table, fields)
+            candidate = (score, -order, _layout(table, rows, layout_rows, names))
+            if best is None or candidate[:2] > best[:2]:
+                best = candidate
+    return best[2] if best else None
+
+
+def _layout(
+    table: str,
+    rows: list[list[Any]],
+    header_rows: tuple[int, ...],
+    names: dict[int, tuple[str, str]],
+) -> TableLayout:
+    width = max(len(rows[i]) for i in header_rows)
+    columns: list[Column] = []
+    unknown: list[str] = []
+    for index in range(width):
+        if index in names:
+            name, header = names[index]
+            columns.append(Column(index, header, name))
+            continue
+        labels = [_text(rows[i][index]) for i in header_rows if index < len(rows[i])]
+        header = " ".join(label for label in labels if label)
+        columns.append(Column(index, header, None))
+        if header and normalise_header(header) not in IGNORED_HEADERS:
+            unknown.append(header)
+    return TableLayout(table, header_rows, columns, unknown)
+
+
+# --------------------------------------------------------------------------- data rows
+
+
+def is_total_row(row: list[Any]) -> bool:
+    for value in row:
+        text = _text(value)
+        if text is None:
+            continue
+        if isinstance(value, int | float):
+            continue  # an STT number before the label
+        return bool(_TOTAL.match(fold(text)))
+    return False
+
+
+def is_signature_row(row: list[Any]) -> bool:
+    texts = [fold(t) for t in (_text(v) for v in row) if t]
+    if not texts:
+        return False
+    return any(_SIGNATURE.match(t) or _PLACE_DATE.match(t) for t in texts)
+
+
+def is_header_repeat(layout: TableLayout, row: list[Any]) -> bool:
+    return len(_match_row(layout.table, row)) >= 2
+
+
+def only_numbering(layout: TableLayout, row: list[Any]) -> bool:
+    """A pre-numbered empty line of a template: only the STT column holds something."""
+    for column in layout.columns:
+        if column.index >= len(row):
+            continue
+        value = row[column.index]
+        if value is None or value == "" or (isinstance(value, str) and not value.strip()):
+            continue
+        if column.field is None and normalise_header(column.header) in IGNORED_HEADERS:
+            continue
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------- key-value
+
+
+def key_values(rows: list[list[Any]]) -> dict[str, tuple[int, str, Any]]:
+    """Fields of a key-value "Thông tin" sheet: field -> (0-based row, label, value).
+
+    The label is the first non-empty cell of a row and the value the next one to its right;
+    a label without a value is skipped.
+    """
+    found: dict[str, tuple[int, str, Any]] = {}
+    for index, row in enumerate(rows):
+        cells = [(i, v) for i, v in enumerate(row) if _text(v) is not None]
+        if len(cells) < 2:
+            continue
+        (_, label), (_, value) = cells[0], cells[1]
+        label_text = _text(label) or ""
+        name = match_header("cells", label_text)
+        if name and name not in found:
+            found[name] = (index, label_text, value)
+    return found
+
+
+def all_tables() -> tuple[str, ...]:
+    return tuple(FIELDS)
+
+
+def sheet_table(name: str) -> str | None:
+    return table_for_sheet(name)

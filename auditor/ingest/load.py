@@ -1,0 +1,317 @@
+"""Import every workbook under the INPUT arguments into one :class:`Dataset`.
+
+Nothing is lost: every file gets one status, every data row ends as a record or as a
+rejected row, and everything else worth knowing (skipped files, unknown columns, ignored
+sheets) becomes a note. One broken file never stops the others.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from auditor.ingest.dataset import Dataset, frame_from_rows
+from auditor.ingest.discover import Found, discover
+from auditor.ingest.headers import REQUIRED
+from auditor.ingest.layout import (
+    TableLayout,
+    all_tables,
+    find_header,
+    is_blank,
+    is_header_repeat,
+    is_signature_row,
+    is_total_row,
+    key_values,
+    only_numbering,
+    sheet_table,
+)
+from auditor.ingest.read import ReadError, Sheet, read_sheets
+from auditor.ingest.records import Cell, validate_row
+from auditor.models import InputFile, Note, RejectedRow, RowCounts
+
+#: Called after each file with (files done, files in all, relative path).
+Progress = Callable[[int, int, str], None]
+#: Reads one file into sheets; the hostile-file guard swaps in a bounded reader.
+Reader = Callable[[Path], list[Sheet]]
+
+
+@dataclass
+class FileResult:
+    """What one file contributed; built in isolation so files can be read in any order."""
+
+    input: InputFile
+    rows: dict[str, list[dict[str, Any]]] = field(
+        default_factory=lambda: {"cells": [], "plan": [], "sessions": []}
+    )
+    rejected: list[RejectedRow] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass
+class _SheetPlan:
+    sheet: Sheet
+    layout: TableLayout | None
+    key_value: dict[str, tuple[int, str, Any]] | None = None
+
+
+def _plan_sheet(sheet: Sheet) -> _SheetPlan:
+    named = sheet_table(sheet.name)
+    rows = sheet.rows
+    if named is not None:
+        layout = find_header(rows, (named,))
+        if layout is None and named == "cells":
+            pairs = key_values(rows)
+            if "cell_id" in pairs:
+                return _SheetPlan(sheet, None, pairs)
+        if layout is not None:
+            return _SheetPlan(sheet, layout)
+    layout = find_header(rows, all_tables())
+    if layout is not None:
+        return _SheetPlan(sheet, layout)
+    pairs = key_values(rows)
+    if "cell_id" in pairs and "cell_name" in pairs:
+        return _SheetPlan(sheet, None, pairs)
+    return _SheetPlan(sheet, None)
+
+
+def read_file(found: Found, *, reader: Reader = read_sheets) -> FileResult:
+    """Read one file into records, rejected rows and notes, never raising for bad input."""
+    if found.skipped:
+        return FileResult(
+            InputFile(
+                file=found.rel,
+                sha256=None,
+                status="skipped",
+                error=found.skip_vi,
+                error_en=found.skip_en,
+            ),
+            notes=[
+                Note(
+                    file=found.rel,
+                    code="file_skipped",
+                    message_vi=found.skip_vi or "",
+                    message_en=found.skip_en or "",
+                )
+            ],
+        )
+    try:
+        digest = sha256_of(found.path)
+        sheets = reader(found.path)
+    except ReadError as problem:
+        return _error_result(found, problem.reason_vi, problem.reason_en)
+    except OSError as problem:
+        return _error_result(
+            found,
+            f"Không mở được tệp: {problem.strerror}",
+            f"Cannot open the file: {problem.strerror}",
+        )
+    return _read_sheets(found.rel, digest, sheets)
+
+
+def _error_result(found: Found, reason_vi: str, reason_en: str) -> FileResult:
+    digest = None
+    with contextlib.suppress(OSError):
+        digest = sha256_of(found.path)
+    return FileResult(
+        InputFile(
+            file=found.rel, sha256=digest, status="error", error=reason_vi, error_en=reason_en
+        )
+    )
+
+
+def _read_sheets(rel: str, digest: str, sheets: list[Sheet]) -> FileResult:
+    result = FileResult(InputFile(file=rel, sha256=digest, status="ok"))
+    plans = [_plan_sheet(sheet) for sheet in sheets]
+    # The workbook's own cell: a key-value "Thông tin" sheet, or a cells table of one cell.
+    for plan in plans:
+        if plan.key_value is not None:
+            _key_value_record(rel, plan, result)
+    for plan in plans:
+        if plan.layout is not None and plan.layout.table == "cells":
+            _table_records(rel, plan.sheet, plan.layout, None, result)
+    cell_ids = {r["cell_id"] for r in result.rows["cells"]}
+    default_cell = next(iter(cell_ids)) if len(cell_ids) == 1 else None
+    for plan in plans:
+        if plan.layout is not None and plan.layout.table != "cells":
+            _table_records(rel, plan.sheet, plan.layout, default_cell, result)
+        elif plan.layout is None and plan.key_value is None and _has_content(plan.sheet):
+            result.notes.append(
+                Note(
+                    file=rel,
+                    sheet=plan.sheet.name,
+                    code="sheet_ignored",
+                    message_vi="Không nhận ra bảng nào trong trang tính này, bỏ qua",
+                    message_en="No known table found in this sheet, ignored",
+                )
+            )
+    if not any(p.layout or p.key_value for p in plans):
+        result.input = _with_error(
+            result.input,
+            "Không tìm thấy bảng chi bộ, kế hoạch hay sinh hoạt nào trong tệp",
+            "No cells, plan or sessions table found in the workbook",
+        )
+    rejected = len({(r.sheet, r.row) for r in result.rejected})
+    accepted = sum(len(v) for v in result.rows.values())
+    result.input = result.input.model_copy(
+        update={"rows": RowCounts(read=accepted + rejected, accepted=accepted, rejected=rejected)}
+    )
+    return result
+
+
+def _with_error(current: InputFile, vi: str, en: str) -> InputFile:
+    return current.model_copy(update={"status": "error", "error": vi, "error_en": en})
+
+
+def _has_content(sheet: Sheet) -> bool:
+    return any(not is_blank(row) for row in sheet.rows)
+
+
+def _key_value_record(rel: str, plan: _SheetPlan, result: FileResult) -> None:
+    pairs = plan.key_value or {}
+    cells = {name: Cell(value, label) for name, (_, label, value) in pairs.items()}
+    row = pairs["cell_id"][0] + 1
+    record, errors = validate_row("cells", cells, default_cell=None, required=REQUIRED["cells"])
+    _keep(rel, plan.sheet.name, row, "cells", record, errors, result)
+
+
+def _keep(
+    rel: str,
+    sheet: str,
+    row: int,
+    table: str,
+    record: dict[str, Any] | None,
+    errors: list[Any],
+    result: FileResult,
+) -> None:
+    if record is not None:
+        record.update(file=rel, sheet=sheet, row=row)
+        result.rows[table].append(record)
+        return
+    first = errors[0]
+    result.rejected.append(
+        RejectedRow(
+            file=rel,
+            sheet=sheet,
+            row=row,
+            table=table,
+            column=first.column,
+            value=first.value,
+            reason_vi=first.reason_vi,
+            reason_en=first.reason_en,
+            errors=errors,
+        )
+    )
+
+
+def _primary_ok(layout: TableLayout, row: list[Any], columns: dict[str, int]) -> bool:
+    """Whether a row below a signature still carries the table's key value."""
+    from auditor.ingest.values import ValueProblem, parse_date, parse_quarter
+
+    key = {"sessions": "date", "plan": "quarter", "cells": "cell_id"}[layout.table]
+    index = columns.get(key)
+    if index is None or index >= len(row):
+        return False
+    value = row[index]
+    if value is None or value == "":
+        return False
+    try:
+        if key == "date":
+            return parse_date(value) is not None
+        if key == "quarter":
+            return parse_quarter(value) is not None
+    except ValueProblem:
+        return False
+    return True
+
+
+def _table_records(
+    rel: str,
+    sheet: Sheet,
+    layout: TableLayout,
+    default_cell: str | None,
+    result: FileResult,
+) -> None:
+    if layout.unknown:
+        result.notes.append(
+            Note(
+                file=rel,
+                sheet=sheet.name,
+                row=layout.header_rows[0] + 1,
+                code="unknown_columns",
+                message_vi="Cột không nhận ra, bỏ qua: " + ", ".join(layout.unknown),
+                message_en="Unknown columns, ignored: " + ", ".join(layout.unknown),
+            )
+        )
+    mapped = layout.field_columns()
+    columns = {name: column.index for name, column in mapped.items()}
+    headers = {name: column.header for name, column in mapped.items()}
+    required = REQUIRED[layout.table]
+    in_signature = False
+    for index in range(layout.first_data_row, len(sheet.rows)):
+        row = sheet.rows[index]
+        if is_blank(row) or only_numbering(layout, row):
+            continue
+        if is_total_row(row) or is_header_repeat(layout, row):
+            continue
+        if (in_signature or is_signature_row(row)) and not _primary_ok(layout, row, columns):
+            in_signature = True
+            continue
+        cells = {
+            name: Cell(row[col] if col < len(row) else None, headers[name])
+            for name, col in columns.items()
+        }
+        record, errors = validate_row(
+            layout.table, cells, default_cell=default_cell, required=required
+        )
+        _keep(rel, sheet.name, index + 1, layout.table, record, errors, result)
+
+
+def merge(results: Sequence[FileResult]) -> Dataset:
+    """One Dataset from many files, with cell ids spelled the same everywhere."""
+    rows: dict[str, list[dict[str, Any]]] = {"cells": [], "plan": [], "sessions": []}
+    dataset = Dataset()
+    for result in results:
+        for table, records in result.rows.items():
+            rows[table].extend(records)
+        dataset.inputs.append(result.input)
+        dataset.rejected.extend(result.rejected)
+        dataset.notes.extend(result.notes)
+    spelling: dict[str, str] = {}
+    for table in ("cells", "plan", "sessions"):
+        for record in rows[table]:
+            spelling.setdefault(record["cell_id"].casefold(), record["cell_id"])
+    for table in ("cells", "plan", "sessions"):
+        for record in rows[table]:
+            record["cell_id"] = spelling[record["cell_id"].casefold()]
+    dataset.cells = frame_from_rows("cells", rows["cells"])
+    dataset.plan = frame_from_rows("plan", rows["plan"])
+    dataset.sessions = frame_from_rows("sessions", rows["sessions"])
+    return dataset
+
+
+def load(
+    inputs: Sequence[Path | str],
+    *,
+    reader: Reader = read_sheets,
+    progress: Progress | None = None,
+) -> Dataset:
+    """Read every file under ``inputs`` (files or directories)."""
+    found = discover([Path(p) for p in inputs])
+    results: list[FileResult] = []
+    for done, item in enumerate(found, start=1):
+        results.append(read_file(item, reader=reader))
+        if progress is not None:
+            progress(done, len(found), item.rel)
+    return merge(results)

@@ -1,0 +1,36 @@
+"""Text normalisation shared by header matching, value parsing and topic matching.
+
+Hand-typed Vietnamese arrives in NFC or NFD, with or without diacritics, in any case and
+with stray spaces and line breaks; every comparison in the auditor goes through ``fold``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_SPACES = re.compile(r"\s+")
+
+
+def clean_text(value: object) -> str | None:
+    """NFC, trimmed, whitespace collapsed; ``None`` for blank (spaces only)."""
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else str(value)
+    text = _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    return text or None
+
+
+@lru_cache(maxsize=65536)
+def strip_accents(text: str) -> str:
+    """Remove Vietnamese diacritics (đ→d) keeping the base letters."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Case-, accent- and whitespace-insensitive key for comparing labels."""
+    folded = strip_accents(unicodedata.normalize("NFC", text)).casefold()
+    return _SPACES.sub(" ", folded).strip()

@@ -1,0 +1,379 @@
+"""Parse one hand-typed cell value into a typed value, or say why it cannot be.
+
+Every parser accepts whatever a spreadsheet reader hands back (``str``, ``float``,
+``int``, ``bool``, ``date``, ``datetime``, ``timedelta``, ``None``) and either returns a
+value (``None`` meaning blank) or raises :class:`ValueProblem`, whose two messages go
+straight into the rejected-row ledger. Nothing else may escape: the hypothesis tests hold
+the parsers to that. Results are memoised because a log repeats the same few values
+(kinds, dates, "Có") thousands of times.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from functools import lru_cache
+
+from auditor.ingest.text import clean_text, fold
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+#: Serial numbers accepted as dates: 1 Jan 1950 .. 31 Dec 2099. Outside this window a
+#: number in a date column is far more likely a typo than a real date.
+SERIAL_MIN = (dt.date(1950, 1, 1) - EXCEL_EPOCH).days
+SERIAL_MAX = (dt.date(2099, 12, 31) - EXCEL_EPOCH).days
+YEAR_MIN, YEAR_MAX = 1950, 2099
+
+
+class ValueProblem(ValueError):
+    """A value that cannot be read, with the reason in Vietnamese and English."""
+
+    def __init__(self, reason_vi: str, reason_en: str) -> None:
+        super().__init__(f"{reason_vi} / {reason_en}")
+        self.reason_vi = reason_vi
+        self.reason_en = reason_en
+
+
+def _impossible() -> ValueProblem:
+    return ValueProblem("Ngày không tồn tại", "Impossible date")
+
+
+def _unreadable_date() -> ValueProblem:
+    return ValueProblem(
+        "Không đọc được ngày (ghi theo dạng ngày/tháng/năm)",
+        "Unreadable date (write it as day/month/year)",
+    )
+
+
+# --------------------------------------------------------------------------- dates
+
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})\s*([/\-.])\s*(\d{1,2})\s*\2\s*(\d{2}|\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_LONG_DATE = re.compile(
+    r"^(?:ngay\s*)?(\d{1,2})\s*(?:thang|/|-)\s*(\d{1,2})\s*(?:,|nam|/|-)?\s*(?:nam\s*)?(\d{4})$"
+)
+_TIME_SUFFIX = re.compile(r"(?:\s+|t)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:am|pm|sa|ch)?$")
+_SERIAL_TEXT = re.compile(r"^\d{5}(?:\.0+)?$")
+
+
+def _make_date(year: int, month: int, day: int) -> dt.date:
+    if not (YEAR_MIN <= year <= YEAR_MAX):
+        raise ValueProblem(
+            f"Năm {year} nằm ngoài khoảng {YEAR_MIN}-{YEAR_MAX}",
+            f"Year {year} is outside {YEAR_MIN}-{YEAR_MAX}",
+        )
+    if not (1 <= month <= 12):
+        raise _impossible()
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise _impossible() from None
+
+
+def _expand_year(text: str) -> int:
+    year = int(text)
+    if len(text) == 2:
+        year += 2000 if year < 70 else 1900
+    return year
+
+
+def _from_serial(number: float) -> dt.date:
+    if math.isnan(number) or math.isinf(number):
+        raise _unreadable_date()
+    if not (SERIAL_MIN <= number <= SERIAL_MAX + 1):
+        raise ValueProblem(
+            "Số này không phải là một ngày hợp lệ",
+            "This number is not a valid date",
+        )
+    return EXCEL_EPOCH + dt.timedelta(days=int(number))
+
+
+@lru_cache(maxsize=32768)
+def _parse_date_text(text: str) -> dt.date:
+    key = fold(text).rstrip(".").strip()
+    key = _TIME_SUFFIX.sub("", key).strip()
+    if match := _NUMERIC_DATE.match(key):
+        day, _, month, year = match.groups()
+        return _make_date(_expand_year(year), int(month), int(day))
+    if match := _ISO_DATE.match(key):
+        year, month, day = match.groups()
+        return _make_date(int(year), int(month), int(day))
+    if match := _LONG_DATE.match(key):
+        day, month, year = match.groups()
+        return _make_date(int(year), int(month), int(day))
+    if _SERIAL_TEXT.match(key):
+        return _from_serial(float(key))
+    raise _unreadable_date()
+
+
+def parse_date(value: object) -> dt.date | None:
+    """Read a date, day first always; ``None`` for blank."""
+    if value is None or isinstance(value, bool):
+        if value is None:
+            return None
+        raise _unreadable_date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float):
+        return _from_serial(float(value))
+    if isinstance(value, dt.timedelta):
+        raise _unreadable_date()
+    text = clean_text(value)
+    if text is None:
+        return None
+    return _parse_date_text(text)
+
+
+# --------------------------------------------------------------------------- yes/no
+
+_YES = frozenset({"co", "x", "✓", "✔", "✔️", "da", "yes", "y", "1", "true", "dung", "roi"})
+_NO = frozenset({"khong", "chua", "no", "n", "0", "false", "sai", "-", "k"})
+_NEGATIVE_PREFIX = ("khong ", "chua ")
+
+
+def parse_yes_no(value: object, *, text_means_yes: bool = False) -> bool:
+    """Read a yes/no mark; blank is no and a date means yes.
+
+    With ``text_means_yes`` any other non-empty text (a conclusion's wording, say) is yes
+    unless it starts with a negation ("Không có kết luận").
+    """
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, dt.date | dt.datetime):
+        return True
+    if isinstance(value, int | float):
+        if value in (0, 1):
+            return bool(value)
+        if SERIAL_MIN <= value <= SERIAL_MAX:
+            return True  # a date stored as a serial number
+        raise ValueProblem("Giá trị có/không không hợp lệ", "Invalid yes/no value")
+    text = clean_text(value)
+    if text is None:
+        return False
+    return _parse_yes_no_text(text, text_means_yes)
+
+
+@lru_cache(maxsize=8192)
+def _parse_yes_no_text(text: str, text_means_yes: bool) -> bool:
+    key = fold(text).strip(" .!")
+    if key in _YES:
+        return True
+    if key in _NO:
+        return False
+    try:
+        parse_date(text)
+    except ValueProblem:
+        pass
+    else:
+        return True
+    if text_means_yes:
+        return not (key in _NO or key.startswith(_NEGATIVE_PREFIX))
+    raise ValueProblem(
+        "Giá trị có/không không hợp lệ (ghi Có hoặc Không)",
+        "Invalid yes/no value (write Có or Không)",
+    )
+
+
+def parse_date_or_mark(value: object) -> dt.date | None:
+    """A date column that people sometimes tick instead of dating.
+
+    A tick ("x", "Có") or a "Không" carries no date, so it reads as blank; anything that is
+    neither a date nor a yes/no mark is rejected.
+    """
+    try:
+        return parse_date(value)
+    except ValueProblem as problem:
+        if isinstance(value, str):
+            key = fold(clean_text(value) or "").strip(" .!")
+            if key in _YES or key in _NO:
+                return None
+        raise problem from None
+
+
+# --------------------------------------------------------------------------- kinds
+
+_KIND_WORDS: dict[str, str] = {
+    "thuong ky": "regular",
+    "tk": "regular",
+    "dinh ky": "regular",
+    "sinh hoat thuong ky": "regular",
+    "shtk": "regular",
+    "chuyen de": "thematic",
+    "cd": "thematic",
+    "shcd": "thematic",
+    "sinh hoat chuyen de": "thematic",
+    "dien dan": "forum",
+    "sinh hoat dien dan": "forum",
+    "dd": "forum",
+    "bat thuong": "extraordinary",
+    "sinh hoat bat thuong": "extraordinary",
+    "bt": "extraordinary",
+}
+_KIND_SPLIT = re.compile(r"\s*(?:\+|&|,|;|/|\bva\b|\bket hop\b|\bkem\b|\bco\b)\s*")
+_KIND_PUNCT = re.compile(r"[()\[\].:\"'“”]")
+
+
+@lru_cache(maxsize=4096)
+def _parse_kind_text(text: str) -> str:
+    key = _KIND_PUNCT.sub(" ", fold(text))
+    key = re.sub(r"\s+", " ", key).strip()
+    if key in _KIND_WORDS:
+        return _KIND_WORDS[key]
+    parts = {_KIND_WORDS.get(part.strip()) for part in _KIND_SPLIT.split(key) if part.strip()}
+    if parts == {"regular", "thematic"}:
+        return "regular+thematic"
+    if len(parts) == 1 and None not in parts:
+        (kind,) = parts
+        assert kind is not None
+        return kind
+    raise ValueProblem(
+        "Loại sinh hoạt không hợp lệ (thường kỳ, chuyên đề, thường kỳ + chuyên đề, "
+        "diễn đàn, bất thường)",
+        "Unknown kind of meeting (regular, thematic, regular + thematic, forum, extraordinary)",
+    )
+
+
+def parse_kind(value: object) -> str | None:
+    text = clean_text(value)
+    if text is None:
+        return None
+    return _parse_kind_text(text)
+
+
+# --------------------------------------------------------------------------- quarters
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_QUARTER = re.compile(r"^(?:quy|q)?\s*([1-4]|iv|iii|ii|i)(?:\s*(?:/|-|nam)\s*\d{2,4})?$")
+
+
+@lru_cache(maxsize=1024)
+def _parse_quarter_text(text: str) -> int:
+    key = re.sub(r"\s+", " ", fold(text).strip(" .:"))
+    if match := _QUARTER.match(key):
+        token = match.group(1)
+        return _ROMAN.get(token) or int(token)
+    raise ValueProblem(
+        "Quý không hợp lệ (ghi 1-4, I-IV, Quý II hoặc Q3)",
+        "Invalid quarter (write 1-4, I-IV, Quý II or Q3)",
+    )
+
+
+def parse_quarter(value: object) -> int | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if float(value) in (1.0, 2.0, 3.0, 4.0):
+            return int(value)
+        raise ValueProblem("Quý phải từ 1 đến 4", "Quarter must be 1 to 4")
+    text = clean_text(value)
+    if text is None:
+        return None
+    return _parse_quarter_text(text)
+
+
+# --------------------------------------------------------------------------- numbers
+
+_NUMBER = re.compile(r"^([+-]?\d+(?:[.,]0+)?)\s*(?:d/c|dc|dong chi|nguoi|dang vien|dv)?\.?$")
+
+
+@lru_cache(maxsize=4096)
+def _parse_count_text(text: str) -> int:
+    key = fold(text)
+    if match := _NUMBER.match(key):
+        return _check_count(int(float(match.group(1).replace(",", "."))))
+    raise ValueProblem("Không phải là số", "Not a number")
+
+
+def _check_count(number: int) -> int:
+    if number < 0:
+        raise ValueProblem("Số âm không hợp lệ", "Negative number")
+    return number
+
+
+def parse_count(value: object) -> int | None:
+    """A head count: ``12``, ``12.0``, ``12 đ/c``, ``12 người``; never negative."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueProblem("Không phải là số", "Not a number")
+    if isinstance(value, int | float):
+        if isinstance(value, float) and (math.isnan(value) or not value.is_integer()):
+            raise ValueProblem("Số người phải là số nguyên", "A head count must be whole")
+        return _check_count(int(value))
+    if isinstance(value, dt.date | dt.timedelta):
+        raise ValueProblem("Không phải là số", "Not a number")
+    text = clean_text(value)
+    if text is None:
+        return None
+    return _parse_count_text(text)
+
+
+# --------------------------------------------------------------------------- topic groups
+
+_GROUP_WORDS: dict[str, int] = {
+    "chinh tri": 1,
+    "tu tuong": 1,
+    "dao duc": 1,
+    "hoc tap va lam theo": 1,
+    "kinh te": 2,
+    "van hoa": 3,
+    "xa hoi": 3,
+    "quoc phong": 4,
+    "an ninh": 4,
+    "xay dung dang": 5,
+    "to chuc": 5,
+    "chuyen mon": 6,
+    "nhiem vu chinh tri": 6,
+}
+
+
+@lru_cache(maxsize=1024)
+def _parse_group_text(text: str) -> int:
+    key = fold(text).strip(" .")
+    key = re.sub(r"^nhom\s*", "", key)
+    if key.isdigit() and 1 <= int(key) <= 6:
+        return int(key)
+    for word, group in _GROUP_WORDS.items():
+        if key.startswith(word):
+            return group
+    raise ValueProblem("Nhóm chủ đề không hợp lệ (1-6)", "Invalid topic group (1-6)")
+
+
+def parse_topic_group(value: object) -> int | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if float(value) in (1.0, 2.0, 3.0, 4.0, 5.0, 6.0):
+            return int(value)
+        raise ValueProblem("Nhóm chủ đề phải từ 1 đến 6", "Topic group must be 1 to 6")
+    text = clean_text(value)
+    if text is None:
+        return None
+    return _parse_group_text(text)
+
+
+# --------------------------------------------------------------------------- text
+
+
+def parse_text(value: object) -> str | None:
+    """Text as typed: NFC, trimmed; numbers that are whole lose their ``.0``."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    elif isinstance(value, dt.datetime):
+        value = value.date().isoformat()
+    elif isinstance(value, dt.date):
+        value = value.isoformat()
+    return clean_text(value)
+
+
+def display(value: object) -> str:
+    """How a raw value is shown back to a person in the ledger of rejected rows."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,213 @@
+"""Typed records that flow through the pipeline.
+
+Errors are data: a rejected row, a note and a file status are records with their
+position, never bare strings, so every stage can count them, sort them and write them
+to any report. The report models here are also the source of the JSON Schema shipped
+under ``docs/`` (``report-json.md`` is the contract they implement).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_ID = "chibo-auditor/report/v1"
+
+#: Canonical session kinds. ``regular+thematic`` counts as both a regular and a thematic
+#: session (rules.md, "Periods").
+Kind = Literal["regular", "thematic", "regular+thematic", "forum", "extraordinary"]
+KINDS: tuple[str, ...] = ("regular", "thematic", "regular+thematic", "forum", "extraordinary")
+THEMATIC_KINDS = frozenset({"thematic", "regular+thematic"})
+REGULAR_KINDS = frozenset({"regular", "regular+thematic"})
+
+Band = Literal["HTXSNV", "HTTNV", "HTNV", "KHTNV"]
+BANDS: tuple[str, ...] = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
+FileStatus = Literal["ok", "error", "skipped"]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+class CellRecord(_Record):
+    """One party cell (a row of the ``cells`` table or a key-value "Thông tin" sheet)."""
+
+    cell_id: str
+    cell_name: str
+    parent: str | None = None
+    cell_type: str | None = None
+    members: int | None = None
+    secretary: str | None = None
+    active_from: dt.date | None = None
+    active_to: dt.date | None = None
+
+
+class PlanRecord(_Record):
+    """One planned thematic topic for one quarter."""
+
+    cell_id: str
+    quarter: int = Field(ge=1, le=4)
+    planned_topic: str
+    topic_group: int | None = None
+    preparer: str | None = None
+    plan_issued: dt.date | None = None
+    plan_reported: dt.date | None = None
+
+
+class SessionRecord(_Record):
+    """One meeting held."""
+
+    cell_id: str
+    date: dt.date
+    kind: Kind
+    topic: str | None = None
+    topic_group: int | None = None
+    preparer: str | None = None
+    draft_approved: dt.date | None = None
+    draft_sent: dt.date | None = None
+    members_total: int | None = None
+    exempted: int | None = None
+    present: int | None = None
+    absent_excused: int | None = None
+    conclusion: bool = False
+    conclusion_text: str | None = None
+    conclusion_date: dt.date | None = None
+    reported: dt.date | None = None
+    minutes: bool = False
+    notes: str | None = None
+
+
+TableName = Literal["cells", "plan", "sessions"]
+RECORD_TYPES: dict[str, type[_Record]] = {
+    "cells": CellRecord,
+    "plan": PlanRecord,
+    "sessions": SessionRecord,
+}
+#: Provenance columns every table DataFrame carries besides its record fields.
+PROVENANCE = ("file", "sheet", "row")
+
+
+class FieldError(_Record):
+    """One bad value inside a rejected row."""
+
+    column: str
+    value: str
+    reason_vi: str
+    reason_en: str
+
+
+class RejectedRow(_Record):
+    """A data row that could not become a record, with where it is and why.
+
+    ``column``/``value``/``reason_*`` describe the first problem (report-json.md);
+    ``errors`` lists every problem of the row, so one pass fixes all of them.
+    """
+
+    file: str
+    sheet: str
+    row: int
+    table: str
+    column: str
+    value: str
+    reason_vi: str
+    reason_en: str
+    errors: list[FieldError] = Field(default_factory=list)
+
+
+class Note(_Record):
+    """Something a person should know that is neither a record nor a rejected row."""
+
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    code: str
+    message_vi: str
+    message_en: str
+
+
+class RowCounts(_Record):
+    read: int = 0
+    accepted: int = 0
+    rejected: int = 0
+
+
+class InputFile(_Record):
+    """The status of one file found under an INPUT argument."""
+
+    file: str
+    sha256: str | None
+    status: FileStatus
+    rows: RowCounts = Field(default_factory=RowCounts)
+    error: str | None = None
+    error_en: str | None = None
+
+
+# --------------------------------------------------------------------------- findings
+
+
+class Evidence(_Record):
+    """A row of a workbook that a finding rests on."""
+
+    file: str
+    sheet: str
+    row: int
+
+
+class Violation(_Record):
+    rule: str
+    points: int
+    period: str | None = None
+    date: dt.date | None = None
+    message_vi: str
+    message_en: str
+    evidence: list[Evidence] = Field(default_factory=list)
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class CellResult(_Record):
+    cell_id: str
+    cell_name: str | None
+    parent: str | None
+    score: int
+    band: Band
+    band_before_quota: Band
+    rank: int
+    points_lost: int
+    moved_by_quota: bool = False
+    violations: list[Violation] = Field(default_factory=list)
+
+
+class RulesInfo(_Record):
+    pack: str
+    version: str
+    sha256: str
+
+
+class QuotaMove(_Record):
+    """A cell moved from HTXSNV to HTTNV by the 124-QĐ/TW quota, and why."""
+
+    parent: str | None
+    cell_id: str
+    score: int
+    message_vi: str
+    message_en: str
+
+
+class Report(_Record):
+    schema_: str = Field(default=SCHEMA_ID, alias="schema")
+    year: int
+    as_of: dt.date
+    rules: RulesInfo
+    inputs: list[InputFile]
+    cells: list[CellResult]
+    rejected_rows: list[RejectedRow]
+    notes: list[Note]
+    quota_moves: list[QuotaMove] = Field(default_factory=list)
+    generated_at: str | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)

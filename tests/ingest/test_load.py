@@ -1,0 +1,451 @@
+"""The importer on tiny workbooks: one test per bullet of input-format.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from auditor.ingest import load
+from tests.conftest import SESSION_HEADER, info_sheet, session_row, write_workbook
+
+Make = Callable[..., Path]
+D = dt.date
+
+
+def _sessions(*rows: list[object], title: bool = True) -> tuple[str, list[list[object]]]:
+    head: list[list[object]] = (
+        [["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"], ["Chi bộ thôn 1"], ["Năm 2024"], []]
+        if title
+        else []
+    )
+    return ("Sinh hoạt", [*head, SESSION_HEADER, *rows])
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xlsm", ".xls", ".ods"])
+def test_every_format_gives_the_same_records(workbook: Make, suffix: str) -> None:
+    path = workbook(
+        f"CB-001{suffix}",
+        [
+            info_sheet(),
+            _sessions(
+                session_row(1, D(2024, 1, 5)),
+                session_row(2, D(2024, 2, 6), "CĐ", "Học tập và làm theo"),
+            ),
+        ],
+    )
+    data = load([path])
+    assert [i.status for i in data.inputs] == ["ok"]
+    assert data.inputs[0].rows.model_dump() == {"read": 3, "accepted": 3, "rejected": 0}
+    assert list(data.sessions["kind"]) == ["regular", "thematic"]
+    assert list(data.sessions["date"].dt.date) == [D(2024, 1, 5), D(2024, 2, 6)]
+    assert list(data.sessions["row"]) == [6, 7]
+    assert set(data.sessions["cell_id"]) == {"CB-001"}
+    assert list(data.sessions["present"]) == [18, 18]
+    assert data.cells.iloc[0]["parent"] == "Đảng bộ xã A"
+
+
+def test_directory_is_searched_recursively_and_lock_and_hidden_files_skipped(
+    workbook: Make, tmp_path: Path
+) -> None:
+    workbook("A/x/CB-001.xlsx", [info_sheet(), _sessions(session_row(1, D(2024, 1, 5)))])
+    workbook("B/CB-002.ods", [info_sheet("CB-002"), _sessions(session_row(1, D(2024, 1, 5)))])
+    (tmp_path / "A" / "~$CB-001.xlsx").write_bytes(b"lock")
+    (tmp_path / "B" / ".~lock.CB-002.ods#").write_bytes(b"lock")
+    (tmp_path / "B" / ".hidden.xlsx").write_bytes(b"x")
+    data = load([tmp_path])
+    status = {i.file: i.status for i in data.inputs}
+    assert status == {
+        "A/x/CB-001.xlsx": "ok",
+        "A/~$CB-001.xlsx": "skipped",
+        "B/.~lock.CB-002.ods#": "skipped",
+        "B/.hidden.xlsx": "skipped",
+        "B/CB-002.ods": "ok",
+    }
+    assert sum(n.code == "file_skipped" for n in data.notes) == 3
+    assert set(data.sessions["cell_id"]) == {"CB-001", "CB-002"}
+
+
+def test_a_file_given_directly_is_named_by_its_file_name(workbook: Make) -> None:
+    path = workbook(
+        "deep/down/CB-001.xlsx", [info_sheet(), _sessions(session_row(1, D(2024, 1, 5)))]
+    )
+    data = load([path])
+    assert data.inputs[0].file == "CB-001.xlsx"
+    assert data.sessions.iloc[0]["file"] == "CB-001.xlsx"
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "Tệp rỗng"),
+        (b"\x89PNG\r\n\x1a\n" + b"0" * 100, "Không phải tệp bảng tính"),
+        (b"PK\x03\x04" + b"\x00" * 50, "Tệp bị hỏng"),
+    ],
+)
+def test_one_unreadable_file_is_an_error_and_the_others_are_read(
+    workbook: Make, tmp_path: Path, content: bytes, reason: str
+) -> None:
+    workbook("good.xlsx", [info_sheet(), _sessions(session_row(1, D(2024, 1, 5)))])
+    (tmp_path / "bad.xlsx").write_bytes(content)
+    data = load([tmp_path])
+    by_file = {i.file: i for i in data.inputs}
+    assert by_file["bad.xlsx"].status == "error"
+    assert by_file["bad.xlsx"].error is not None and reason in by_file["bad.xlsx"].error
+    assert by_file["bad.xlsx"].error_en
+    assert by_file["good.xlsx"].status == "ok"
+    assert len(data.sessions) == 1
+
+
+def test_truncated_workbook_is_an_error(workbook: Make, tmp_path: Path) -> None:
+    path = workbook("cut.xlsx", [info_sheet(), _sessions(session_row(1, D(2024, 1, 5)))])
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    (entry,) = load([path]).inputs
+    assert entry.status == "error"
+    assert entry.sha256 is not None
+
+
+def test_tables_are_found_by_header_when_the_sheet_name_is_unknown(workbook: Make) -> None:
+    path = workbook(
+        "CB.xlsx",
+        [
+            ("Sheet1", [["Mã chi bộ", "Tên chi bộ", "Đảng bộ"], ["CB-9", "Chi bộ 9", "ĐB A"]]),
+            ("Sheet2", [["Mã CB", "Quý", "Chủ đề dự kiến"], ["CB-9", "Quý I", "Chủ đề A"]]),
+            (
+                "Sheet3",
+                [["Mã chi bộ", *SESSION_HEADER[1:]], ["CB-9", *session_row(0, D(2024, 1, 5))[1:]]],
+            ),
+        ],
+    )
+    data = load([path])
+    assert (len(data.cells), len(data.plan), len(data.sessions)) == (1, 1, 1)
+    assert data.plan.iloc[0]["quarter"] == 1
+
+
+def test_sheet_aliases_are_compared_without_case_or_diacritics(workbook: Make) -> None:
+    path = workbook(
+        "CB.xlsx",
+        [
+            ("  THONG TIN ", [["Mã chi bộ:", "CB-1"], ["Tên chi bộ:", "Chi bộ 1"]]),
+            ("ke hoach shcd", [["Quý", "Chủ đề"], ["II", "Chủ đề A"]]),
+            ("NHẬT KÝ", [SESSION_HEADER, session_row(1, D(2024, 1, 5))]),
+        ],
+    )
+    data = load([path])
+    assert (len(data.cells), len(data.plan), len(data.sessions)) == (1, 1, 1)
+    assert data.plan.iloc[0]["cell_id"] == "CB-1"
+    assert data.plan.iloc[0]["sheet"] == "ke hoach shcd"
+
+
+def test_rows_without_a_cell_code_belong_to_the_workbook_cell(workbook: Make) -> None:
+    path = workbook("CB.xlsx", [info_sheet("CB-0012"), _sessions(session_row(1, D(2024, 1, 5)))])
+    assert list(load([path]).sessions["cell_id"]) == ["CB-0012"]
+
+
+def test_row_whose_cell_cannot_be_determined_is_rejected(workbook: Make) -> None:
+    path = workbook(
+        "tong_hop.xlsx",
+        [
+            ("Chi bộ", [["Mã chi bộ", "Tên chi bộ"], ["CB-1", "Một"], ["CB-2", "Hai"]]),
+            (
+                "Sinh hoạt",
+                [
+                    ["Mã chi bộ", *SESSION_HEADER[1:]],
+                    ["CB-1", *session_row(0, D(2024, 1, 5))[1:]],
+                    [None, *session_row(0, D(2024, 1, 6))[1:]],
+                ],
+            ),
+        ],
+    )
+    data = load([path])
+    (rejected,) = data.rejected
+    assert (rejected.file, rejected.sheet, rejected.row) == ("tong_hop.xlsx", "Sinh hoạt", 3)
+    assert "không xác định được chi bộ" in rejected.reason_vi.lower()
+    assert rejected.column == "Mã chi bộ"
+    assert data.inputs[0].rows.model_dump() == {"read": 4, "accepted": 3, "rejected": 1}
+
+
+def test_cell_ids_are_reconciled_across_spellings(workbook: Make) -> None:
+    path = workbook(
+        "tong_hop.xlsx",
+        [
+            ("Chi bộ", [["Mã chi bộ", "Tên chi bộ"], ["CB-1", "Một"]]),
+            (
+                "Sinh hoạt",
+                [["Mã chi bộ", *SESSION_HEADER[1:]], ["cb-1 ", *session_row(0, D(2024, 1, 5))[1:]]],
+            ),
+        ],
+    )
+    assert list(load([path]).sessions["cell_id"]) == ["CB-1"]
+
+
+def test_unknown_columns_are_a_note_not_an_error(workbook: Make) -> None:
+    path = workbook(
+        "CB.xlsx",
+        [
+            info_sheet(),
+            (
+                "Sinh hoạt",
+                [[*SESSION_HEADER, "Thời tiết"], [*session_row(1, D(2024, 1, 5)), "nắng"]],
+            ),
+        ],
+    )
+    data = load([path])
+    assert len(data.sessions) == 1 and not data.rejected
+    (note,) = [n for n in data.notes if n.code == "unknown_columns"]
+    assert "Thời tiết" in note.message_vi and note.sheet == "Sinh hoạt" and note.row == 1
+
+
+def test_title_rows_blank_rows_stt_totals_and_signatures_are_not_data(workbook: Make) -> None:
+    rows: list[list[object]] = [
+        ["ĐẢNG BỘ XÃ A", None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
+        ["CHI BỘ THÔN 1", None, None, "Độc lập - Tự do - Hạnh phúc"],
+        [],
+        ["SỔ THEO DÕI SINH HOẠT CHI BỘ"],
+        ["Năm 2024"],
+        [],
+        [],
+        [],
+        [],
+        [],
+        SESSION_HEADER,
+        session_row(1, D(2024, 1, 5)),
+        [],
+        [None, None, None, None],
+        session_row(2, D(2024, 2, 5)),
+        [3],  # a pre-numbered empty line
+        ["Tổng cộng", None, None, None, None, None, 40, 36],
+        [],
+        [None, "Thôn 1, ngày 31 tháng 12 năm 2024"],
+        [None, "Người lập biểu", None, None, None, None, "T/M CHI BỘ"],
+        [None, None, None, None, None, None, "BÍ THƯ"],
+        [None, "Nguyễn Văn An", None, None, None, None, "Trần Thị Bình"],
+    ]
+    path = workbook("CB.xlsx", [info_sheet(), ("Sinh hoạt", rows, ["A1:C1", "D1:G1"])])
+    data = load([path])
+    assert list(data.sessions["row"]) == [12, 15]
+    assert not data.rejected
+    assert data.inputs[0].rows.read == 3  # two sessions and the Thông tin record
+
+
+def test_header_split_over_two_merged_rows(workbook: Make) -> None:
+    header_top = ["STT", "Ngày sinh hoạt", "Loại", "Chủ đề", "Dự thảo", None, "Kết luận"]
+    header_sub = [None, None, None, None, "Ngày duyệt", "Ngày gửi", None]
+    row = [1, D(2024, 3, 20), "CĐ", "Chủ đề A", D(2024, 3, 10), D(2024, 3, 12), "Có"]
+    path = workbook(
+        "CB.xlsx",
+        [
+            info_sheet(),
+            (
+                "Sinh hoạt",
+                [["Năm 2024"], header_top, header_sub, row],
+                ["E2:F2", "A2:A3", "B2:B3", "C2:C3", "D2:D3", "G2:G3"],
+            ),
+        ],
+    )
+    data = load([path])
+    session = data.sessions.iloc[0]
+    assert session["draft_approved"].date() == D(2024, 3, 10)
+    assert session["draft_sent"].date() == D(2024, 3, 12)
+    assert session["row"] == 4
+    assert not [n for n in data.notes if n.code == "unknown_columns"]
+
+
+def test_several_cells_and_years_in_one_sheet_each_row_decides(workbook: Make) -> None:
+    header = ["Mã chi bộ", *SESSION_HEADER[1:]]
+    path = workbook(
+        "tong_hop.xlsx",
+        [
+            (
+                "Sinh hoạt",
+                [
+                    header,
+                    ["CB-1", *session_row(0, D(2023, 12, 5))[1:]],
+                    ["CB-2", *session_row(0, D(2024, 1, 5))[1:]],
+                ],
+            ),
+        ],
+    )
+    data = load([path])
+    assert list(zip(data.sessions["cell_id"], data.sessions["date"].dt.year, strict=True)) == [
+        ("CB-1", 2023),
+        ("CB-2", 2024),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "column", "value", "reason_vi"),
+    [
+        (1, "Ngày sinh hoạt", "31/02/2024", "Ngày không tồn tại"),
+        (2, "Loại sinh hoạt", "họp mặt", "Loại sinh hoạt không hợp lệ"),
+        (6, "Tổng số đảng viên", "-3", "Số âm"),
+        (7, "Số có mặt", 25, "Số có mặt lớn hơn tổng số"),
+        (1, "Ngày sinh hoạt", None, "Thiếu giá trị bắt buộc"),
+    ],
+)
+def test_bad_value_rejects_its_row_with_file_sheet_row_column_and_reason(
+    workbook: Make, cell: int, column: str, value: object, reason_vi: str
+) -> None:
+    bad = session_row(2, D(2024, 2, 6))
+    bad[cell] = value
+    path = workbook("CB.xlsx", [info_sheet(), _sessions(session_row(1, D(2024, 1, 5)), bad)])
+    data = load([path])
+    (rejected,) = data.rejected
+    assert (rejected.file, rejected.sheet, rejected.row, rejected.column) == (
+        "CB.xlsx",
+        "Sinh hoạt",
+        7,
+        column,
+    )
+    assert rejected.reason_vi.startswith(reason_vi)
+    assert rejected.reason_en
+    assert data.inputs[0].rows.model_dump() == {"read": 3, "accepted": 2, "rejected": 1}
+
+
+def test_thematic_session_without_topic_is_rejected(workbook: Make) -> None:
+    path = workbook("CB.xlsx", [info_sheet(), _sessions(session_row(1, D(2024, 2, 6), "CĐ", None))])
+    (rejected,) = load([path]).rejected
+    assert rejected.column == "Chủ đề"
+
+
+def test_every_problem_of_a_row_is_listed_at_once(workbook: Make) -> None:
+    bad = session_row(1, "31/02/2024", "họp mặt")
+    bad[6] = "abc"
+    path = workbook("CB.xlsx", [info_sheet(), _sessions(bad)])
+    (rejected,) = load([path]).rejected
+    assert [e.column for e in rejected.errors] == [
+        "Ngày sinh hoạt",
+        "Loại sinh hoạt",
+        "Tổng số đảng viên",
+    ]
+
+
+def test_conclusion_text_means_yes_and_is_kept(workbook: Make) -> None:
+    row = session_row(1, D(2024, 3, 5), "CĐ", "Chủ đề A")
+    row[8] = "Đồng chí Bí thư kết luận: tiếp tục học tập"
+    path = workbook("CB.xlsx", [info_sheet(), _sessions(row)])
+    session = load([path]).sessions.iloc[0]
+    assert bool(session["conclusion"]) is True
+    assert session["conclusion_text"].startswith("Đồng chí")
+
+
+def test_plan_table_with_quarter_forms_and_plan_dates(workbook: Make) -> None:
+    path = workbook(
+        "CB.xlsx",
+        [
+            info_sheet(),
+            (
+                "Kế hoạch",
+                [
+                    ["KẾ HOẠCH SINH HOẠT CHUYÊN ĐỀ NĂM 2024"],
+                    [
+                        "Quý thực hiện",
+                        "Tên chuyên đề",
+                        "Nhóm chủ đề",
+                        "Phân công",
+                        "Ngày ban hành",
+                        "Báo cáo cấp ủy cấp trên",
+                    ],
+                    ["I", "Chủ đề 1", 1, "Đ/c A", "05/01/2024", "10/01/2024"],
+                    ["Quý II", "Chủ đề 2", "Nhóm 2", "Đ/c B", None, None],
+                    ["Q3", "Chủ đề 3", None, None, None, None],
+                    [4, "Chủ đề 4", None, None, None, None],
+                ],
+            ),
+        ],
+    )
+    plan = load([path]).plan
+    assert list(plan["quarter"]) == [1, 2, 3, 4]
+    assert plan.iloc[0]["plan_issued"].date() == D(2024, 1, 5)
+    assert list(plan["topic_group"].fillna(0)) == [1, 2, 0, 0]
+
+
+def test_cells_table_with_founding_and_dissolution(workbook: Make) -> None:
+    path = workbook(
+        "ds.xlsx",
+        [
+            (
+                "Danh sách chi bộ",
+                [
+                    [
+                        "Mã chi bộ",
+                        "Tên chi bộ",
+                        "Trực thuộc",
+                        "Loại hình",
+                        "Số ĐV",
+                        "Bí thư chi bộ",
+                        "Thành lập",
+                        "Giải thể",
+                    ],
+                    ["CB-1", "Một", "ĐB A", "Nông thôn", "25 đ/c", "Ông A", "15/04/2024", None],
+                    ["CB-2", "Hai", "ĐB A", "doanh nghiệp", 10, "Bà B", None, "30/09/2024"],
+                ],
+            )
+        ],
+    )
+    cells = load([path]).cells
+    assert list(cells["cell_type"]) == ["nông thôn", "doanh nghiệp"]
+    assert cells.iloc[0]["active_from"].date() == D(2024, 4, 15)
+    assert cells.iloc[1]["active_to"].date() == D(2024, 9, 30)
+    assert list(cells["members"]) == [25, 10]
+
+
+# --------------------------------------------------------------------------- property
+
+_GOOD = st.builds(
+    lambda d, k: session_row(0, d, k, "Chủ đề" if k != "TK" else None),
+    st.dates(min_value=D(2024, 1, 1), max_value=D(2024, 12, 31)),
+    st.sampled_from(["TK", "CĐ", "TK + CĐ"]),
+)
+_BAD = st.sampled_from(
+    [
+        session_row(0, "31/02/2024"),
+        session_row(0, D(2024, 1, 1), "họp"),
+        session_row(0, D(2024, 1, 1), total=5, present=9),
+        session_row(0, None),
+    ]
+)
+_NOISE = st.sampled_from([[], [None, ""], ["Tổng cộng", None, 1]])
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["good", "bad", "noise"]), _GOOD, _BAD, _NOISE), max_size=25
+    ),
+    st.sampled_from([".xlsx", ".ods"]),
+)
+def test_every_data_row_is_a_record_or_a_rejected_row(
+    tmp_path_factory: pytest.TempPathFactory,
+    plan: list[tuple[str, list[object], list[object], list[object]]],
+    suffix: str,
+) -> None:
+    rows: list[list[object]] = [SESSION_HEADER]
+    expect_good: list[int] = []
+    expect_bad: list[int] = []
+    for what, good, bad, noise in plan:
+        if what == "good":
+            rows.append(good)
+            expect_good.append(len(rows))
+        elif what == "bad":
+            rows.append(bad)
+            expect_bad.append(len(rows))
+        elif noise and noise[0] == "Tổng cộng":
+            continue  # a total closes a table; keep it out of the middle
+        else:
+            rows.append(noise)
+    path = write_workbook(
+        tmp_path_factory.mktemp("w") / f"CB{suffix}", [info_sheet(), ("Sinh hoạt", rows)]
+    )
+    data = load([path])
+    counts = data.inputs[0].rows
+    assert counts.read == counts.accepted + counts.rejected
+    assert counts.read == len(expect_good) + len(expect_bad) + 1
+    assert sorted(data.sessions["row"]) == expect_good
+    assert sorted(r.row for r in data.rejected) == expect_bad
