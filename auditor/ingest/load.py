@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,14 +30,18 @@ from auditor.ingest.layout import (
     only_numbering,
     sheet_table,
 )
+from auditor.ingest.guard import Limits, check_file
+from auditor.ingest.pool import WorkerPool
 from auditor.ingest.read import ReadError, Sheet, read_sheets
-from auditor.ingest.records import Cell, validate_row
+from auditor.ingest.records import validate_row
+from auditor.ingest.values import ValueProblem, parse_date, parse_quarter
 from auditor.models import InputFile, Note, RejectedRow, RowCounts
 
 #: Called after each file with (files done, files in all, relative path).
 Progress = Callable[[int, int, str], None]
-#: Reads one file into sheets; the hostile-file guard swaps in a bounded reader.
-Reader = Callable[[Path], list[Sheet]]
+
+
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass
@@ -86,7 +91,7 @@ def _plan_sheet(sheet: Sheet) -> _SheetPlan:
     return _SheetPlan(sheet, None)
 
 
-def read_file(found: Found, *, reader: Reader = read_sheets) -> FileResult:
+def read_file(found: Found, limits: Limits = DEFAULT_LIMITS) -> FileResult:
     """Read one file into records, rejected rows and notes, never raising for bad input."""
     if found.skipped:
         return FileResult(
@@ -108,7 +113,8 @@ def read_file(found: Found, *, reader: Reader = read_sheets) -> FileResult:
         )
     try:
         digest = sha256_of(found.path)
-        sheets = reader(found.path)
+        check_file(found.path, limits)
+        sheets = read_sheets(found.path)
     except ReadError as problem:
         return _error_result(found, problem.reason_vi, problem.reason_en)
     except OSError as problem:
@@ -180,7 +186,7 @@ def _has_content(sheet: Sheet) -> bool:
 
 def _key_value_record(rel: str, plan: _SheetPlan, result: FileResult) -> None:
     pairs = plan.key_value or {}
-    cells = {name: Cell(value, label) for name, (_, label, value) in pairs.items()}
+    cells = {name: (value, label) for name, (_, label, value) in pairs.items()}
     row = pairs["cell_id"][0] + 1
     record, errors = validate_row("cells", cells, default_cell=None, required=REQUIRED["cells"])
     _keep(rel, plan.sheet.name, row, "cells", record, errors, result)
@@ -215,21 +221,21 @@ def _keep(
     )
 
 
-def _primary_ok(layout: TableLayout, row: list[Any], columns: dict[str, int]) -> bool:
-    """Whether a row below a signature still carries the table's key value."""
-    from auditor.ingest.values import ValueProblem, parse_date, parse_quarter
+_PRIMARY = {"sessions": "date", "plan": "quarter", "cells": "cell_id"}
 
-    key = {"sessions": "date", "plan": "quarter", "cells": "cell_id"}[layout.table]
-    index = columns.get(key)
-    if index is None or index >= len(row):
-        return False
-    value = row[index]
+
+def _primary_ok(table: str, value: Any) -> bool:
+    """Whether a row carries its table's key value (a date, a quarter, a cell code).
+
+    Such a row is data whatever else it holds; only the others are checked for being a
+    total, a repeated header or part of a signature block.
+    """
     if value is None or value == "":
         return False
     try:
-        if key == "date":
+        if table == "sessions":
             return parse_date(value) is not None
-        if key == "quarter":
+        if table == "plan":
             return parse_quarter(value) is not None
     except ValueProblem:
         return False
@@ -254,28 +260,30 @@ def _table_records(
                 message_en="Unknown columns, ignored: " + ", ".join(layout.unknown),
             )
         )
-    mapped = layout.field_columns()
-    columns = {name: column.index for name, column in mapped.items()}
-    headers = {name: column.header for name, column in mapped.items()}
-    required = REQUIRED[layout.table]
+    table = layout.table
+    columns = [(name, c.index, c.header) for name, c in layout.field_columns().items()]
+    primary = next((index for name, index, _ in columns if name == _PRIMARY[table]), None)
+    required = REQUIRED[table]
     in_signature = False
     for index in range(layout.first_data_row, len(sheet.rows)):
         row = sheet.rows[index]
-        if is_blank(row) or only_numbering(layout, row):
+        width = len(row)
+        if row.count("") + row.count(None) == width:
             continue
-        if is_total_row(row) or is_header_repeat(layout, row):
-            continue
-        if (in_signature or is_signature_row(row)) and not _primary_ok(layout, row, columns):
-            in_signature = True
-            continue
+        key = row[primary] if primary is not None and primary < width else None
+        if not _primary_ok(table, key):
+            if is_blank(row) or only_numbering(layout, row):
+                continue
+            if is_total_row(row) or is_header_repeat(layout, row):
+                continue
+            if in_signature or is_signature_row(row):
+                in_signature = True
+                continue
         cells = {
-            name: Cell(row[col] if col < len(row) else None, headers[name])
-            for name, col in columns.items()
+            name: (row[col] if col < width else None, header) for name, col, header in columns
         }
-        record, errors = validate_row(
-            layout.table, cells, default_cell=default_cell, required=required
-        )
-        _keep(rel, sheet.name, index + 1, layout.table, record, errors, result)
+        record, errors = validate_row(table, cells, default_cell=default_cell, required=required)
+        _keep(rel, sheet.name, index + 1, table, record, errors, result)
 
 
 def merge(results: Sequence[FileResult]) -> Dataset:
@@ -301,17 +309,49 @@ def merge(results: Sequence[FileResult]) -> Dataset:
     return dataset
 
 
+def failed_file(found: Found, reason_vi: str, reason_en: str) -> FileResult:
+    """The result of a file whose reading crashed or overran its time limit."""
+    return _error_result(found, reason_vi, reason_en)
+
+
+def default_workers() -> int:
+    """Two bounded workers where there are two cores (the usual office machine)."""
+    return max(1, min(2, os.cpu_count() or 1))
+
+
 def load(
     inputs: Sequence[Path | str],
     *,
-    reader: Reader = read_sheets,
+    limits: Limits = DEFAULT_LIMITS,
+    workers: int = 0,
     progress: Progress | None = None,
 ) -> Dataset:
-    """Read every file under ``inputs`` (files or directories)."""
+    """Read every file under ``inputs`` (files or directories).
+
+    ``workers=0`` reads in this process (fast for tests and trusted files); with workers,
+    each file is read in a bounded process (:mod:`auditor.ingest.pool`), so a file that
+    crashes or exhausts its reader becomes an ``error`` and the run goes on.
+    """
     found = discover([Path(p) for p in inputs])
-    results: list[FileResult] = []
-    for done, item in enumerate(found, start=1):
-        results.append(read_file(item, reader=reader))
-        if progress is not None:
-            progress(done, len(found), item.rel)
-    return merge(results)
+    results: list[FileResult | None] = [None] * len(found)
+    done = 0
+    if workers <= 0:
+        for index, item in enumerate(found):
+            results[index] = read_file(item, limits)
+            done += 1
+            if progress is not None:
+                progress(done, len(found), item.rel)
+    else:
+        readable = [i for i, item in enumerate(found) if not item.skipped]
+        for index, item in enumerate(found):
+            if item.skipped:
+                results[index] = read_file(item, limits)
+        if not readable:
+            return merge([r for r in results if r is not None])
+        with WorkerPool(read_file, limits, min(workers, max(1, len(readable)))) as pool:
+            for position, result in pool.run([found[i] for i in readable], failed_file):
+                results[readable[position]] = result
+                done += 1
+                if progress is not None:
+                    progress(done, len(readable), found[readable[position]].rel)
+    return merge([r for r in results if r is not None])

@@ -7,7 +7,6 @@ value). The file's format is decided by its first bytes, not its name, so a phot
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,16 +76,7 @@ def _ole_is_encrypted_ooxml(path: Path) -> bool:
 
 def read_sheets(path: Path) -> list[Sheet]:
     """All worksheets of a workbook as rows from spreadsheet row 1 (index 0)."""
-    kind = sniff(path)
-    if kind == "zip":
-        try:
-            with zipfile.ZipFile(path) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
-            raise corrupt() from None
-        if "xl/workbook.xml" not in names and "content.xml" not in names:
-            raise not_a_spreadsheet()
-    elif _ole_is_encrypted_ooxml(path):
+    if sniff(path) == "ole" and _ole_is_encrypted_ooxml(path):
         raise password_protected()
     try:
         workbook = pc.CalamineWorkbook.from_path(str(path))

@@ -9,7 +9,6 @@ validates the typed values.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -110,18 +109,20 @@ PARSERS: dict[str, dict[str, Parser]] = {
     },
 }
 
+#: Every optional field with its default, so every record has every column.
+_DEFAULTS: dict[str, dict[str, Any]] = {
+    table: {name: f.default for name, f in model.model_fields.items() if not f.is_required()}
+    for table, model in RECORD_TYPES.items()
+}
+
 MISSING_VI = "Thiếu giá trị bắt buộc"
 MISSING_EN = "Required value is missing"
 NO_CELL_VI = "Không xác định được chi bộ (thiếu Mã chi bộ)"
 NO_CELL_EN = "The party cell cannot be determined (no cell code)"
 
 
-@dataclass(frozen=True)
-class Cell:
-    """A raw value and the header it sat under (for the ledger of rejected rows)."""
-
-    value: Any
-    header: str
+#: A raw value and the header it sat under (the header names it in the ledger).
+Cell = tuple[Any, str]
 
 
 def _error(header: str, value: Any, reason_vi: str, reason_en: str) -> FieldError:
@@ -137,15 +138,15 @@ def validate_row(
 ) -> tuple[dict[str, Any] | None, list[FieldError]]:
     """The record's fields, or ``None`` and every problem of the row."""
     parsers = PARSERS[table]
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = dict(_DEFAULTS[table])
     errors: list[FieldError] = []
     for name, cell in cells.items():
         try:
-            values[name] = parsers[name](cell.value)
+            values[name] = parsers[name](cell[0])
         except ValueProblem as problem:
-            errors.append(_error(cell.header, cell.value, problem.reason_vi, problem.reason_en))
+            errors.append(_error(cell[1], cell[0], problem.reason_vi, problem.reason_en))
     if table == "sessions" and "conclusion" in cells:
-        values["conclusion_text"] = parse_text(cells["conclusion"].value)
+        values["conclusion_text"] = parse_text(cells["conclusion"][0])
         if values["conclusion_text"] and fold(values["conclusion_text"]) in {
             "co",
             "x",
@@ -163,18 +164,18 @@ def validate_row(
     if table != "cells" and not values.get("cell_id"):
         if default_cell is None:
             header = (
-                cells["cell_id"].header
+                cells["cell_id"][1]
                 if "cell_id" in cells
                 else canonical_header(table, "cell_id")
             )
-            value = cells["cell_id"].value if "cell_id" in cells else None
+            value = cells["cell_id"][0] if "cell_id" in cells else None
             errors.append(_error(header, value, NO_CELL_VI, NO_CELL_EN))
         else:
             values["cell_id"] = default_cell
     failed = {e.column for e in errors}
     for name in required:
-        if values.get(name) is None and name in cells and cells[name].header not in failed:
-            errors.append(_error(cells[name].header, cells[name].value, MISSING_VI, MISSING_EN))
+        if values.get(name) is None and name in cells and cells[name][1] not in failed:
+            errors.append(_error(cells[name][1], cells[name][0], MISSING_VI, MISSING_EN))
         elif name not in cells:
             errors.append(_error(canonical_header(table, name), None, MISSING_VI, MISSING_EN))
     if not errors:
@@ -182,31 +183,31 @@ def validate_row(
     if errors:
         return None, errors
     try:
-        record = RECORD_TYPES[table].model_validate(values)
+        RECORD_TYPES[table].model_validate(values)
     except ValidationError as exc:  # a constraint the parsers do not know about
         for issue in exc.errors():
             name = str(issue["loc"][0]) if issue["loc"] else ""
             source = cells.get(name)
             errors.append(
                 _error(
-                    source.header if source else name,
-                    source.value if source else None,
+                    source[1] if source else name,
+                    source[0] if source else None,
                     "Giá trị không hợp lệ",
                     f"Invalid value: {issue['msg']}",
                 )
             )
         return None, errors
-    return record.model_dump(), []
+    return values, []
 
 
 def _row_checks(table: str, values: dict[str, Any], cells: dict[str, Cell]) -> list[FieldError]:
     errors: list[FieldError] = []
 
     def header(name: str) -> str:
-        return cells[name].header if name in cells else canonical_header(table, name)
+        return cells[name][1] if name in cells else canonical_header(table, name)
 
     def raw(name: str) -> Any:
-        return cells[name].value if name in cells else None
+        return cells[name][0] if name in cells else None
 
     if table == "sessions":
         total = values.get("members_total")

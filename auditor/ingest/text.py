@@ -17,9 +17,12 @@ def clean_text(value: object) -> str | None:
     """NFC, trimmed, whitespace collapsed; ``None`` for blank (spaces only)."""
     if value is None:
         return None
-    text = value if isinstance(value, str) else str(value)
-    text = _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
-    return text or None
+    return _clean(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=65536)
+def _clean(text: str) -> str | None:
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip() or None
 
 
 @lru_cache(maxsize=65536)
