@@ -17,6 +17,7 @@ from typing import Any
 
 from auditor.ingest.dataset import Dataset, frame_from_rows
 from auditor.ingest.discover import Found, discover
+from auditor.ingest.guard import Limits, check_file
 from auditor.ingest.headers import REQUIRED
 from auditor.ingest.layout import (
     TableLayout,
@@ -30,7 +31,6 @@ from auditor.ingest.layout import (
     only_numbering,
     sheet_table,
 )
-from auditor.ingest.guard import Limits, check_file
 from auditor.ingest.pool import WorkerPool
 from auditor.ingest.read import ReadError, Sheet, read_sheets
 from auditor.ingest.records import validate_row
@@ -279,9 +279,7 @@ def _table_records(
             if in_signature or is_signature_row(row):
                 in_signature = True
                 continue
-        cells = {
-            name: (row[col] if col < width else None, header) for name, col, header in columns
-        }
+        cells = {name: (row[col] if col < width else None, header) for name, col, header in columns}
         record, errors = validate_row(table, cells, default_cell=default_cell, required=required)
         _keep(rel, sheet.name, index + 1, table, record, errors, result)
 

@@ -164,9 +164,7 @@ def validate_row(
     if table != "cells" and not values.get("cell_id"):
         if default_cell is None:
             header = (
-                cells["cell_id"][1]
-                if "cell_id" in cells
-                else canonical_header(table, "cell_id")
+                cells["cell_id"][1] if "cell_id" in cells else canonical_header(table, "cell_id")
             )
             value = cells["cell_id"][0] if "cell_id" in cells else None
             errors.append(_error(header, value, NO_CELL_VI, NO_CELL_EN))
