@@ -1,0 +1,176 @@
+"""What every report shares: the rule summary, Vietnamese labels and display helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditor.models import BANDS, CellResult, Report, Violation
+
+__all__ = [
+    "BAND_COLOURS",
+    "BAND_NAMES_EN",
+    "BAND_NAMES_VI",
+    "NO_PARENT_VI",
+    "PERIOD_KIND_VI",
+    "STATUS_VI",
+    "RuleSummary",
+    "cell_files",
+    "details_text",
+    "format_date",
+    "format_period",
+    "points_by_rule",
+    "rule_columns",
+]
+
+
+@dataclass(frozen=True)
+class RuleSummary:
+    """What the reports show of one rule applied (built by the caller from the rule pack)."""
+
+    id: str
+    title_vi: str
+    title_en: str
+    points: int
+    period: str
+    remedy_vi: str = ""
+    remedy_en: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+BAND_NAMES_VI = {
+    "HTXSNV": "Hoàn thành xuất sắc nhiệm vụ",
+    "HTTNV": "Hoàn thành tốt nhiệm vụ",
+    "HTNV": "Hoàn thành nhiệm vụ",
+    "KHTNV": "Không hoàn thành nhiệm vụ",
+}
+BAND_NAMES_EN = {
+    "HTXSNV": "Excellent",
+    "HTTNV": "Good",
+    "HTNV": "Fulfilled",
+    "KHTNV": "Not fulfilled",
+}
+#: (fill, font) per band, shared by the workbooks and the HTML report.
+BAND_COLOURS = {
+    "HTXSNV": ("#C6EFCE", "#006100"),
+    "HTTNV": ("#DDEBF7", "#1F4E79"),
+    "HTNV": ("#FFEB9C", "#9C5700"),
+    "KHTNV": ("#FFC7CE", "#9C0006"),
+}
+assert set(BAND_NAMES_VI) == set(BANDS)
+
+STATUS_VI = {"ok": "Đã đọc", "error": "Lỗi", "skipped": "Bỏ qua"}
+PERIOD_KIND_VI = {
+    "year": "Năm",
+    "quarter": "Quý",
+    "month": "Tháng",
+    "session": "Buổi sinh hoạt",
+}
+NO_PARENT_VI = "(Không ghi đảng bộ)"
+
+
+def format_date(value: dt.date | None) -> str:
+    """``dd/mm/yyyy`` as Vietnamese readers write dates ("" for none)."""
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def format_period(period: str | None, year: int | None = None) -> str:
+    """``Q2`` -> ``Quý 2/2024``, ``M05`` -> ``Tháng 05/2024``; anything else unchanged."""
+    if not period:
+        return ""
+    suffix = f"/{year}" if year else ""
+    if len(period) == 2 and period[0] == "Q" and period[1].isdigit():
+        return f"Quý {period[1]}{suffix}"
+    if len(period) == 3 and period[0] == "M" and period[1:].isdigit():
+        return f"Tháng {period[1:]}{suffix}"
+    return period
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+#: Vietnamese labels of ``Violation.details`` keys the engine is likely to use; any other
+#: key is shown as it is.
+DETAIL_LABELS_VI = {
+    "planned": "Chủ đề kế hoạch",
+    "planned_topic": "Chủ đề kế hoạch",
+    "planned_topics": "Chủ đề kế hoạch",
+    "actual": "Chủ đề thực tế",
+    "topic": "Chủ đề thực tế",
+    "actual_topic": "Chủ đề thực tế",
+    "similarity": "Độ tương đồng",
+    "score": "Độ tương đồng",
+    "days": "Số ngày",
+    "threshold": "Ngưỡng",
+    "limit": "Giới hạn",
+    "present": "Số có mặt",
+    "base": "Số phải dự",
+    "quorum": "Tỷ lệ tối thiểu",
+}
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return " | ".join(_shown(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def details_text(details: Mapping[str, Any]) -> str:
+    """A violation's details as one line of ``label: value`` pairs (keys sorted); lists are
+    joined with `` | `` (e.g. the planned topics next to the actual one)."""
+    return "; ".join(
+        f"{DETAIL_LABELS_VI.get(key, key)}: {_shown(_plain(details[key]))}"
+        for key in sorted(details)
+    )
+
+
+def rule_columns(rules: Sequence[RuleSummary], cells: Iterable[CellResult]) -> list[str]:
+    """Rule ids in pack order, then ids seen in violations but not in the pack (sorted)."""
+    known = [r.id for r in rules]
+    seen = {v.rule for c in cells for v in c.violations}
+    return known + sorted(seen - set(known))
+
+
+def points_by_rule(violations: Iterable[Violation]) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for v in violations:
+        totals[v.rule] = totals.get(v.rule, 0) + v.points
+    return totals
+
+
+def cell_files(report: Report, tables: Iterable[Any] = ()) -> dict[str, set[str]]:
+    """Which input files belong to which cell: every evidence file of the cell's
+    violations, plus the ``file`` of each row of ``tables`` (DataFrames with ``cell_id`` and
+    ``file`` columns, e.g. the importer's ``cells``, ``plan`` and ``sessions``)."""
+    files: dict[str, set[str]] = {c.cell_id: set() for c in report.cells}
+    for cell in report.cells:
+        for v in cell.violations:
+            files[cell.cell_id].update(e.file for e in v.evidence)
+    for table in tables:
+        if table is None or "cell_id" not in table or "file" not in table:
+            continue
+        for cell_id, file in zip(table["cell_id"], table["file"], strict=True):
+            if isinstance(cell_id, str) and isinstance(file, str) and cell_id in files:
+                files[cell_id].add(file)
+    return files

@@ -1,0 +1,268 @@
+"""``report.xlsx``: the run in Vietnamese, one sheet per kind of finding.
+
+Sheets: "Tổng hợp" (one row per cell, points lost per rule), "Vi phạm" (one row per
+violation and evidence row), "Chỉ tiêu 124" (cells moved by the quota), "Dòng bị loại",
+"Tệp đầu vào", "Ghi chú", "Quy tắc" (rules applied) and "Thông tin" (the run).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from auditor.models import BANDS, CellResult, RejectedRow, Report
+from auditor.report.common import (
+    BAND_NAMES_VI,
+    PERIOD_KIND_VI,
+    STATUS_VI,
+    RuleSummary,
+    details_text,
+    format_period,
+    points_by_rule,
+    rule_columns,
+)
+from auditor.report.xlsx import Book, Styled
+
+__all__ = ["violation_rows", "write_excel"]
+
+VIOLATION_HEADERS = [
+    "Đảng bộ",
+    "Mã chi bộ",
+    "Tên chi bộ",
+    "Quy tắc",
+    "Nội dung quy tắc",
+    "Kỳ",
+    "Ngày sinh hoạt",
+    "Điểm trừ",
+    "Mô tả vi phạm",
+    "Biện pháp khắc phục",
+    "Chi tiết",
+    "Tệp",
+    "Trang tính",
+    "Dòng",
+    "Description (English)",
+]
+REJECTED_HEADERS = [
+    "Tệp",
+    "Trang tính",
+    "Dòng",
+    "Bảng",
+    "Cột",
+    "Giá trị",
+    "Lý do",
+    "Các lỗi của dòng",
+    "Reason (English)",
+]
+
+
+def _band(band: str) -> Styled:
+    return Styled(band, f"band:{band}")
+
+
+def violation_rows(
+    cells: Sequence[CellResult], rules: Sequence[RuleSummary], year: int | None, *, who: bool
+) -> Iterator[list[Any]]:
+    """One row per violation and evidence row (one row with no position when none).
+
+    ``who`` puts the cell's parent, id and name first (the run workbook)."""
+    by_id = {r.id: r for r in rules}
+    for cell in cells:
+        lead: list[Any] = [cell.parent or "", cell.cell_id, cell.cell_name or ""] if who else []
+        for v in cell.violations:
+            rule = by_id.get(v.rule)
+            base = [
+                *lead,
+                v.rule,
+                rule.title_vi if rule else "",
+                format_period(v.period, year),
+                v.date,
+                v.points,
+                v.message_vi,
+                rule.remedy_vi if rule else "",
+                details_text(v.details),
+            ]
+            if not v.evidence:
+                yield [*base, "", "", None, v.message_en]
+            for e in v.evidence:
+                yield [*base, e.file, e.sheet, e.row, v.message_en]
+
+
+def rejected_rows(rows: Iterable[RejectedRow]) -> Iterator[list[Any]]:
+    for r in rows:
+        errors = "; ".join(f"{e.column}: {e.reason_vi} ({e.value})" for e in r.errors)
+        yield [r.file, r.sheet, r.row, r.table, r.column, r.value, r.reason_vi, errors, r.reason_en]
+
+
+def _params_text(params: dict[str, Any]) -> str:
+    return "; ".join(f"{k} = {params[k]}" for k in sorted(params))
+
+
+def write_excel(report: Report, rules: Sequence[RuleSummary], path: Path) -> None:
+    """Write ``report.xlsx`` (Vietnamese)."""
+    columns = rule_columns(rules, report.cells)
+    book = Book(Path(path))
+    try:
+        _summary(book, report, columns)
+        book.table(
+            "Vi phạm",
+            VIOLATION_HEADERS,
+            violation_rows(report.cells, rules, report.year, who=True),
+        )
+        names = {c.cell_id: c.cell_name or "" for c in report.cells}
+        book.table(
+            "Chỉ tiêu 124",
+            ["Đảng bộ", "Mã chi bộ", "Tên chi bộ", "Điểm", "Từ", "Sang", "Lý do", "Reason"],
+            (
+                [
+                    m.parent or "",
+                    m.cell_id,
+                    names.get(m.cell_id, ""),
+                    m.score,
+                    _band("HTXSNV"),
+                    _band("HTTNV"),
+                    m.message_vi,
+                    m.message_en,
+                ]
+                for m in report.quota_moves
+            ),
+        )
+        book.table("Dòng bị loại", REJECTED_HEADERS, rejected_rows(report.rejected_rows))
+        book.table(
+            "Tệp đầu vào",
+            ["Tệp", "Trạng thái", "Số dòng đọc", "Dòng hợp lệ", "Dòng bị loại", "Lỗi", "SHA-256"],
+            (
+                [
+                    i.file,
+                    Styled(
+                        STATUS_VI.get(i.status, i.status), "bold" if i.status != "ok" else "text"
+                    ),
+                    i.rows.read,
+                    i.rows.accepted,
+                    i.rows.rejected,
+                    i.error or "",
+                    i.sha256 or "",
+                ]
+                for i in report.inputs
+            ),
+        )
+        book.table(
+            "Ghi chú",
+            ["Tệp", "Trang tính", "Dòng", "Mã", "Nội dung", "Note (English)"],
+            (
+                [n.file or "", n.sheet or "", n.row, n.code, n.message_vi, n.message_en]
+                for n in report.notes
+            ),
+        )
+        _rules_sheet(book, report, rules, columns)
+        _run_sheet(book, report)
+    finally:
+        book.close()
+
+
+def _summary(book: Book, report: Report, columns: list[str]) -> None:
+    headers = [
+        "Đảng bộ",
+        "Mã chi bộ",
+        "Tên chi bộ",
+        "Điểm",
+        "Xếp loại",
+        "Xếp loại trước chỉ tiêu",
+        "Thứ hạng",
+        "Tổng điểm trừ",
+        "Số vi phạm",
+        "Điều chỉnh theo chỉ tiêu",
+        *columns,
+    ]
+    rows = []
+    for cell in report.cells:
+        lost = points_by_rule(cell.violations)
+        rows.append(
+            [
+                cell.parent or "",
+                cell.cell_id,
+                cell.cell_name or "",
+                cell.score,
+                _band(cell.band),
+                _band(cell.band_before_quota),
+                cell.rank,
+                cell.points_lost,
+                len(cell.violations),
+                Styled("Có", "moved") if cell.moved_by_quota else "",
+                *(lost.get(rule) or None for rule in columns),
+            ]
+        )
+    sheet = book.table(
+        "Tổng hợp",
+        headers,
+        rows,
+        min_widths=[16, 12, 24, 7, 10, 12, 9, 9, 9, 12, *(6 for _ in columns)],
+    )
+    sheet.activate()
+
+
+def _rules_sheet(
+    book: Book, report: Report, rules: Sequence[RuleSummary], columns: list[str]
+) -> None:
+    count: dict[str, int] = {}
+    cells: dict[str, int] = {}
+    for cell in report.cells:
+        seen = set()
+        for v in cell.violations:
+            count[v.rule] = count.get(v.rule, 0) + 1
+            seen.add(v.rule)
+        for rule_id in seen:
+            cells[rule_id] = cells.get(rule_id, 0) + 1
+    by_id = {r.id: r for r in rules}
+    rows = []
+    for rule_id in columns:
+        rule = by_id.get(rule_id)
+        rows.append(
+            [
+                rule_id,
+                rule.title_vi if rule else "(không có trong bộ quy tắc)",
+                rule.points if rule else None,
+                PERIOD_KIND_VI.get(rule.period, rule.period) if rule else "",
+                rule.remedy_vi if rule else "",
+                _params_text(rule.params) if rule else "",
+                count.get(rule_id, 0),
+                cells.get(rule_id, 0),
+                rule.title_en if rule else "",
+            ]
+        )
+    book.table(
+        "Quy tắc",
+        [
+            "Mã",
+            "Tên quy tắc",
+            "Điểm trừ",
+            "Xét theo",
+            "Biện pháp khắc phục",
+            "Tham số",
+            "Số vi phạm",
+            "Số chi bộ vi phạm",
+            "Rule (English)",
+        ],
+        rows,
+    )
+
+
+def _run_sheet(book: Book, report: Report) -> None:
+    bands = {b: sum(1 for c in report.cells if c.band == b) for b in BANDS}
+    rows: list[list[Any]] = [
+        ["Năm kiểm tra", report.year],
+        ["Tính đến ngày", report.as_of],
+        ["Bộ quy tắc", report.rules.pack],
+        ["Phiên bản bộ quy tắc", report.rules.version],
+        ["SHA-256 bộ quy tắc", report.rules.sha256],
+        ["Thời điểm tạo báo cáo", report.generated_at or ""],
+        ["Số tệp đầu vào", len(report.inputs)],
+        ["Số tệp lỗi", sum(1 for i in report.inputs if i.status == "error")],
+        ["Số chi bộ", len(report.cells)],
+        *([f"{b} – {BAND_NAMES_VI[b]}", bands[b]] for b in BANDS),
+        ["Số vi phạm", sum(len(c.violations) for c in report.cells)],
+        ["Số dòng bị loại", len(report.rejected_rows)],
+        ["Số ghi chú", len(report.notes)],
+        ["Số chi bộ điều chỉnh theo chỉ tiêu 124-QĐ/TW", len(report.quota_moves)],
+    ]
+    book.table("Thông tin", ["Mục", "Giá trị"], rows, filter_=False)

@@ -1,0 +1,232 @@
+"""``report.html``: one self-contained page (no network): summary, charts as inline SVG
+drawn here in Python, a sortable ranking (a few lines of inline JS), quota moves and one
+section per cell with its violations and evidence.
+
+All text goes through Jinja2 with ``autoescape=True`` (every template, whatever its
+extension); the summary embedded as JSON in a ``<script>`` element is written with
+:func:`~auditor.report.safe.script_json`, which cannot produce ``</script>``. Chart
+geometry is computed here and drawn by the template, so labels are escaped like any text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from auditor.models import BANDS, Report
+from auditor.report.common import (
+    BAND_COLOURS,
+    BAND_NAMES_VI,
+    NO_PARENT_VI,
+    PERIOD_KIND_VI,
+    STATUS_VI,
+    RuleSummary,
+    details_text,
+    format_date,
+    format_period,
+    rule_columns,
+)
+from auditor.report.safe import script_json
+
+__all__ = ["environment", "render_html", "write_html"]
+
+TEMPLATES = Path(__file__).parent / "templates"
+#: Rejected rows and notes shown in the page; the workbook has all of them.
+HTML_LIST_LIMIT = 500
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,  # every template, including *.html.j2
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["vdate"] = format_date
+    env.filters["period"] = format_period
+    env.filters["details"] = details_text
+    return env
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    fill: str
+    label: str
+    value: int
+    title: str
+
+
+def _natural(text: str | None) -> tuple[bool, list[tuple[int, str]]]:
+    """Sort key: "xã 2" before "xã 10"; no parent last."""
+    parts = re.split(r"(\d+)", text or "")
+    return (text is None, [(int(p), "") if p.isdigit() else (0, p.casefold()) for p in parts])
+
+
+def _short(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def band_chart(report: Report) -> dict[str, Any]:
+    """100 % stacked bars: the bands of each parent's cells."""
+    counts: dict[str | None, dict[str, int]] = {}
+    for cell in report.cells:
+        counts.setdefault(cell.parent, dict.fromkeys(BANDS, 0))[cell.band] += 1
+    parents = sorted(counts, key=_natural)
+    label_w, bar_w, row_h = 230.0, 520.0, 26.0
+    rows = []
+    for i, parent in enumerate(parents):
+        total = sum(counts[parent].values())
+        x = label_w
+        bars = []
+        for band in BANDS:
+            n = counts[parent][band]
+            if not n:
+                continue
+            width = bar_w * n / total
+            name = parent or NO_PARENT_VI
+            bars.append(
+                Bar(
+                    x,
+                    30 + i * row_h,
+                    width,
+                    row_h - 6,
+                    BAND_COLOURS[band][1],
+                    str(n),
+                    n,
+                    f"{name}: {n} {band} ({BAND_NAMES_VI[band]})",
+                )
+            )
+            x += width
+        rows.append(
+            {
+                "label": _short(parent or NO_PARENT_VI),
+                "full": parent or NO_PARENT_VI,
+                "y": 30 + i * row_h,
+                "bars": bars,
+                "total": total,
+            }
+        )
+    return {
+        "rows": rows,
+        "height": 40 + len(parents) * row_h,
+        "label_w": label_w,
+        "bar_w": bar_w,
+        "legend": [(b, BAND_COLOURS[b][1], BAND_NAMES_VI[b]) for b in BANDS],
+    }
+
+
+def rule_chart(report: Report, rules: Sequence[RuleSummary]) -> dict[str, Any]:
+    """Horizontal bars: number of violations per rule."""
+    ids = rule_columns(rules, report.cells)
+    titles = {r.id: r.title_vi for r in rules}
+    count = dict.fromkeys(ids, 0)
+    for cell in report.cells:
+        for v in cell.violations:
+            count[v.rule] += 1
+    top = max(count.values(), default=0) or 1
+    label_w, bar_w, row_h = 70.0, 600.0, 24.0
+    bars = [
+        Bar(
+            label_w,
+            10 + i * row_h,
+            max(bar_w * count[r] / top, 0.0),
+            row_h - 6,
+            "#2E75B6",
+            r,
+            count[r],
+            f"{r} – {titles.get(r, '')}: {count[r]} vi phạm",
+        )
+        for i, r in enumerate(ids)
+    ]
+    return {"bars": bars, "height": 20 + len(ids) * row_h, "label_w": label_w}
+
+
+def score_histogram(report: Report) -> dict[str, Any]:
+    """Ten bins of ten points (the last holds 90-100)."""
+    bins = [0] * 10
+    for cell in report.cells:
+        bins[min(cell.score // 10, 9)] += 1
+    top = max(bins) or 1
+    plot_h, bar_w, left = 200.0, 60.0, 40.0
+    colours = ["#9C0006"] * 5 + ["#9C5700"] * 2 + ["#1F4E79"] * 2 + ["#006100"]
+    bars = []
+    for i, n in enumerate(bins):
+        height = plot_h * n / top
+        label = f"{i * 10}–{i * 10 + 9}" if i < 9 else "90–100"
+        bars.append(
+            Bar(
+                left + i * (bar_w + 8),
+                20 + plot_h - height,
+                bar_w,
+                height,
+                colours[i],
+                label,
+                n,
+                f"{label} điểm: {n} chi bộ",
+            )
+        )
+    return {
+        "bars": bars,
+        "height": plot_h + 60,
+        "base": 20 + plot_h,
+        "width": left + 10 * (bar_w + 8) + 10,
+        "left": left,
+    }
+
+
+def render_html(report: Report, rules: Sequence[RuleSummary]) -> str:
+    env = environment()
+    template = env.get_template("report.html.j2")
+    by_rule = {r.id: r for r in rules}
+    summary = {
+        "schema": report.schema_,
+        "year": report.year,
+        "as_of": report.as_of.isoformat(),
+        "cells": [
+            {
+                "cell_id": c.cell_id,
+                "cell_name": c.cell_name,
+                "parent": c.parent,
+                "score": c.score,
+                "band": c.band,
+                "rank": c.rank,
+            }
+            for c in report.cells
+        ],
+    }
+    band_counts = {b: sum(1 for c in report.cells if c.band == b) for b in BANDS}
+    return template.render(
+        report=report,
+        rules=by_rule,
+        rule_list=list(rules),
+        bands=BANDS,
+        band_names=BAND_NAMES_VI,
+        band_colours=BAND_COLOURS,
+        band_counts=band_counts,
+        status_vi=STATUS_VI,
+        period_kind=PERIOD_KIND_VI,
+        no_parent=NO_PARENT_VI,
+        band_chart=band_chart(report),
+        rule_chart=rule_chart(report, rules),
+        histogram=score_histogram(report),
+        limit=HTML_LIST_LIMIT,
+        violations_total=sum(len(c.violations) for c in report.cells),
+        summary_json=Markup(script_json(summary)),
+    )
+
+
+def write_html(report: Report, rules: Sequence[RuleSummary], path: Path) -> None:
+    """Write ``report.html`` (self-contained, Vietnamese)."""
+    Path(path).write_text(render_html(report, rules), encoding="utf-8")

@@ -1,0 +1,121 @@
+"""One workbook per cell, in one folder per parent: what the cell itself must fix.
+
+Layout: ``OUT/<parent>/<cell id>.xlsx`` (``OUT/(Không ghi đảng bộ)/...`` for cells without
+a parent); names are made portable with :func:`~auditor.report.safe.safe_filename` and a
+``_2``, ``_3``... suffix when two names become the same. Each workbook has "Kết quả"
+(score, band, rank, quota), "Vi phạm" (violations with evidence and remedy) and
+"Dòng bị loại" (rejected rows of the cell's files).
+
+Which files are the cell's: ``files_by_cell[cell_id]`` when given (see
+:func:`~auditor.report.common.cell_files`), else the evidence files of its violations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from auditor.models import CellResult, RejectedRow, Report
+from auditor.report.common import BAND_NAMES_VI, NO_PARENT_VI, RuleSummary
+from auditor.report.excel import REJECTED_HEADERS, rejected_rows, violation_rows
+from auditor.report.safe import safe_filename
+from auditor.report.xlsx import Book, Styled
+
+__all__ = ["per_cell_paths", "write_per_cell"]
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    candidate, n = name, 2
+    while candidate.lower() in taken:
+        candidate = f"{name}_{n}"
+        n += 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def per_cell_paths(report: Report, out_dir: Path) -> dict[str, Path]:
+    """Where each cell's workbook goes (deterministic, collision-free)."""
+    folders: dict[str | None, str] = {}
+    taken_folders: set[str] = set()
+    parents = sorted({c.parent for c in report.cells}, key=lambda p: (p is None, p or ""))
+    for parent in parents:
+        folders[parent] = _unique(safe_filename(parent or NO_PARENT_VI), taken_folders)
+    taken_files: dict[str, set[str]] = {}
+    paths: dict[str, Path] = {}
+    for cell in sorted(report.cells, key=lambda c: c.cell_id):
+        folder = folders[cell.parent]
+        stem = _unique(safe_filename(cell.cell_id), taken_files.setdefault(folder, set()))
+        paths[cell.cell_id] = Path(out_dir) / folder / f"{stem}.xlsx"
+    return paths
+
+
+def _result_rows(cell: CellResult, report: Report) -> list[list[Any]]:
+    moves = [m for m in report.quota_moves if m.cell_id == cell.cell_id]
+    return [
+        ["Mã chi bộ", cell.cell_id],
+        ["Tên chi bộ", cell.cell_name or ""],
+        ["Đảng bộ", cell.parent or ""],
+        ["Năm kiểm tra", report.year],
+        ["Tính đến ngày", report.as_of],
+        ["Điểm", Styled(cell.score, "bold")],
+        ["Xếp loại", Styled(cell.band, f"band:{cell.band}")],
+        ["", BAND_NAMES_VI[cell.band]],
+        [
+            "Xếp loại trước chỉ tiêu",
+            Styled(cell.band_before_quota, f"band:{cell.band_before_quota}"),
+        ],
+        ["Thứ hạng", f"{cell.rank}/{len(report.cells)}"],
+        ["Tổng điểm trừ", cell.points_lost],
+        ["Số vi phạm", len(cell.violations)],
+        ["Điều chỉnh theo chỉ tiêu 124-QĐ/TW", "; ".join(m.message_vi for m in moves)],
+    ]
+
+
+def write_per_cell(
+    report: Report,
+    rules: Sequence[RuleSummary],
+    out_dir: Path,
+    files_by_cell: Mapping[str, set[str]] | None = None,
+) -> list[Path]:
+    """Write one workbook per cell under ``out_dir``; returns their paths (sorted)."""
+    paths = per_cell_paths(report, Path(out_dir))
+    rejected_by_file: dict[str, list[RejectedRow]] = {}
+    for r in report.rejected_rows:
+        rejected_by_file.setdefault(r.file, []).append(r)
+    for cell in report.cells:
+        path = paths[cell.cell_id]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if files_by_cell is not None:
+            files = set(files_by_cell.get(cell.cell_id, set()))
+        else:
+            files = {e.file for v in cell.violations for e in v.evidence}
+        book = Book(path, small=True)
+        try:
+            book.table("Kết quả", ["Mục", "Giá trị"], _result_rows(cell, report), filter_=False)
+            book.table(
+                "Vi phạm",
+                [
+                    "Quy tắc",
+                    "Nội dung quy tắc",
+                    "Kỳ",
+                    "Ngày sinh hoạt",
+                    "Điểm trừ",
+                    "Mô tả vi phạm",
+                    "Biện pháp khắc phục",
+                    "Chi tiết",
+                    "Tệp",
+                    "Trang tính",
+                    "Dòng",
+                    "Description (English)",
+                ],
+                violation_rows([cell], rules, report.year, who=False),
+            )
+            book.table(
+                "Dòng bị loại",
+                REJECTED_HEADERS,
+                rejected_rows(r for f in sorted(files) for r in rejected_by_file.get(f, [])),
+            )
+        finally:
+            book.close()
+    return sorted(paths[c.cell_id] for c in report.cells)

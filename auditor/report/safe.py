@@ -1,0 +1,74 @@
+"""Escaping for text that came from a workbook and goes into a report.
+
+- Spreadsheets: text starting with ``=``, ``+``, ``-``, ``@``, tab or CR is what a
+  spreadsheet program (or a CSV export of the sheet) may read as a formula. The workbook
+  writers always store text as a string cell (never a formula) and give such text the
+  cell's *quote prefix* flag, so Excel and LibreOffice keep it text even when a person
+  edits the cell, without an apostrophe inside the value itself.
+- HTML: Jinja2 autoescapes every template value; :func:`script_json` makes JSON safe to
+  embed in a ``<script>`` element (no ``</script>``, ``<!--`` or line separators).
+- File names: :func:`safe_filename` turns a cell id or parent name into a portable name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from typing import Any
+
+__all__ = ["FORMULA_TRIGGERS", "is_formula_like", "safe_filename", "script_json"]
+
+#: First characters that make a spreadsheet program treat text as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def is_formula_like(text: str) -> bool:
+    """True when ``text`` would be read as a formula (or a DDE payload) if typed in a cell."""
+    return text.startswith(FORMULA_TRIGGERS) or text.lstrip(" ").startswith(FORMULA_TRIGGERS)
+
+
+_SCRIPT_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+
+
+def script_json(value: Any) -> str:
+    """JSON for a ``<script type="application/json">`` element: ``<``, ``>``, ``&`` and the
+    line separators are written as ``\\uXXXX`` escapes, so ``</script>`` cannot occur."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return re.sub("[<>&\u2028\u2029]", lambda m: _SCRIPT_ESCAPES[m.group()], text)
+
+
+_WINDOWS_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
+
+
+def safe_filename(name: str, *, fallback: str = "_", max_length: int = 80) -> str:
+    """A file or folder name made of ``name`` that is valid on Windows, macOS and Linux.
+
+    Vietnamese letters are kept (NFC); path separators, reserved characters and control
+    characters become ``_``; leading dots and trailing dots/spaces are removed; reserved
+    device names get a ``_`` suffix.
+    """
+    text = unicodedata.normalize("NFC", name)
+    text = _UNSAFE.sub("_", text)
+    text = re.sub(r"\s+", " ", text).strip().lstrip(".").rstrip(". ")
+    if len(text) > max_length:
+        text = text[:max_length].rstrip(". ")
+    if not text or set(text) <= {"_", " "}:
+        text = fallback
+    if text.split(".")[0].upper() in _WINDOWS_RESERVED:
+        text += "_"
+    return text
