@@ -1,108 +1,333 @@
 """Cheap checks that refuse a hostile file before any parser sees it.
 
 None of the spreadsheet readers caps a zip bomb (reading-workbooks.md: a 511 KB .xlsx
-unpacked to 521 MiB), and a native reader that runs out of memory aborts the whole
-process. So before parsing, the archive's declared sizes, its compression ratio, its
-member count and the sheets' declared dimensions are checked against :class:`Limits`;
-what still slips through is caught by the bounded worker in :mod:`auditor.ingest.pool`.
+unpacked to 521 MiB), and calamine aborts the whole process when a sheet's used range is
+too big to allocate (a cell at XFD1048576 asks for 17 billion cells). So before parsing,
+the archive's declared sizes, its compression ratio and its member count, the sheets'
+declared dimensions and the cell references they really hold are checked against
+:class:`Limits`, and XML carrying a DTD is refused. What still slips through is caught by
+the bounded worker in :mod:`auditor.ingest.pool`.
 """
 
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-from auditor.ingest.read import ReadError, corrupt, empty_file, not_a_spreadsheet, sniff
+from auditor.ingest.read import (
+    OleFile,
+    ReadError,
+    column_number,
+    corrupt,
+    empty_file,
+    not_a_spreadsheet,
+    password_protected,
+    sniff,
+    too_large,
+    unsafe_xml,
+)
+
+MB = 1024 * 1024
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Bounds on one file; the defaults leave room for a province's consolidated log."""
+    """Bounds on one file; the defaults leave room for a province's consolidated log.
 
+    CLI flags (one per field): ``--max-file-mb``, ``--max-unpacked-mb``,
+    ``--max-ratio``, ``--max-members``, ``--max-rows``, ``--max-cols``, ``--max-cells``,
+    ``--timeout`` (seconds a file may take) and ``--memory-mb`` (per worker).
+    """
+
+    #: Size of the file on disk.
     max_file_mb: float = 200.0
+    #: Sum of the declared uncompressed sizes of a zip's members (xlsx/xlsm/ods).
     max_unpacked_mb: float = 1024.0
+    #: Uncompressed / compressed, for a member over 1 MB and for the whole archive.
     max_ratio: float = 200.0
+    #: Members in the zip.
     max_members: int = 10_000
+    #: Rows / columns a sheet may declare or reference (Excel's own maximum rows is 1,048,576).
     max_rows: int = 1_100_000
     max_cols: int = 512
+    #: Rows x columns of a sheet's used range, as declared or as referenced.
     max_cells: int = 20_000_000
+    #: Seconds to read one file (worker mode).
     timeout_s: float = 120.0
+    #: Address space of each worker process, in MB (worker mode).
     memory_mb: int = 3072
 
 
-def too_large(what_vi: str, what_en: str) -> ReadError:
-    return ReadError(f"Tệp quá lớn hoặc nén bất thường: {what_vi}",
-                     f"File too large or too compressed: {what_en}")
+_DIMENSION = re.compile(
+    rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]{1,3})?\$?(\d+)?(?::\$?([A-Z]{1,3})\$?(\d+))?\""
+)
+_SHEET_XML = re.compile(r"^xl/(?:worksheets|dialogsheets|macrosheets)/[^/]+\.xml$")
+#: XML parts a reader parses besides the sheets (whose DTD check rides on their scan).
+_XML_MEMBER = re.compile(
+    r"^(?:xl/[^/]+\.xml|xl/_rels/[^/]+\.rels|styles\.xml|META-INF/manifest\.xml)$"
+)
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_CHUNK = 1 << 20
 
 
-_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?\"")
-_SHEET_XML = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+def _letters(number: int) -> str:
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
-def column_number(letters: str) -> int:
-    number = 0
-    for char in letters:
-        number = number * 26 + (ord(char) - 64)
-    return number
-
-
-def _check_dimension(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
-    with archive.open(info) as handle:
-        head = handle.read(4096)
-    match = _DIMENSION.search(head)
-    if not match or not match.group(3):
-        return
-    rows = int(match.group(4))
-    cols = column_number(match.group(3).decode())
+def _over(rows: int, cols: int, limits: Limits, declared: bool) -> None:
     if rows > limits.max_rows or cols > limits.max_cols or rows * cols > limits.max_cells:
+        verb_vi, verb_en = ("khai báo", "declares") if declared else ("có ô tới", "reaches")
         raise too_large(
-            f"trang tính khai báo {rows:,} dòng × {cols:,} cột",
-            f"a sheet declares {rows:,} rows × {cols:,} columns",
+            f"trang tính {verb_vi} {rows:,} dòng × {cols:,} cột",
+            f"a sheet {verb_en} {rows:,} rows × {cols:,} columns",
         )
 
 
+def _check_dimension(head: bytes, limits: Limits) -> None:
+    match = _DIMENSION.search(head)
+    if not match or not match.group(3):
+        return
+    _over(int(match.group(4)), column_number(match.group(3).decode()), limits, declared=True)
+
+
+@lru_cache(maxsize=8)
+def _reference_patterns(limits: Limits) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """Patterns matching only the cell references that may break a limit.
+
+    A normal sheet has none of them, so the scan costs about one decompression: a
+    reference is matched when its column has as many letters as ``max_cols`` in letters,
+    or its row as many digits as ``max_rows``; each match is then compared exactly.
+    """
+    letters = min(3, max(1, len(_letters(limits.max_cols))))  # XFD, 3 letters, is Excel's last
+    digits = max(1, len(str(max(0, limits.max_rows))))
+    wide = re.compile(rb'r="\$?([A-Z]{%d,3})\$?(\d+)"' % letters)
+    tall = re.compile(rb'r="\$?([A-Z]{0,3})\$?(\d{%d,})"' % digits)
+    return wide, tall
+
+
+def _check_references(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
+    """Stream a sheet's XML and compare the cell references it holds with the limits.
+
+    calamine sizes a sheet by its farthest cell, whatever the ``<dimension>`` says, so a
+    single cell at XFD1048576 would make it allocate hundreds of GB.
+    """
+    wide, tall = _reference_patterns(limits)
+    max_row = max_col = 0
+    tail = b""
+    with archive.open(info) as handle:
+        first = True
+        while chunk := handle.read(_CHUNK):
+            if first:
+                if _DTD.search(chunk[:2048]):
+                    raise unsafe_xml()
+                _check_dimension(chunk[:8192], limits)
+                first = False
+            window = tail + chunk
+            for pattern in (wide, tall):
+                for match in pattern.finditer(window):
+                    col = column_number(match.group(1).decode()) if match.group(1) else 0
+                    max_col = max(max_col, col)
+                    max_row = max(max_row, int(match.group(2)))
+            tail = chunk[-24:]  # a reference cut by the chunk's end; re-matches are harmless
+    if max_row or max_col:
+        _over(max_row, max_col, limits, declared=False)
+
+
+_ODS_TAG = re.compile(rb"<(/?)table:(table-row|table|named-expressions)(?=[\s/>])")
+_MAX_CARRY = 1 << 20
+
+
+def _check_ods_nesting(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse an .ods whose table, row or named-expression elements are left open.
+
+    calamine (0.36) loops forever at the end of content.xml when one of them is never
+    closed, so a truncated or mangled content.xml would hang the reader. Self-closing
+    elements do not count; an end tag without a start is ignored, as calamine does.
+    """
+    depth = {b"table": 0, b"table-row": 0, b"named-expressions": 0}
+    carry = b""
+    dtd_checked = False
+    with archive.open(info) as handle:
+        while True:
+            chunk = handle.read(_CHUNK)
+            if not dtd_checked:
+                if _DTD.search(chunk[:2048]):
+                    raise unsafe_xml()
+                dtd_checked = True
+            buffer = carry + chunk
+            position = 0
+            carry = b""
+            for match in _ODS_TAG.finditer(buffer):
+                if match.start() < position:
+                    continue
+                # Inside another tag (``</tab</table:table>``) it is no tag to the reader.
+                if buffer.rfind(b"<", 0, match.start()) > buffer.rfind(b">", 0, match.start()):
+                    continue
+                name = match.group(2)
+                if match.group(1):
+                    depth[name] = max(0, depth[name] - 1)
+                    position = match.end()
+                    continue
+                close = buffer.find(b">", match.end())
+                if close < 0:  # the start tag goes on in the next chunk
+                    carry = buffer[match.start() :]
+                    break
+                if buffer[close - 1 : close] != b"/":
+                    depth[name] += 1
+                position = close + 1
+            else:
+                carry = buffer[max(position, len(buffer) - 40) :]
+            if not chunk:
+                break
+            if len(carry) > _MAX_CARRY:
+                raise corrupt()
+    if any(depth.values()):
+        raise corrupt()
+
+
+_UNIQUE_COUNT = re.compile(rb"<(?:\w+:)?sst\b[^>]*?\buniqueCount=\"(\d+)\"")
+
+
+def _check_xml_head(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse XML with a DTD (Office never writes one, and entities are the attack), and
+    a shared-string table that claims more strings than its size can hold: calamine
+    reserves room for ``uniqueCount`` strings up front (4e9 of them ask for 96 GB)."""
+    with archive.open(info) as handle:
+        head = handle.read(2048)  # a DTD comes before the root element
+    if _DTD.search(head):
+        raise unsafe_xml()
+    match = _UNIQUE_COUNT.search(head)
+    if match and int(match.group(1)) > info.file_size // 8 + 16:  # <si><t/></si> is 13 bytes
+        raise corrupt()
+
+
+def _check_archive(path: Path, limits: Limits) -> None:
+    with zipfile.ZipFile(path) as archive:
+        members = archive.infolist()
+        if len(members) > limits.max_members:
+            raise too_large(f"{len(members):,} thành phần", f"{len(members):,} members")
+        unpacked = sum(m.file_size for m in members)
+        packed = sum(m.compress_size for m in members) or 1
+        if unpacked > limits.max_unpacked_mb * MB:
+            raise too_large(
+                f"giải nén ra {unpacked / MB:,.0f} MB", f"unpacks to {unpacked / MB:,.0f} MB"
+            )
+        for member in members:
+            ratio = member.file_size / max(member.compress_size, 1)
+            if member.file_size > MB and ratio > limits.max_ratio:
+                raise too_large(
+                    f"tỉ lệ nén {ratio:,.0f}:1 ở {member.filename}",
+                    f"compression ratio {ratio:,.0f}:1 in {member.filename}",
+                )
+        if unpacked / packed > limits.max_ratio and unpacked > 8 * MB:
+            raise too_large(
+                f"tỉ lệ nén {unpacked / packed:,.0f}:1",
+                f"compression ratio {unpacked / packed:,.0f}:1",
+            )
+        names = {m.filename for m in members}
+        if "xl/workbook.xml" not in names and "content.xml" not in names:
+            if "EncryptedPackage" in names or "encryption" in names:
+                raise password_protected()
+            raise not_a_spreadsheet()
+        if "META-INF/manifest.xml" in names:
+            manifest = archive.read("META-INF/manifest.xml")
+            if b"encryption-data" in manifest:  # an .ods saved with a password
+                raise password_protected()
+        for member in members:
+            if _XML_MEMBER.search(member.filename):
+                _check_xml_head(archive, member)
+        for member in members:
+            if _SHEET_XML.match(member.filename):
+                _check_references(archive, member, limits)
+            elif member.filename == "content.xml":
+                _check_ods_nesting(archive, member)
+
+
+def _check_xls(path: Path, limits: Limits) -> None:
+    """Compare each sheet's DIMENSIONS record of an .xls with the limits.
+
+    calamine reserves rows x columns cells from that record before reading a cell, so a
+    flipped byte there asks for hundreds of GB and aborts the process.
+    """
+    try:
+        ole = OleFile(path)
+        stream = ole.stream("Workbook") or ole.stream("Book")
+    except (ValueError, struct.error):
+        return  # too broken to tell: calamine gives the reason, in a bounded worker
+    if stream is None:
+        return
+    sheets: list[int] = []
+    position = 0
+    while position + 4 <= len(stream):  # the workbook globals, up to their EOF record
+        kind, length = struct.unpack_from("<HH", stream, position)
+        if kind == 0x0085 and length >= 4:  # BOUNDSHEET: where a sheet's records start
+            sheets.append(struct.unpack_from("<I", stream, position + 4)[0])
+        elif kind == 0x000A:
+            break
+        position += 4 + length
+    for start in sheets:
+        if start >= len(stream):  # calamine would panic slicing past the stream
+            raise corrupt()
+        position = start
+        for _ in range(256):  # DIMENSIONS comes right after a sheet's first records
+            if position + 4 > len(stream):
+                break
+            kind, length = struct.unpack_from("<HH", stream, position)
+            record = stream[position + 4 : position + 4 + length]
+            if kind == 0x0200:
+                _check_xls_dimensions(record, limits)
+                break
+            if kind == 0x000A:
+                break
+            position += 4 + length
+
+
+def _check_xls_dimensions(record: bytes, limits: Limits) -> None:
+    if len(record) == 10:
+        first_row, last_row, first_col, last_col = struct.unpack_from("<HHHH", record)
+    elif len(record) == 14:
+        first_row, last_row, first_col, last_col = struct.unpack_from("<IIHH", record)
+    else:
+        return
+    if first_col > 0xFF or last_col < first_col:
+        first_col = 0
+    if last_row < 1 or last_col < 1:
+        return
+    rows = ((last_row - 1 - first_row) & 0xFFFFFFFF) + 1  # as calamine computes it
+    _over(rows, last_col - first_col, limits, declared=True)
+
+
 def check_file(path: Path, limits: Limits) -> str:
-    """Refuse ``path`` with a clear reason, or return its container kind (``zip``/``ole``)."""
+    """Refuse ``path`` with a clear reason, or return its container kind (``zip``/``ole``).
+
+    Reads no more than the zip directory, the first 2 KB of each XML part and one
+    streaming pass over each sheet's XML; never parses XML.
+    """
     size = path.stat().st_size
     if size == 0:
         raise empty_file()
-    if size > limits.max_file_mb * 1024 * 1024:
-        raise too_large(f"{size / 1048576:.0f} MB", f"{size / 1048576:.0f} MB")
+    if size > limits.max_file_mb * MB:
+        raise too_large(f"{size / MB:,.0f} MB", f"{size / MB:,.0f} MB")
     kind = sniff(path)
-    if kind != "zip":
+    if kind == "ole":
+        _check_xls(path, limits)
         return kind
     try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-            if len(members) > limits.max_members:
-                raise too_large(f"{len(members)} thành phần", f"{len(members)} members")
-            unpacked = sum(m.file_size for m in members)
-            packed = sum(m.compress_size for m in members) or 1
-            if unpacked > limits.max_unpacked_mb * 1024 * 1024:
-                raise too_large(
-                    f"giải nén ra {unpacked / 1048576:.0f} MB",
-                    f"unpacks to {unpacked / 1048576:.0f} MB",
-                )
-            for member in members:
-                ratio = member.file_size / max(member.compress_size, 1)
-                if member.file_size > 1024 * 1024 and ratio > limits.max_ratio:
-                    raise too_large(
-                        f"tỉ lệ nén {ratio:.0f}:1 ở {member.filename}",
-                        f"compression ratio {ratio:.0f}:1 in {member.filename}",
-                    )
-            if unpacked / packed > limits.max_ratio and unpacked > 8 * 1024 * 1024:
-                raise too_large(f"tỉ lệ nén {unpacked / packed:.0f}:1",
-                                f"compression ratio {unpacked / packed:.0f}:1")
-            names = {m.filename for m in members}
-            if "xl/workbook.xml" not in names and "content.xml" not in names:
-                raise not_a_spreadsheet()
-            for member in members:
-                if _SHEET_XML.match(member.filename):
-                    _check_dimension(archive, member, limits)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
+        _check_archive(path, limits)
+    except ReadError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError):
         raise corrupt() from None
     except NotImplementedError:  # an unsupported compression method
+        raise corrupt() from None
+    except Exception:  # zlib.error and friends from a damaged member
         raise corrupt() from None
     return kind

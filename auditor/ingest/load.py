@@ -112,9 +112,9 @@ def read_file(found: Found, limits: Limits = DEFAULT_LIMITS) -> FileResult:
             ],
         )
     try:
-        digest = sha256_of(found.path)
         check_file(found.path, limits)
         sheets = read_sheets(found.path)
+        return _read_sheets(found.rel, sha256_of(found.path), sheets)
     except ReadError as problem:
         return _error_result(found, problem.reason_vi, problem.reason_en)
     except OSError as problem:
@@ -123,7 +123,12 @@ def read_file(found: Found, limits: Limits = DEFAULT_LIMITS) -> FileResult:
             f"Không mở được tệp: {problem.strerror}",
             f"Cannot open the file: {problem.strerror}",
         )
-    return _read_sheets(found.rel, digest, sheets)
+    except Exception as problem:  # a bug or an unforeseen file must not stop the run
+        return _error_result(
+            found,
+            f"Lỗi không lường trước khi đọc tệp ({type(problem).__name__})",
+            f"Unexpected error while reading the file ({type(problem).__name__}: {problem})",
+        )
 
 
 def _error_result(found: Found, reason_vi: str, reason_en: str) -> FileResult:
@@ -147,6 +152,20 @@ def _read_sheets(rel: str, digest: str, sheets: list[Sheet]) -> FileResult:
     for plan in plans:
         if plan.layout is not None and plan.layout.table == "cells":
             _table_records(rel, plan.sheet, plan.layout, None, result)
+    for sheet in sheets:
+        for row, column in sheet.formula_without_value:
+            result.notes.append(
+                Note(
+                    file=rel,
+                    sheet=sheet.name,
+                    row=row,
+                    code="formula_without_value",
+                    message_vi=f"Ô {column_letters(column)}{row} có công thức nhưng không có "
+                    "giá trị đã lưu; coi là ô trống (công thức không được tính)",
+                    message_en=f"Cell {column_letters(column)}{row} has a formula but no saved "
+                    "value; treated as blank (formulas are never computed)",
+                )
+            )
     cell_ids = {r["cell_id"] for r in result.rows["cells"]}
     default_cell = next(iter(cell_ids)) if len(cell_ids) == 1 else None
     for plan in plans:
@@ -174,6 +193,15 @@ def _read_sheets(rel: str, digest: str, sheets: list[Sheet]) -> FileResult:
         update={"rows": RowCounts(read=accepted + rejected, accepted=accepted, rejected=rejected)}
     )
     return result
+
+
+def column_letters(number: int) -> str:
+    """Spreadsheet column letters of a 1-based column number (1 → A, 27 → AA)."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _with_error(current: InputFile, vi: str, en: str) -> InputFile:

@@ -2,15 +2,17 @@
 
 A native reader that runs out of memory aborts its process instead of raising, and a
 crafted file can make a parser spin. Each worker therefore runs under an address-space
-limit; the parent gives it one file at a time, and when the worker dies or overruns the
-time limit, that file becomes an ``error`` with a reason, the worker is replaced and the
-run goes on. Two workers also use both cores of a typical office machine.
+limit; the parent gives it one file at a time, and when the worker dies, raises or
+overruns the time limit, that file becomes an ``error`` with a reason, the worker is
+replaced and the run goes on. Two workers also use both cores of a typical office machine.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
-import os
+import pickle
+import signal
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -22,8 +24,17 @@ from auditor.ingest.guard import Limits
 
 #: Builds a file's result inside a worker; must be importable (a module-level function).
 Task = Callable[[Found, Limits], Any]
-#: Builds the result of a file whose worker died or overran the time limit.
+#: Builds the result of a file whose worker died, raised or overran the time limit.
 OnFailure = Callable[[Found, str, str], Any]
+
+CRASH_VI = "Chương trình đọc bị dừng đột ngột khi đọc tệp (tệp hỏng hoặc vượt giới hạn bộ nhớ)"
+CRASH_EN = "The reader stopped abruptly on this file (corrupt, or over the memory limit)"
+MEMORY_VI = "Đọc tệp vượt giới hạn bộ nhớ ({mb} MB)"
+MEMORY_EN = "Reading the file exceeded the memory limit ({mb} MB)"
+ERROR_VI = "Lỗi không mong đợi khi đọc tệp ({kind})"
+ERROR_EN = "Unexpected error while reading the file ({kind})"
+TIMEOUT_VI = "Đọc tệp quá thời gian cho phép ({s:g} giây)"
+TIMEOUT_EN = "Reading the file exceeded the time limit ({s:g} s)"
 
 
 def _limit_memory(megabytes: int) -> None:
@@ -40,24 +51,36 @@ def _limit_memory(megabytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
 
 
+def _outcome(index: int, task: Task, found: Found, limits: Limits) -> bytes:
+    """The pickled reply for one file: ``(index, True, result)`` or ``(index, False, why)``."""
+    try:
+        result = task(found, limits)
+        return pickle.dumps((index, True, result), pickle.HIGHEST_PROTOCOL)
+    except MemoryError:
+        why: tuple[str, str] = ("memory", "")
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as problem:  # a task must not kill its worker (Rust panics included)
+        why = ("error", type(problem).__name__)
+    return pickle.dumps((index, False, why), pickle.HIGHEST_PROTOCOL)
+
+
 def _worker(conn: Connection, task: Task, limits: Limits) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _limit_memory(limits.memory_mb)
     while True:
         try:
             message = conn.recv()
-        except EOFError:
+        except (EOFError, OSError):
             return
         if message is None:
             return
         index, found = message
         try:
-            result = task(found, limits)
-        except MemoryError:
-            result = None
-        try:
-            conn.send((index, result))
-        except MemoryError:
-            conn.send((index, None))
+            reply = _outcome(index, task, found, limits)
+        except MemoryError:  # pickling a huge result
+            reply = pickle.dumps((index, False, ("memory", "")))
+        conn.send_bytes(reply)
 
 
 @dataclass
@@ -68,20 +91,29 @@ class _Slot:
     started: float = 0.0
 
 
-CRASH_VI = "Tệp làm chương trình đọc bị lỗi hoặc vượt giới hạn bộ nhớ"
-CRASH_EN = "Reading the file crashed the reader or exceeded the memory limit"
-TIMEOUT_VI = "Đọc tệp quá thời gian cho phép"
-TIMEOUT_EN = "Reading the file exceeded the time limit"
-
-
 class WorkerPool:
-    """A few bounded worker processes, one file each at a time."""
+    """A few bounded worker processes, one file each at a time.
+
+    Workers are started from a fork server (``spawn`` where there is none), so each one
+    starts small and its address-space limit leaves room for the file, not for a copy of
+    the parent.
+    """
 
     def __init__(self, task: Task, limits: Limits, workers: int) -> None:
         self.task = task
         self.limits = limits
-        self.context = mp.get_context("forkserver" if os.name == "posix" else "spawn")
-        self.slots = [self._start() for _ in range(max(1, workers))]
+        method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+        self.context: Any = mp.get_context(method)
+        if method == "forkserver":
+            # Import the task's module once in the fork server, not in every worker.
+            self.context.set_forkserver_preload([task.__module__])
+        self.slots: list[_Slot] = []
+        try:
+            for _ in range(max(1, workers)):
+                self.slots.append(self._start())
+        except BaseException:
+            self.close()
+            raise
 
     def _start(self) -> _Slot:
         parent, child = self.context.Pipe()
@@ -92,22 +124,53 @@ class WorkerPool:
         child.close()
         return _Slot(process, parent)
 
-    def _replace(self, slot: _Slot) -> _Slot:
+    def _replace(self, position: int) -> None:
+        slot = self.slots[position]
         if slot.process.is_alive():
             slot.process.kill()
         slot.process.join(timeout=5)
         slot.conn.close()
-        return self._start()
+        self.slots[position] = self._start()
+
+    def _failure(self, why: tuple[str, str]) -> tuple[str, str]:
+        kind, detail = why
+        if kind == "memory":
+            mb = self.limits.memory_mb
+            return MEMORY_VI.format(mb=mb), MEMORY_EN.format(mb=mb)
+        if kind == "timeout":
+            s = self.limits.timeout_s
+            return TIMEOUT_VI.format(s=s), TIMEOUT_EN.format(s=s)
+        if kind == "error":
+            return ERROR_VI.format(kind=detail), ERROR_EN.format(kind=detail)
+        return CRASH_VI, CRASH_EN
+
+    def _dispatch(self, position: int, index: int, found: Found) -> None:
+        """Give a file to a slot, replacing its worker if it died while idle."""
+        for _attempt in range(2):
+            slot = self.slots[position]
+            try:
+                slot.conn.send((index, found))
+            except (OSError, ValueError):
+                self._replace(position)
+                continue
+            slot.index = index
+            slot.started = time.monotonic()
+            return
+        raise RuntimeError("cannot start a reader process")
 
     def run(self, items: Sequence[Found], on_failure: OnFailure) -> Iterator[tuple[int, Any]]:
-        """Yield ``(index, result)`` as files finish (not in order)."""
+        """Yield ``(index, result)`` for every item, as files finish (not in order).
+
+        Every index is yielded exactly once: with the task's result, or with
+        ``on_failure(item, reason_vi, reason_en)`` when its worker crashed, raised, ran
+        out of memory or overran ``limits.timeout_s``.
+        """
         pending = list(range(len(items)))[::-1]
         while pending or any(s.index is not None for s in self.slots):
-            for slot in self.slots:
+            for position, slot in enumerate(self.slots):
                 if slot.index is None and pending:
-                    slot.index = pending.pop()
-                    slot.started = time.monotonic()
-                    slot.conn.send((slot.index, items[slot.index]))
+                    index = pending.pop()
+                    self._dispatch(position, index, items[index])
             busy = [s for s in self.slots if s.index is not None]
             deadline = min(s.started for s in busy) + self.limits.timeout_s
             ready = wait(
@@ -120,31 +183,34 @@ class WorkerPool:
                 index = slot.index
                 if slot.conn in ready:
                     try:
-                        got, result = slot.conn.recv()
-                    except (EOFError, OSError):
-                        got, result = index, None
-                    if result is None:
-                        result = on_failure(items[index], CRASH_VI, CRASH_EN)
-                    slot.index = None
-                    yield got, result
+                        got, ok, value = pickle.loads(slot.conn.recv_bytes())
+                    except Exception:  # the worker died mid-reply
+                        got, ok, value = index, False, ("crash", "")
+                        self._replace(position)
+                    self.slots[position].index = None
+                    if ok and got == index:
+                        yield index, value
+                    else:
+                        why = value if not ok and got == index else ("crash", "")
+                        yield index, on_failure(items[index], *self._failure(why))
                 elif slot.process.sentinel in ready or not slot.process.is_alive():
-                    self.slots[position] = self._replace(slot)
-                    yield index, on_failure(items[index], CRASH_VI, CRASH_EN)
+                    self._replace(position)
+                    yield index, on_failure(items[index], *self._failure(("crash", "")))
                 elif time.monotonic() - slot.started > self.limits.timeout_s:
-                    self.slots[position] = self._replace(slot)
-                    yield index, on_failure(items[index], TIMEOUT_VI, TIMEOUT_EN)
+                    self._replace(position)
+                    yield index, on_failure(items[index], *self._failure(("timeout", "")))
 
     def close(self) -> None:
         for slot in self.slots:
-            try:
+            with contextlib.suppress(OSError, ValueError):
                 slot.conn.send(None)
-            except (OSError, ValueError):
-                pass
         for slot in self.slots:
             slot.process.join(timeout=2)
             if slot.process.is_alive():
                 slot.process.kill()
+                slot.process.join(timeout=2)
             slot.conn.close()
+        self.slots = []
 
     def __enter__(self) -> WorkerPool:
         return self

@@ -7,11 +7,19 @@ value). The file's format is decided by its first bytes, not its name, so a phot
 
 from __future__ import annotations
 
+import contextlib
+import posixpath
+import re
+import struct
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree as ET
 
+import defusedxml.ElementTree as DefusedET
 import python_calamine as pc
+from defusedxml import DefusedXmlException
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -31,6 +39,10 @@ class Sheet:
     name: str
     rows: list[list[Any]]
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    #: (row, column), 1-based as a spreadsheet program shows them, of formula cells with
+    #: no cached value (.xlsx/.xlsm only). Such a cell reads as blank; formulas are never
+    #: evaluated.
+    formula_without_value: list[tuple[int, int]] = field(default_factory=list)
 
 
 def not_a_spreadsheet() -> ReadError:
@@ -55,6 +67,20 @@ def empty_file() -> ReadError:
     return ReadError("Tệp rỗng", "The file is empty")
 
 
+def too_large(what_vi: str, what_en: str) -> ReadError:
+    return ReadError(
+        f"Tệp quá lớn hoặc nén bất thường: {what_vi}",
+        f"File too large or too compressed: {what_en}",
+    )
+
+
+def unsafe_xml() -> ReadError:
+    return ReadError(
+        "Tệp chứa khai báo DTD/thực thể XML, không đọc vì lý do an toàn",
+        "The file contains XML DTD or entity declarations, refused for safety",
+    )
+
+
 def sniff(path: Path) -> str:
     """``zip`` (xlsx/xlsm/ods), ``ole`` (xls or an encrypted xlsx), or raise ReadError."""
     with path.open("rb") as handle:
@@ -68,22 +94,175 @@ def sniff(path: Path) -> str:
     raise not_a_spreadsheet()
 
 
+_FREESECT = 0xFFFFFFFF
+_ENDOFCHAIN = 0xFFFFFFFE
+_MAXREGSECT = 0xFFFFFFFA
+
+
+class OleFile:
+    """Just enough of an OLE2 compound file (CFB) to list its streams and read one.
+
+    Every chain is bounded by the file's own sector count, so a crafted FAT can neither
+    loop nor make this read more than the file holds. Raises ``ValueError`` when the
+    structure is broken.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.data = path.read_bytes()
+        data = self.data
+        if len(data) < 512 or not data.startswith(OLE_MAGIC):
+            raise ValueError("not an OLE2 file")
+        shift = struct.unpack_from("<H", data, 30)[0]
+        if shift not in (9, 12):
+            raise ValueError("bad sector size")
+        self.sector_size = 1 << shift
+        self.mini_size = 1 << struct.unpack_from("<H", data, 32)[0]
+        # a short last sector still counts (calamine reads it too)
+        self.sectors = max(0, -(-(len(data) - self.sector_size) // self.sector_size))
+        (fat_count, first_dir, _, self.cutoff, first_mini, _, first_difat, difat_count) = (
+            struct.unpack_from("<IIIIIIII", data, 44)
+        )
+        if fat_count > self.sectors + 1 or difat_count > self.sectors + 1:
+            raise ValueError("FAT larger than the file")
+        fat_sectors = list(struct.unpack_from("<109I", data, 76))
+        sector = first_difat
+        for _ in range(difat_count):
+            if sector > _MAXREGSECT:
+                break
+            words = self._words(sector)
+            fat_sectors.extend(words[:-1])
+            sector = words[-1]
+        self.fat: list[int] = []
+        for sector in fat_sectors[:fat_count]:
+            self.fat.extend(self._words(sector))
+        self.entries: dict[str, tuple[int, int, int]] = {}
+        self.root: tuple[int, int] = (_ENDOFCHAIN, 0)
+        directory = self._chain_bytes(first_dir, None)
+        for offset in range(0, len(directory) - 127, 128):
+            length, kind = struct.unpack_from("<HB", directory, offset + 64)
+            if kind not in (1, 2, 5) or not 2 <= length <= 64:
+                continue
+            name = directory[offset : offset + length - 2].decode("utf-16-le", "replace")
+            start, size = struct.unpack_from("<IQ", directory, offset + 116)
+            if self.sector_size == 512:
+                size &= 0xFFFFFFFF
+            if kind == 5:
+                self.root = (start, size)
+            else:
+                self.entries.setdefault(name, (kind, start, size))
+        self.minifat = (
+            [w for s in self._chain(first_mini) for w in self._words(s)]
+            if first_mini <= _MAXREGSECT
+            else []
+        )
+
+    def _sector(self, number: int) -> bytes:
+        if number >= self.sectors:
+            raise ValueError("sector out of the file")
+        start = self.sector_size * (number + 1)
+        return self.data[start : start + self.sector_size]
+
+    def _words(self, number: int) -> list[int]:
+        return list(struct.unpack(f"<{self.sector_size // 4}I", self._sector(number)))
+
+    def _chain(self, first: int) -> list[int]:
+        chain: list[int] = []
+        sector = first
+        while sector <= _MAXREGSECT:
+            if len(chain) > self.sectors or sector >= len(self.fat):
+                raise ValueError("broken FAT chain")
+            chain.append(sector)
+            sector = self.fat[sector]
+        return chain
+
+    def _chain_bytes(self, first: int, size: int | None) -> bytes:
+        data = b"".join(self._sector(s) for s in self._chain(first))
+        return data if size is None else data[:size]
+
+    def names(self) -> set[str]:
+        return set(self.entries)
+
+    def stream(self, name: str) -> bytes | None:
+        """A stream's bytes, or None when there is no such stream."""
+        entry = self.entries.get(name)
+        if entry is None or entry[0] != 2:
+            return None
+        _, start, size = entry
+        if size > len(self.data):
+            raise ValueError("stream larger than the file")
+        if size >= self.cutoff:
+            return self._chain_bytes(start, size)
+        mini = self._chain_bytes(self.root[0], self.root[1])
+        out = []
+        sector = start
+        for _ in range(len(self.minifat) + 1):
+            if sector > _MAXREGSECT or sector >= len(self.minifat):
+                break
+            out.append(mini[sector * self.mini_size : (sector + 1) * self.mini_size])
+            sector = self.minifat[sector]
+        return b"".join(out)[:size]
+
+
+def ole_stream_names(path: Path) -> set[str]:
+    """The stream and storage names of an OLE2 file (empty when it is too broken to tell)."""
+    try:
+        return OleFile(path).names()
+    except (OSError, ValueError, struct.error):
+        return set()
+
+
 def _ole_is_encrypted_ooxml(path: Path) -> bool:
     """An encrypted .xlsx is an OLE2 container holding an ``EncryptedPackage`` stream."""
+    names = ole_stream_names(path)
+    if names:
+        return "EncryptedPackage" in names or "EncryptionInfo" in names
     data = path.read_bytes()[: 1 << 20]
     return "EncryptedPackage".encode("utf-16-le") in data
 
 
+def _suffix_matches(path: Path, kind: str) -> bool:
+    suffix = path.suffix.lower()
+    if kind == "zip":
+        return suffix in (".xlsx", ".xlsm", ".ods")
+    return suffix == ".xls"
+
+
+def _open(path: Path, kind: str) -> Any:
+    """Open by content, not by name: an .xlsx saved as ``.xls`` (or the reverse) reads."""
+    if _suffix_matches(path, kind):
+        return pc.CalamineWorkbook.from_path(str(path))
+    with path.open("rb") as handle:
+        return pc.CalamineWorkbook.from_filelike(handle)
+
+
+def _calamine_error(problem: BaseException) -> ReadError:
+    if isinstance(problem, pc.PasswordError):
+        return password_protected()
+    if isinstance(problem, MemoryError):
+        return too_large("vượt giới hạn bộ nhớ khi đọc", "reading exceeded the memory limit")
+    text = str(problem)
+    if "Cell limit exceeded" in text:
+        return too_large("bảng tính quá nhiều ô", "a sheet has too many cells")
+    if "unrecognized entity" in text or "DOCTYPE" in text:
+        return unsafe_xml()
+    return corrupt()
+
+
 def read_sheets(path: Path) -> list[Sheet]:
-    """All worksheets of a workbook as rows from spreadsheet row 1 (index 0)."""
-    if sniff(path) == "ole" and _ole_is_encrypted_ooxml(path):
+    """All worksheets of a workbook as rows from spreadsheet row 1 (index 0).
+
+    For .xlsx/.xlsm, formula cells that carry no cached value are listed in
+    :attr:`Sheet.formula_without_value` (the reader never computes a formula).
+    """
+    kind = sniff(path)
+    if kind == "ole" and _ole_is_encrypted_ooxml(path):
         raise password_protected()
     try:
-        workbook = pc.CalamineWorkbook.from_path(str(path))
-    except pc.PasswordError:
-        raise password_protected() from None
-    except Exception:  # calamine raises several unrelated types for broken files
-        raise corrupt() from None
+        workbook = _open(path, kind)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as problem:  # calamine raises unrelated types (and Rust panics)
+        raise _calamine_error(problem) from None
     sheets: list[Sheet] = []
     try:
         for index, meta in enumerate(workbook.sheets_metadata):
@@ -96,10 +275,206 @@ def read_sheets(path: Path) -> list[Sheet]:
             except Exception:
                 merged = []
             sheets.append(Sheet(meta.name, rows, merged))
-    except pc.PasswordError:
-        raise password_protected() from None
-    except Exception:
-        raise corrupt() from None
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as problem:
+        raise _calamine_error(problem) from None
     finally:
         workbook.close()
+    if kind == "zip":
+        missing = formulas_without_value(path)
+        for sheet in sheets:
+            sheet.formula_without_value = missing.get(sheet.name, [])
     return sheets
+
+
+# ------------------------------------------------------------------ formulas without a value
+
+_FORMULA = re.compile(rb"f(?<=[<:]f)[\s>/]")
+_CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)$")
+_OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _has_formula(archive: zipfile.ZipFile, member: str) -> bool:
+    tail = b""
+    with archive.open(member) as handle:
+        while chunk := handle.read(1 << 20):
+            if _FORMULA.search(tail + chunk[:8]) or _FORMULA.search(chunk):
+                return True
+            tail = chunk[-8:]
+    return False
+
+
+def _worksheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> zip member of its XML, from workbook.xml and its relationships."""
+    try:
+        workbook = DefusedET.fromstring(archive.read("xl/workbook.xml"))
+        rels = DefusedET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except KeyError:
+        return {}
+    targets: dict[str, str] = {}
+    for rel in rels:
+        target = rel.get("Target") or ""
+        if rel.get("TargetMode") == "External" or not target:
+            continue
+        member = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        targets[rel.get("Id") or ""] = posixpath.normpath(member)
+    members: dict[str, str] = {}
+    for element in workbook.iter():
+        if _local(element.tag) == "sheet":
+            rid = element.get(f"{{{_OFFICE_REL}}}id")
+            name = element.get("name")
+            if rid in targets and name is not None:
+                members[name] = targets[rid]
+    return members
+
+
+def _scan_formulas(handle: Any, found: list[tuple[int, int]]) -> None:
+    """Add (row, column), 1-based, of each ``<c>`` with an ``<f>`` and no cached ``<v>``."""
+    row = col = 0
+    for event, element in DefusedET.iterparse(handle, events=("start", "end")):
+        name = _local(element.tag)
+        if event == "start":
+            if name == "row":
+                number = element.get("r")
+                row = int(number) if number and number.isdigit() else row + 1
+                col = 0
+            elif name == "c":
+                match = _CELL_REF.match(element.get("r") or "")
+                if match:
+                    col = column_number(match.group(1))
+                    row = int(match.group(2))
+                else:
+                    col += 1
+            continue
+        if name == "c":
+            formula = value = None
+            for child in element:
+                child_name = _local(child.tag)
+                if child_name == "f":
+                    formula = child
+                elif child_name == "v":
+                    value = child
+            if formula is not None and (
+                value is None or (not value.text and element.get("t") not in ("str", "inlineStr"))
+            ):
+                found.append((row, col))
+            element.clear()
+        elif name == "row":
+            element.clear()
+
+
+_CACHED_VALUE = re.compile(rb"<v>[^<]")
+
+
+class _NeedFullParse(Exception):
+    """A formula cell the quick scan cannot place (prefixed tags, no ``r`` attribute)."""
+
+
+def _check_cell(snippet: bytes, found: list[tuple[int, int]]) -> None:
+    """Parse one ``<c>`` element (with defusedxml) and note it when its value is missing."""
+    element = DefusedET.fromstring(snippet)
+    formula = value = None
+    for child in element:
+        name = _local(child.tag)
+        if name == "f":
+            formula = child
+        elif name == "v":
+            value = child
+    if formula is None:
+        return
+    if value is not None and (value.text or element.get("t") in ("str", "inlineStr")):
+        return
+    match = _CELL_REF.match(element.get("r") or "")
+    if not match:
+        raise _NeedFullParse
+    found.append((int(match.group(2)), column_number(match.group(1))))
+
+
+def _quick_scan(handle: Any, found: list[tuple[int, int]]) -> bool:
+    """Find formula cells without a cached value by scanning bytes; only cells that have
+    a formula and no non-empty ``<v>`` are parsed (with defusedxml).
+
+    Returns False when the sheet needs the full element-by-element parse instead (tags
+    with a namespace prefix, or a formula cell without an ``r`` reference).
+    """
+    carry = b""
+    try:
+        while True:
+            chunk = handle.read(1 << 20)
+            buffer = carry + chunk
+            done = 0
+            carry = b""
+            for match in _FORMULA.finditer(buffer):
+                at = match.start()
+                if at < done:
+                    continue
+                if buffer[at - 1 : at] != b"<":
+                    return False  # a prefixed <x:f>
+                low = max(done, at - 4096)
+                start = max(buffer.rfind(b"<c ", low, at), buffer.rfind(b"<c>", low, at))
+                end = buffer.find(b"</c>", at)
+                if start < 0:
+                    return False
+                if end < 0:
+                    if not chunk:
+                        return True  # an unfinished cell at the end: nothing more to find
+                    carry = buffer[start:]
+                    break
+                end += 4
+                snippet = buffer[start:end]
+                if not _CACHED_VALUE.search(snippet):
+                    _check_cell(snippet, found)
+                done = end
+            else:
+                carry = buffer[max(done, len(buffer) - 16) :]
+            if not chunk:
+                return True
+    except _NeedFullParse:
+        return False
+
+
+def formulas_without_value(path: Path) -> dict[str, list[tuple[int, int]]]:
+    """For an .xlsx/.xlsm: sheet name -> cells whose formula has no cached value.
+
+    Sheets without a formula element pay one decompression pass and nothing else; in
+    the others only formula cells without a non-empty ``<v>`` are parsed (defusedxml).
+    """
+    result: dict[str, list[tuple[int, int]]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            with_formulas = {
+                name
+                for name in archive.namelist()
+                if name.startswith("xl/worksheets/") and _has_formula(archive, name)
+            }
+            if not with_formulas:
+                return result
+            for sheet, member in _worksheet_members(archive).items():
+                if member not in with_formulas:
+                    continue
+                cells: list[tuple[int, int]] = []
+                # Malformed XML that calamine read anyway: keep the cells found so far.
+                with archive.open(member) as handle, contextlib.suppress(ET.ParseError):
+                    if not _quick_scan(handle, cells):
+                        cells.clear()
+                        with archive.open(member) as again:
+                            _scan_formulas(again, cells)
+                if cells:
+                    result[sheet] = cells
+    except DefusedXmlException:
+        raise unsafe_xml() from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise corrupt() from None
+    return result
+
+
+def column_number(letters: str) -> int:
+    number = 0
+    for char in letters:
+        number = number * 26 + (ord(char) - 64)
+    return number

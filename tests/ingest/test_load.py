@@ -449,3 +449,14 @@ def test_every_data_row_is_a_record_or_a_rejected_row(
     assert counts.read == len(expect_good) + len(expect_bad) + 1
     assert sorted(data.sessions["row"]) == expect_good
     assert sorted(r.row for r in data.rejected) == expect_bad
+
+
+def test_formula_without_a_cached_value_is_a_note_and_never_computed(workbook: Make) -> None:
+    row = session_row(2, D(2024, 2, 6))
+    row[7] = "=G7-2"  # openpyxl stores the formula with no cached value
+    path = workbook("CB.xlsx", [info_sheet(), _sessions(session_row(1, D(2024, 1, 5)), row)])
+    data = load([path])
+    (note,) = [n for n in data.notes if n.code == "formula_without_value"]
+    assert (note.sheet, note.row) == ("Sinh hoạt", 7)
+    assert "H7" in note.message_vi
+    assert data.sessions["present"].isna().tolist() == [False, True]

@@ -1,0 +1,198 @@
+"""The pre-parse checks of auditor.ingest.guard, one hostile shape each."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from auditor.ingest.guard import Limits, check_file
+from auditor.ingest.read import ReadError, ole_stream_names, read_sheets
+from tests import hostile
+
+
+def refused(path: Path, limits: Limits | None = None) -> ReadError:
+    with pytest.raises(ReadError) as caught:
+        check_file(path, limits or Limits())
+    assert caught.value.reason_vi and caught.value.reason_en
+    return caught.value
+
+
+def test_a_normal_workbook_passes(tmp_path: Path) -> None:
+    path = hostile.simple_xlsx(tmp_path / "ok.xlsx", [["Mã chi bộ", "CB-001"]])
+    assert check_file(path, Limits()) == "zip"
+
+
+def test_compression_bomb_is_refused_from_the_zip_directory(tmp_path: Path) -> None:
+    path = hostile.bomb_xlsx(tmp_path / "bomb.xlsx", megabytes=120)
+    assert path.stat().st_size < 1024 * 1024
+    problem = refused(path)
+    assert "nén" in problem.reason_vi and "compress" in problem.reason_en
+
+
+def test_declared_unpacked_size_is_capped(tmp_path: Path) -> None:
+    path = hostile.bomb_xlsx(tmp_path / "big.xlsx", megabytes=20)
+    problem = refused(path, Limits(max_unpacked_mb=10, max_ratio=1e9))
+    assert "giải nén ra" in problem.reason_vi
+
+
+def test_too_many_members(tmp_path: Path) -> None:
+    path = hostile.many_members_xlsx(tmp_path / "many.xlsx", count=300)
+    assert "thành phần" in refused(path, Limits(max_members=200)).reason_vi
+
+
+def test_file_size_is_capped(tmp_path: Path) -> None:
+    path = hostile.simple_xlsx(tmp_path / "ok.xlsx", [["a"]])
+    assert "quá lớn" in refused(path, Limits(max_file_mb=0.0001)).reason_vi
+
+
+@pytest.mark.parametrize("declare", [True, False])
+def test_million_by_million_range_is_refused_before_parsing(tmp_path: Path, declare: bool) -> None:
+    # calamine would ask for 512 GB for this sheet and abort the process.
+    path = hostile.huge_range_xlsx(tmp_path / "huge.xlsx", declare=declare)
+    problem = refused(path)
+    assert "16,384 cột" in problem.reason_vi and "1,048,576" in problem.reason_en
+
+
+@pytest.mark.parametrize(
+    ("far", "limits", "ok"),
+    [
+        ("P1048576", Limits(), True),  # a full-height 16-column log is fine
+        ("SR10", Limits(), True),  # 512 columns
+        ("SS10", Limits(), False),  # 513 columns
+        ("A1100001", Limits(), False),
+        ("SR3000", Limits(max_cells=1_000_000), False),  # a wide reference counts cells
+        ("Z20", Limits(max_cols=20, max_rows=9), False),
+    ],
+)
+def test_cell_references_are_compared_exactly(
+    tmp_path: Path, far: str, limits: Limits, ok: bool
+) -> None:
+    path = hostile.huge_range_xlsx(tmp_path / "x.xlsx", declare=False, far=far)
+    if ok:
+        assert check_file(path, limits) == "zip"
+    else:
+        refused(path, limits)
+
+
+def test_shared_string_count_must_fit_the_part(tmp_path: Path) -> None:
+    # calamine reserves uniqueCount strings up front: 96 GB for this one
+    path = hostile.inflated_shared_strings_xlsx(tmp_path / "sst.xlsx")
+    assert "corrupt" in refused(path).reason_en
+    fine = hostile.inflated_shared_strings_xlsx(tmp_path / "ok.xlsx", unique=1)
+    assert check_file(fine, Limits()) == "zip"
+    assert read_sheets(fine)[0].rows == [["x"]]
+
+
+def test_xls_dimensions_are_checked(tmp_path: Path) -> None:
+    # calamine reserves rows x columns cells from this record: ~200 GB here
+    path = hostile.huge_dimensions_xls(tmp_path / "huge.xls")
+    assert "4,294,967,280 dòng" in refused(path).reason_vi
+    fine = hostile.huge_dimensions_xls(tmp_path / "fine.xls", rows=65536, cols=256)
+    assert check_file(fine, Limits()) == "ole"
+    assert read_sheets(fine)[0].rows[0] == ["Mã chi bộ", "CB-001"]
+
+
+@pytest.mark.parametrize("how", ["cut", "swallowed"])
+def test_ods_table_that_never_closes_is_refused(tmp_path: Path, how: str) -> None:
+    # calamine would loop forever on it (only a worker's time limit could stop it)
+    path = hostile.unclosed_table_ods(tmp_path / "loop.ods", how)
+    assert "corrupt" in refused(path).reason_en
+
+
+def test_broken_ole_is_corrupt(tmp_path: Path) -> None:
+    path = hostile.truncated_copy(
+        hostile.huge_dimensions_xls(tmp_path / "a.xls", rows=2, cols=2), tmp_path / "b.xls", 0.5
+    )
+    check_file(path, Limits())  # too broken for the guard to tell; the reader says why
+    with pytest.raises(ReadError) as caught:
+        read_sheets(path)
+    assert "corrupt" in caught.value.reason_en
+
+
+@pytest.mark.parametrize("where", ["sheet", "sst"])
+def test_dtd_is_refused(tmp_path: Path, where: str) -> None:
+    for path in (
+        hostile.billion_laughs_xlsx(tmp_path / "laughs.xlsx", where),
+        hostile.external_entity_xlsx(tmp_path / "xxe.xlsx", where=where),
+    ):
+        assert "DTD" in refused(path).reason_en
+
+
+@pytest.mark.parametrize("where", ["sheet", "sst"])
+def test_calamine_itself_expands_no_entity(tmp_path: Path, where: str) -> None:
+    """Past the guard, calamine refuses unknown entities instead of expanding them."""
+    for path in (
+        hostile.billion_laughs_xlsx(tmp_path / "laughs.xlsx", where),
+        hostile.external_entity_xlsx(tmp_path / "xxe.xlsx", where=where),
+    ):
+        with pytest.raises(ReadError) as caught:
+            read_sheets(path)
+        assert "root:" not in str(caught.value)
+
+
+def test_encrypted_ooxml_is_password_protected(tmp_path: Path) -> None:
+    path = hostile.encrypted_ooxml(tmp_path / "secret.xlsx")
+    assert {"EncryptionInfo", "EncryptedPackage"} <= ole_stream_names(path)
+    assert check_file(path, Limits()) == "ole"
+    with pytest.raises(ReadError) as caught:
+        read_sheets(path)
+    assert caught.value.reason_vi.startswith("Tệp có mật khẩu")
+
+
+def test_encrypted_ods_is_password_protected(tmp_path: Path) -> None:
+    path = tmp_path / "secret.ods"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr(
+            "META-INF/manifest.xml",
+            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:'
+            'manifest:1.0"><manifest:file-entry manifest:full-path="content.xml">'
+            "<manifest:encryption-data/></manifest:file-entry></manifest:manifest>",
+        )
+        archive.writestr("content.xml", b"\x8f\x01 encrypted bytes")
+    assert refused(path).reason_en == "The file is password-protected"
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "The file is empty"),
+        (hostile.PNG_BYTES, "Not a spreadsheet"),
+        (hostile.PDF_BYTES, "Not a spreadsheet"),
+        (b"PK\x03\x04" + b"\x00" * 40, "corrupt"),
+    ],
+)
+def test_misnamed_and_empty(tmp_path: Path, content: bytes, expected: str) -> None:
+    for suffix in (".xlsx", ".xls"):
+        path = tmp_path / f"f{suffix}"
+        path.write_bytes(content)
+        assert expected in refused(path).reason_en
+
+
+def test_zip_that_is_no_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "photos.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("a.png", hostile.PNG_BYTES)
+    assert "Not a spreadsheet" in refused(path).reason_en
+
+
+def test_truncated(tmp_path: Path) -> None:
+    source = hostile.simple_xlsx(tmp_path / "ok.xlsx", [["Mã chi bộ", "CB-001"]] * 50)
+    for keep in (0.3, 0.9, 0.99):
+        path = hostile.truncated_copy(source, tmp_path / "cut.xlsx", keep)
+        assert "corrupt" in refused(path).reason_en
+
+
+def test_corrupt_member_data(tmp_path: Path) -> None:
+    path = hostile.simple_xlsx(tmp_path / "ok.xlsx", [["Mã chi bộ", "CB-001"]] * 50)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    for offset in range(start + 2, start + info.compress_size - 2, 7):
+        data[offset] ^= 0x5A
+    path.write_bytes(bytes(data))
+    with pytest.raises(ReadError):
+        check_file(path, Limits())

@@ -1,0 +1,90 @@
+"""The bounded worker pool: a file that crashes, hangs or eats memory fails alone."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from auditor.ingest.discover import Found
+from auditor.ingest.guard import Limits
+from auditor.ingest.pool import WorkerPool
+from auditor.ingest.read import read_sheets
+from tests import hostile
+
+LIMITS = Limits(timeout_s=1.5, memory_mb=1024)
+
+
+def task(found: Found, limits: Limits) -> Any:
+    """Misbehaves as the file's name says; module-level so workers can import it."""
+    name = found.rel
+    if name.startswith("abort"):
+        os.abort()
+    if name.startswith("exit"):
+        os._exit(3)
+    if name.startswith("slow"):
+        time.sleep(60)
+    if name.startswith("big"):
+        block = bytearray(3 * limits.memory_mb * 1024 * 1024)  # refused by RLIMIT_AS
+        return len(block)
+    if name.startswith("raise"):
+        raise ValueError("boom")
+    if name.startswith("none"):
+        return None  # a legitimate result, not a failure
+    if name.startswith("calamine"):
+        return len(read_sheets(found.path))  # no guard: calamine itself hits the limit
+    return ("ok", name)
+
+
+def failed(found: Found, vi: str, en: str) -> Any:
+    return ("error", found.rel, vi, en)
+
+
+def run(names: list[str], limits: Limits = LIMITS, workers: int = 2, **paths: Path) -> list[Any]:
+    items = [Found(paths.get(n.split(".")[0], Path(n)), n) for n in names]
+    with WorkerPool(task, limits, workers) as pool:
+        results = dict(pool.run(items, failed))
+    assert sorted(results) == list(range(len(names)))  # every file exactly once
+    return [results[i] for i in range(len(names))]
+
+
+def test_crash_timeout_memory_and_exception_fail_alone() -> None:
+    names = ["a", "abort", "b", "slow", "c", "big", "d", "raise", "exit", "e"]
+    started = time.monotonic()
+    results = run(names)
+    assert time.monotonic() - started < 20
+    by_name = {r[1]: r for r in results}
+    for ok in "abcde":
+        assert by_name[ok] == ("ok", ok)
+    assert "dừng đột ngột" in by_name["abort"][2] and by_name["abort"][3]
+    assert "dừng đột ngột" in by_name["exit"][2]
+    assert "quá thời gian" in by_name["slow"][2] and "1.5 s" in by_name["slow"][3]
+    assert "bộ nhớ (1024 MB)" in by_name["big"][2] and "memory limit" in by_name["big"][3]
+    assert "ValueError" in by_name["raise"][3]
+
+
+def test_one_worker_is_replaced_after_each_failure() -> None:
+    results = run(["abort", "a", "abort2", "b", "slow", "c"], workers=1)
+    assert [r[0] for r in results] == ["error", "ok", "error", "ok", "error", "ok"]
+
+
+def test_worker_bounds_a_native_allocation(tmp_path: Path) -> None:
+    """Past the guard, calamine asks for 512 GB and aborts: only its worker dies."""
+    huge = hostile.huge_range_xlsx(tmp_path / "huge.xlsx")
+    results = run(["calamine.xlsx", "a"], calamine=huge)
+    assert results[0][0] == "error"
+    assert results[1] == ("ok", "a")
+
+
+def test_worker_time_limit_stops_a_reader_that_never_returns(tmp_path: Path) -> None:
+    """Past the guard, calamine loops forever on this .ods: the time limit ends it."""
+    loop = hostile.unclosed_table_ods(tmp_path / "loop.ods")
+    results = run(["calamine.ods", "a"], limits=Limits(timeout_s=1.0), calamine=loop)
+    assert results[0][0] == "error" and "time limit" in results[0][3]
+    assert results[1] == ("ok", "a")
+
+
+def test_empty_run_and_more_workers_than_files() -> None:
+    assert run([], workers=2) == []
+    assert run(["a", "none"], workers=3) == [("ok", "a"), None]
