@@ -1,0 +1,253 @@
+"""The ``auditor`` command: a thin typer layer over :mod:`auditor.audit` and friends.
+
+Exit status: 0 whenever the reports were written (whatever they contain), 1 when
+``--fail-under`` finds a cell below the score, 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from auditor.ingest.guard import Limits
+from auditor.models import Report
+from auditor.rulepack import DEFAULT_PACK, RulePack, RulePackError, load_pack
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Kiểm tra sổ theo dõi sinh hoạt chi bộ theo Hướng dẫn 12-HD/BTCTW.\n\n"
+    "Audits party cells' activity logs against Guidance 12-HD/BTCTW.",
+)
+err = Console(stderr=True)
+out = Console()
+
+#: Above this many files the audit shows a progress bar.
+PROGRESS_MIN_FILES = 20
+
+
+def _usage(message_vi: str, message_en: str) -> typer.Exit:
+    err.print(f"[red]Lỗi:[/red] {message_vi}\n[dim]Error: {message_en}[/dim]", soft_wrap=True)
+    return typer.Exit(code=2)
+
+
+def _load_pack(rules: Path | None, overrides: Path | None, sets: list[str]) -> RulePack:
+
+    try:
+        return load_pack(rules or DEFAULT_PACK, overrides=overrides, sets=sets)
+    except RulePackError as problem:
+        raise _usage(
+            f"Bộ quy tắc không hợp lệ:\n{problem}", "Invalid rule pack (see above)."
+        ) from None
+
+
+RulesOpt = Annotated[
+    Path | None,
+    typer.Option("--rules", help="Thư mục bộ quy tắc (mặc định rules/hd12) / rule pack folder."),
+]
+OverridesOpt = Annotated[
+    Path | None,
+    typer.Option("--overrides", help="Tệp YAML đổi tham số, điểm, bật/tắt quy tắc."),
+]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set", help="Đổi một tham số: CD02.draft_min_days=5, CD02.points=4, TK02.enabled=false."
+    ),
+]
+
+
+@app.command()
+def audit(
+    inputs: Annotated[
+        list[Path], typer.Argument(help="Tệp hoặc thư mục sổ sinh hoạt / workbooks or folders.")
+    ],
+    year: Annotated[int, typer.Option("--year", help="Năm kiểm tra / audited year.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Thư mục ghi báo cáo / report folder.")],
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Kiểm tra đến ngày (YYYY-MM-DD) / audit up to this date."),
+    ] = None,
+    rules: RulesOpt = None,
+    overrides: OverridesOpt = None,
+    set_: SetOpt = None,
+    per_cell: Annotated[
+        bool,
+        typer.Option("--per-cell", help="Ghi thêm một tệp cho mỗi chi bộ / one workbook per cell."),
+    ] = False,
+    fail_under: Annotated[
+        int | None,
+        typer.Option("--fail-under", help="Trả mã 1 nếu có chi bộ dưới số điểm này."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Không in bảng tóm tắt.")] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", help="Số tiến trình đọc tệp (0: đọc trực tiếp, không cô lập)."),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Giây tối đa để đọc một tệp / per-file time limit.")
+    ] = Limits.timeout_s,
+    memory_mb: Annotated[
+        int, typer.Option("--memory-mb", help="Bộ nhớ tối đa của tiến trình đọc (MB).")
+    ] = Limits.memory_mb,
+    max_file_mb: Annotated[
+        float, typer.Option("--max-file-mb", help="Kích thước tệp tối đa (MB).")
+    ] = Limits.max_file_mb,
+    max_unpacked_mb: Annotated[
+        float, typer.Option("--max-unpacked-mb", help="Dung lượng giải nén tối đa (MB).")
+    ] = Limits.max_unpacked_mb,
+    max_ratio: Annotated[
+        float, typer.Option("--max-ratio", help="Tỉ lệ nén tối đa / max compression ratio.")
+    ] = Limits.max_ratio,
+    max_rows: Annotated[
+        int, typer.Option("--max-rows", help="Số dòng tối đa của một trang tính.")
+    ] = Limits.max_rows,
+    max_cols: Annotated[
+        int, typer.Option("--max-cols", help="Số cột tối đa của một trang tính.")
+    ] = Limits.max_cols,
+    max_cells: Annotated[
+        int, typer.Option("--max-cells", help="Số ô tối đa (dòng × cột) của một trang tính.")
+    ] = Limits.max_cells,
+    max_members: Annotated[
+        int, typer.Option("--max-members", help="Số thành phần tối đa trong tệp nén.")
+    ] = Limits.max_members,
+) -> None:
+    """Kiểm tra các sổ sinh hoạt và ghi report.json, report.xlsx, report.html vào --out."""
+    from auditor.audit import run_audit
+
+    if workers is not None and workers < 0:
+        raise _usage("--workers phải từ 0 trở lên.", "--workers must be 0 or more.")
+    limits = Limits(
+        max_file_mb=max_file_mb,
+        max_unpacked_mb=max_unpacked_mb,
+        max_ratio=max_ratio,
+        max_rows=max_rows,
+        max_cols=max_cols,
+        max_cells=max_cells,
+        max_members=max_members,
+        timeout_s=timeout,
+        memory_mb=memory_mb,
+    )
+
+    missing = [str(p) for p in inputs if not p.exists()]
+    if missing:
+        raise _usage(
+            "Không tìm thấy: " + ", ".join(missing) + ". Hãy kiểm tra lại đường dẫn.",
+            "Not found: " + ", ".join(missing) + ". Check the path.",
+        )
+    if not 1950 <= year <= 2099:
+        raise _usage("Năm phải trong khoảng 1950-2099.", "The year must be within 1950-2099.")
+    cutoff = None
+    if as_of is not None:
+        try:
+            cutoff = dt.date.fromisoformat(as_of)
+        except ValueError:
+            raise _usage(
+                f"--as-of '{as_of}' không phải ngày dạng YYYY-MM-DD.",
+                f"--as-of '{as_of}' is not a YYYY-MM-DD date.",
+            ) from None
+    pack = _load_pack(rules, overrides, set_ or [])
+    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+    from auditor.ingest.discover import discover
+
+    total_files = len(discover(list(inputs)))
+    show_bar = total_files >= PROGRESS_MIN_FILES and not quiet
+    bar = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not show_bar,
+    )
+    with bar:
+        reading = bar.add_task("Đọc tệp", total=total_files)
+        checking = bar.add_task("Kiểm tra", total=None, visible=False)
+
+        def on_file(done: int, total: int, _rel: str) -> None:
+            bar.update(reading, completed=done, total=total)
+
+        def on_cell(done: int, total: int) -> None:
+            bar.update(checking, completed=done, total=total, visible=True)
+
+        result = run_audit(
+            inputs,
+            year=year,
+            out=out_dir,
+            as_of=cutoff,
+            pack=pack,
+            per_cell=per_cell,
+            limits=limits,
+            workers=workers,
+            progress=on_file,
+            rule_progress=on_cell,
+            generated_at=stamp,
+        )
+    if not quiet:
+        _summary(result.report, out_dir)
+    if fail_under is not None and any(c.score < fail_under for c in result.report.cells):
+        raise typer.Exit(code=1)
+
+
+def _summary(report: Report, out_dir: Path) -> None:
+    inputs = report.inputs
+    table = Table(title=f"Kết quả kiểm tra năm {report.year}", show_header=True)
+    table.add_column("Mục / item")
+    table.add_column("Số / count", justify="right")
+    rows = [
+        ("Tệp đã đọc / files read", sum(i.status == "ok" for i in inputs)),
+        ("Tệp lỗi / files with errors", sum(i.status == "error" for i in inputs)),
+        ("Tệp bỏ qua / files skipped", sum(i.status == "skipped" for i in inputs)),
+        ("Dòng nhận / rows accepted", sum(i.rows.accepted for i in inputs)),
+        ("Dòng bị loại / rows rejected", sum(i.rows.rejected for i in inputs)),
+        ("Chi bộ / cells", len(report.cells)),
+        ("Vi phạm / violations", sum(len(c.violations) for c in report.cells)),
+    ]
+    for label, value in rows:
+        table.add_row(label, str(value))
+    out.print(table)
+    for item in inputs:
+        if item.status == "error":
+            out.print(f"[red]Lỗi[/red] {item.file}: {item.error}")
+    out.print(f"Báo cáo đã ghi vào / reports written to: [bold]{out_dir}[/bold]")
+
+
+@app.command("rules")
+def rules_command(
+    rule_id: Annotated[
+        str | None, typer.Argument(help="Mã quy tắc để giải thích, ví dụ CD02 / rule to explain.")
+    ] = None,
+    rules: RulesOpt = None,
+    overrides: OverridesOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """Liệt kê các quy tắc của bộ quy tắc, hoặc giải thích một quy tắc."""
+    from auditor.catalogue import catalogue_table, explain
+
+    pack = _load_pack(rules, overrides, set_ or [])
+    if rule_id is None:
+        out.print(catalogue_table(pack))
+        return
+    known = {rule.id.upper() for rule in pack.rules}
+    if rule_id.upper() not in known:
+        raise _usage(
+            f"Không có quy tắc {rule_id}. Các mã có: {', '.join(sorted(known))}.",
+            f"No rule {rule_id}. Known ids: {', '.join(sorted(known))}.",
+        )
+    out.print(explain(pack, rule_id.upper()), markup=False, highlight=False, soft_wrap=True)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

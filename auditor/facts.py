@@ -1,0 +1,441 @@
+"""Turn the imported tables into compact facts the rules judge.
+
+One fact per cell-year, per audited cell-quarter, per audited cell-month and per session
+of the audited year. Everything a rule needs is precomputed here with pandas (counts per
+period, day gaps, attendance shares, topic similarity), so every rule condition is a
+plain comparison on one fact, which is what durable_rules does well. Facts carry only
+numbers; what a person reads (messages, evidence rows, details) stays beside them in
+:class:`FactInfo`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from auditor.ingest.dataset import Dataset
+from auditor.models import REGULAR_KINDS, THEMATIC_KINDS, Evidence, Note
+from auditor.topics import best_match
+
+Fact = dict[str, Any]
+
+
+@dataclass
+class FactInfo:
+    """What a violation about a fact shows: its period or date, evidence and details."""
+
+    period: str | None = None
+    date: dt.date | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class CellFacts:
+    cell_id: str
+    facts: list[Fact]
+    info: dict[int, FactInfo]
+
+
+@dataclass
+class Facts:
+    cells: pd.DataFrame  # cell_id, cell_name, parent: every audited cell, sorted
+    per_cell: list[CellFacts]
+    notes: list[Note]
+
+    def __iter__(self) -> Iterator[CellFacts]:
+        return iter(self.per_cell)
+
+    @property
+    def count(self) -> int:
+        return sum(len(c.facts) for c in self.per_cell)
+
+
+def _quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    start = dt.date(year, 3 * quarter - 2, 1)
+    end = _month_bounds(year, 3 * quarter)[1]
+    return start, end
+
+
+def _month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    start = dt.date(year, month, 1)
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return start, following - dt.timedelta(days=1)
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
+
+
+def _text(value: Any) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return str(value)
+
+
+def _int(value: Any) -> int | None:
+    if value is None or pd.isna(value):
+        return None
+    return int(value)
+
+
+def _evidence(row: Any) -> Evidence:
+    return Evidence(file=str(row.file), sheet=str(row.sheet), row=int(row.row))
+
+
+def _note(row: Any, code: str, vi: str, en: str) -> Note:
+    return Note(
+        file=str(row.file),
+        sheet=str(row.sheet),
+        row=int(row.row),
+        code=code,
+        message_vi=vi,
+        message_en=en,
+    )
+
+
+def _md(day: dt.date | None, year: int) -> int:
+    """Month*100+day within ``year``; 0 before the year, 9999 after it or unknown."""
+    if day is None:
+        return 9999
+    if day.year < year:
+        return 0
+    if day.year > year:
+        return 9999
+    return day.month * 100 + day.day
+
+
+def _fmt(day: dt.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else "—"
+
+
+def _in_year_plan(issued: dt.date | None, year: int) -> bool:
+    """Plan rows belong to the audited year unless their issue date says otherwise.
+
+    A plan issued in the last quarter of the previous year is the plan for this year.
+    """
+    if issued is None:
+        return True
+    return issued.year == year or (issued.year == year - 1 and issued.month >= 10)
+
+
+@dataclass
+class _Cell:
+    cell_id: str
+    name: str | None = None
+    parent: str | None = None
+    active_from: dt.date | None = None
+    active_to: dt.date | None = None
+    listed: bool = False
+
+
+def _cells(dataset: Dataset, notes: list[Note]) -> dict[str, _Cell]:
+    cells: dict[str, _Cell] = {}
+    for row in dataset.cells.itertuples(index=False):
+        cell = cells.setdefault(str(row.cell_id), _Cell(str(row.cell_id), listed=True))
+        cell.name = cell.name or _text(row.cell_name)
+        cell.parent = cell.parent or _text(row.parent)
+        cell.active_from = cell.active_from or _date(row.active_from)
+        cell.active_to = cell.active_to or _date(row.active_to)
+    for table in (dataset.plan, dataset.sessions):
+        for row in table.drop_duplicates("cell_id").itertuples(index=False):
+            cell_id = str(row.cell_id)
+            if cell_id not in cells:
+                cells[cell_id] = _Cell(cell_id)
+                notes.append(
+                    _note(
+                        row,
+                        "cell_not_listed",
+                        f"Chi bộ {cell_id} không có trong bảng danh sách chi bộ nào",
+                        f"Cell {cell_id} appears in no cells table",
+                    )
+                )
+    return cells
+
+
+def build_facts(
+    dataset: Dataset,
+    *,
+    year: int,
+    as_of: dt.date,
+    topic_threshold: float = 92.0,
+) -> Facts:
+    """Facts for every cell, with the data-quality notes of rules.md."""
+    notes: list[Note] = []
+    cells = _cells(dataset, notes)
+    sessions = dataset.sessions
+    year_start, year_end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    in_year = (sessions["date"].dt.year == year) if len(sessions) else pd.Series([], dtype=bool)
+    for row in sessions[~in_year].itertuples(index=False):
+        notes.append(
+            _note(
+                row,
+                "session_outside_year",
+                f"Buổi sinh hoạt ngày {_fmt(_date(row.date))} nằm ngoài năm kiểm tra {year}",
+                f"Meeting on {_date(row.date)} is outside the audited year {year}",
+            )
+        )
+    current = sessions[in_year]
+    duplicated = current.duplicated(["cell_id", "date", "kind"], keep="first")
+    for row in current[duplicated].itertuples(index=False):
+        notes.append(
+            _note(
+                row,
+                "duplicate_session",
+                f"Buổi sinh hoạt trùng lặp (cùng chi bộ, ngày {_fmt(_date(row.date))} và loại): "
+                "chỉ tính một lần",
+                f"Duplicate meeting (same cell, date {_date(row.date)} and kind): counted once",
+            )
+        )
+    current = current[~duplicated]
+    plan = dataset.plan
+    plan_keep = [_in_year_plan(_date(v), year) for v in plan["plan_issued"]]
+    plan_in_year = plan[pd.Series(plan_keep, index=plan.index, dtype=bool)] if len(plan) else plan
+    for row in plan[~pd.Series(plan_keep, index=plan.index, dtype=bool)].itertuples(index=False):
+        notes.append(
+            _note(
+                row,
+                "plan_other_year",
+                f"Dòng kế hoạch ban hành ngày {_fmt(_date(row.plan_issued))} thuộc năm khác",
+                f"Plan row issued on {_date(row.plan_issued)} belongs to another year",
+            )
+        )
+    sessions_by_cell = {k: g for k, g in current.groupby("cell_id", sort=False)}
+    plan_by_cell = {k: g for k, g in plan_in_year.groupby("cell_id", sort=False)}
+    listed_with_sessions = set(sessions["cell_id"].astype(str)) if len(sessions) else set()
+    per_cell: list[CellFacts] = []
+    for cell_id in sorted(cells):
+        cell = cells[cell_id]
+        if cell.listed and cell_id not in listed_with_sessions:
+            first = dataset.cells[dataset.cells["cell_id"] == cell_id].iloc[0]
+            notes.append(
+                Note(
+                    file=str(first["file"]),
+                    sheet=str(first["sheet"]),
+                    row=int(first["row"]),
+                    code="cell_without_sessions",
+                    message_vi=f"Chi bộ {cell_id} có trong danh sách nhưng không có buổi sinh hoạt "
+                    "nào",
+                    message_en=f"Cell {cell_id} is listed but has no meeting at all",
+                )
+            )
+        per_cell.append(
+            _cell_facts(
+                cell,
+                sessions_by_cell.get(cell_id),
+                plan_by_cell.get(cell_id),
+                year=year,
+                as_of=min(as_of, year_end),
+                year_start=year_start,
+                notes=notes,
+                topic_threshold=topic_threshold,
+            )
+        )
+    frame = pd.DataFrame(
+        [(c, cells[c].name, cells[c].parent) for c in sorted(cells)],
+        columns=["cell_id", "cell_name", "parent"],
+    )
+    return Facts(frame, per_cell, notes)
+
+
+def _existed(cell: _Cell, start: dt.date, end: dt.date) -> bool:
+    return (cell.active_from is None or cell.active_from <= start) and (
+        cell.active_to is None or cell.active_to >= end
+    )
+
+
+def _cell_facts(
+    cell: _Cell,
+    sessions: pd.DataFrame | None,
+    plan: pd.DataFrame | None,
+    *,
+    year: int,
+    as_of: dt.date,
+    year_start: dt.date,
+    notes: list[Note],
+    topic_threshold: float,
+) -> CellFacts:
+    facts: list[Fact] = []
+    info: dict[int, FactInfo] = {}
+
+    def add(fact: Fact, meta: FactInfo) -> None:
+        fact["id"] = len(facts) + 1
+        info[fact["id"]] = meta
+        facts.append(fact)
+
+    plan_rows = list(plan.itertuples(index=False)) if plan is not None else []
+    session_rows = list(sessions.itertuples(index=False)) if sessions is not None else []
+    plan_evidence = [_evidence(r) for r in plan_rows]
+    planned: dict[int, list[str]] = {q: [] for q in range(1, 5)}
+    for r in plan_rows:
+        quarter: Any = r.quarter
+        planned[int(quarter)].append(str(r.planned_topic))
+
+    months_audited = [
+        m
+        for m in range(1, 13)
+        if _month_bounds(year, m)[1] <= as_of and _existed(cell, *_month_bounds(year, m))
+    ]
+    quarters_audited = [
+        q
+        for q in range(1, 5)
+        if _quarter_bounds(year, q)[1] <= as_of and _existed(cell, *_quarter_bounds(year, q))
+    ]
+    # --- the year
+    if months_audited:
+        issued = [d for d in (_date(r.plan_issued) for r in plan_rows) if d is not None]
+        earliest = min(issued) if issued else None
+        reported = sum(1 for r in plan_rows if _date(r.plan_reported) is not None)
+        add(
+            {
+                "type": "year",
+                "plan_rows": len(plan_rows),
+                "plan_reported_rows": reported,
+                "plan_issued_missing": int(earliest is None),
+                "plan_issued_md": _md(earliest, year),
+                "active_from_md": 0 if cell.active_from is None else _md(cell.active_from, year),
+            },
+            FactInfo(
+                evidence=plan_evidence,
+                context={
+                    "year": year,
+                    "plan_issued": _fmt(earliest),
+                    "plan_rows": len(plan_rows),
+                },
+            ),
+        )
+    # --- quarters and months
+    by_quarter: dict[int, list[Any]] = {q: [] for q in range(1, 5)}
+    by_month: dict[int, list[Any]] = {m: [] for m in range(1, 13)}
+    for r in session_rows:
+        day = _date(r.date)
+        if day is None:
+            continue
+        by_month[day.month].append(r)
+        by_quarter[(day.month - 1) // 3 + 1].append(r)
+    for q in quarters_audited:
+        rows = by_quarter[q]
+        add(
+            {
+                "type": "quarter",
+                "quarter": q,
+                "thematic_count": sum(r.kind in THEMATIC_KINDS for r in rows),
+                "regular_count": sum(r.kind in REGULAR_KINDS for r in rows),
+                "forum_count": sum(r.kind == "forum" for r in rows),
+                "has_plan": int(bool(plan_rows)),
+                "planned_topics": len(planned[q]),
+            },
+            FactInfo(period=f"Q{q}", evidence=[], context={"quarter": q}),
+        )
+    for m in months_audited:
+        rows = by_month[m]
+        add(
+            {
+                "type": "month",
+                "month": m,
+                "regular_count": sum(r.kind in REGULAR_KINDS for r in rows),
+                "thematic_count": sum(r.kind in THEMATIC_KINDS for r in rows),
+                "forum_count": sum(r.kind == "forum" for r in rows),
+                "extraordinary_count": sum(r.kind == "extraordinary" for r in rows),
+            },
+            FactInfo(period=f"M{m:02d}", evidence=[], context={"month": m}),
+        )
+    # --- sessions
+    for r in session_rows:
+        day = _date(r.date)
+        if day is None or day > as_of:
+            continue
+        quarter = (day.month - 1) // 3 + 1
+        if _quarter_bounds(year, quarter)[1] > as_of:
+            continue
+        if (cell.active_from and day < cell.active_from) or (
+            cell.active_to and day > cell.active_to
+        ):
+            continue
+        fact: Fact = {
+            "type": "session",
+            "quarter": quarter,
+            "thematic": int(r.kind in THEMATIC_KINDS),
+            "regular": int(r.kind in REGULAR_KINDS),
+        }
+        context: dict[str, Any] = {"date": _fmt(day), "topic": _text(r.topic) or "—"}
+        details: dict[str, Any] = {}
+        if fact["thematic"]:
+            sent, approved = _date(r.draft_sent), _date(r.draft_approved)
+            concluded, reported_on = _date(r.conclusion_date), _date(r.reported)
+            fact.update(
+                draft_sent_missing=int(sent is None),
+                draft_days_before=(day - sent).days if sent else 0,
+                approved_missing=int(approved is None),
+                approved_after_sent=int(bool(approved and sent and approved > sent)),
+                conclusion=int(bool(r.conclusion)),
+                conclusion_date_missing=int(concluded is None),
+                conclusion_days=(concluded - day).days if concluded else 0,
+                reported_missing=int(reported_on is None),
+                report_days=(reported_on - day).days if reported_on else 0,
+                plan_for_quarter=int(bool(planned[quarter])),
+            )
+            score, which = best_match(_text(r.topic) or "", planned[quarter])
+            fact["topic_score"] = math.floor(score)
+            context.update(
+                draft_sent=_fmt(sent),
+                draft_approved=_fmt(approved),
+                conclusion_date=_fmt(concluded),
+                reported=_fmt(reported_on),
+                days_before=fact["draft_days_before"],
+                conclusion_days=fact["conclusion_days"],
+                report_days=fact["report_days"],
+                planned=" | ".join(planned[quarter]) or "—",
+                similarity=fact["topic_score"],
+            )
+            details = {
+                "planned": planned[quarter],
+                "actual": _text(r.topic),
+                "best_planned": which,
+                "similarity": round(score, 1),
+            }
+            if sent and sent > day:
+                notes.append(
+                    _note(
+                        r,
+                        "date_order",
+                        f"Ngày gửi dự thảo ({_fmt(sent)}) sau ngày sinh hoạt ({_fmt(day)})",
+                        f"Draft sent ({sent}) after the meeting ({day})",
+                    )
+                )
+            if concluded and concluded < day:
+                notes.append(
+                    _note(
+                        r,
+                        "date_order",
+                        f"Ngày kết luận ({_fmt(concluded)}) trước ngày sinh hoạt ({_fmt(day)})",
+                        f"Conclusion dated ({concluded}) before the meeting ({day})",
+                    )
+                )
+        if fact["regular"]:
+            total, exempted, present = _int(r.members_total), _int(r.exempted), _int(r.present)
+            base = (total - (exempted or 0)) if total is not None else None
+            known = base is not None and base > 0 and present is not None
+            fact["members_known"] = int(known)
+            fact["attendance_ppm"] = -(-(present or 0) * 1_000_000 // base) if known and base else 0
+            context.update(
+                present=present if present is not None else "—",
+                base=base if base is not None else "—",
+            )
+            if known:
+                details.setdefault("present", present)
+                details.setdefault("base", base)
+        add(fact, FactInfo(date=day, evidence=[_evidence(r)], context=context))
+        info[fact["id"]].context["details"] = details
+    return CellFacts(cell.cell_id, facts, info)

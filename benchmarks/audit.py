@@ -1,0 +1,177 @@
+"""Province scale: the full audit per stage, beside the bare reads of the same files.
+
+For each scale (per-cell workbooks, and one consolidated workbook) this generates a year
+with the sample generator, runs the full audit (all reports written) in a fresh process,
+and prints per stage (read, rules, score, reports) the wall time and its share, rows/s,
+facts/s and the peak RSS; then, in the same run, python-calamine alone and pandas with
+openpyxl alone reading the same files, and the audit's ratio to each.
+
+    .venv/bin/python benchmarks/audit.py  # 1,000 / 5,000 / 10,000 cells + 200k rows
+    .venv/bin/python benchmarks/audit.py --cells 500 --rows 20000 --no-pandas  # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def _peak_rss_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def _files(root: Path) -> list[Path]:
+    from auditor.ingest.discover import discover
+
+    return [f.path for f in discover([root]) if not f.skipped]
+
+
+def measure_calamine(root: Path) -> dict[str, float]:
+    import python_calamine as pc
+
+    start = time.perf_counter()
+    rows = 0
+    for path in _files(root):
+        workbook = pc.CalamineWorkbook.from_path(str(path))
+        for index in range(len(workbook.sheet_names)):
+            rows += len(workbook.get_sheet_by_index(index).to_python(skip_empty_area=False))
+        workbook.close()
+    return {"seconds": time.perf_counter() - start, "rows": rows, "peak_rss_mb": _peak_rss_mb()}
+
+
+def measure_pandas(root: Path) -> dict[str, float]:
+    import pandas as pd
+
+    start = time.perf_counter()
+    rows = 0
+    for path in _files(root):
+        for frame in pd.read_excel(path, sheet_name=None, header=None, engine="openpyxl").values():
+            rows += len(frame)
+    return {"seconds": time.perf_counter() - start, "rows": rows, "peak_rss_mb": _peak_rss_mb()}
+
+
+def measure_audit(root: Path, out: Path) -> dict[str, object]:
+    from auditor.audit import run_audit
+
+    start = time.perf_counter()
+    result = run_audit([root], year=2024, out=out)
+    total = time.perf_counter() - start
+    rows = sum(i.rows.read for i in result.report.inputs)
+    return {
+        "seconds": total,
+        "stages": result.timings,
+        "stats": result.stats,
+        "rows": rows,
+        "cells": len(result.report.cells),
+        "violations": sum(len(c.violations) for c in result.report.cells),
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def _child(kind: str, root: Path, out: Path) -> dict[str, object]:
+    """Run one measurement in a fresh interpreter so peak RSS is its own."""
+    extra = f", Path({str(out)!r})" if kind == "audit" else ""
+    code = (
+        f"import json, sys; sys.path.insert(0, {str(HERE)!r}); import audit as b; "
+        f"from pathlib import Path; print(json.dumps(b.measure_{kind}(Path({str(root)!r}){extra})))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _print_scale(label: str, audit: dict, calamine: dict, pandas: dict | None) -> None:
+    total = float(audit["seconds"])  # type: ignore[arg-type]
+    stages: dict[str, float] = audit["stages"]  # type: ignore[assignment]
+    stats: dict[str, float] = audit["stats"]  # type: ignore[assignment]
+    print(
+        f"\n## {label}: {audit['rows']:,} data rows, {audit['cells']:,} cells, "
+        f"{audit['violations']:,} violations"
+    )
+    print(f"{'stage':<12}{'seconds':>9}{'share':>8}")
+    for name, seconds in stages.items():
+        print(f"{name:<12}{seconds:>9.2f}{100 * seconds / total:>7.1f}%")
+    print(f"{'total':<12}{total:>9.2f}{100.0:>7.1f}%")
+    rows_per_s = float(audit["rows"]) / total if total else 0.0  # type: ignore[arg-type]
+    print(f"rows/s (whole audit): {rows_per_s:,.0f}")
+    if "facts" in stats and stages.get("rules"):
+        print(
+            f"facts: {stats['facts']:,.0f}, facts/s through durable_rules: "
+            f"{stats.get('facts_per_s', stats['facts'] / stages['rules']):,.0f}"
+        )
+    print(f"peak RSS: audit {float(audit['peak_rss_mb']):,.0f} MB")  # type: ignore[arg-type]
+    print(f"{'reference':<28}{'seconds':>9}{'audit / reference':>20}")
+    print(
+        f"{'python-calamine alone':<28}{calamine['seconds']:>9.2f}"
+        f"{total / calamine['seconds']:>19.2f}x"
+    )
+    if pandas is not None:
+        print(
+            f"{'pandas + openpyxl alone':<28}{pandas['seconds']:>9.2f}"
+            f"{total / pandas['seconds']:>19.2f}x"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cells", type=int, nargs="+", default=[1000, 5000, 10000])
+    parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--no-pandas", action="store_true", help="skip the slow pandas reference")
+    parser.add_argument("--work", type=Path, default=None)
+    args = parser.parse_args(argv)
+    from auditor.sample import generate, generate_consolidated
+
+    with tempfile.TemporaryDirectory() as scratch:
+        work = args.work or Path(scratch)
+        totals: dict[int, float] = {}
+        for cells in args.cells:
+            root = work / f"cells_{cells}"
+            if not root.exists():
+                generate(
+                    root,
+                    year=2024,
+                    n_cells=cells,
+                    seed=7,
+                    messy=False,
+                    formats=("xlsx",),
+                    consolidated=0,
+                )
+            audit = _child("audit", root, work / f"out_{cells}")
+            calamine = _child("calamine", root, root)
+            pandas = None if args.no_pandas else _child("pandas", root, root)
+            _print_scale(f"{cells:,} per-cell workbooks", audit, calamine, pandas)
+            totals[cells] = float(audit["seconds"])  # type: ignore[arg-type]
+        if args.rows:
+            big_dir = work / f"consolidated_{args.rows}"
+            if not big_dir.exists():
+                big_dir.mkdir(parents=True)
+                generate_consolidated(
+                    big_dir / "tong_hop.xlsx", year=2024, n_rows=args.rows, seed=7
+                )
+            audit = _child("audit", big_dir, work / "out_big")
+            calamine = _child("calamine", big_dir, big_dir)
+            pandas = None if args.no_pandas else _child("pandas", big_dir, big_dir)
+            _print_scale(
+                f"one consolidated workbook of {args.rows:,} rows", audit, calamine, pandas
+            )
+        sizes = sorted(totals)
+        for small, large in itertools.pairwise(sizes):
+            print(
+                f"\n{large:,} cells cost {totals[large] / totals[small]:.2f}x of {small:,} "
+                f"(linear would be {large / small:.2f}x)"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
