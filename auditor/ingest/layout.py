@@ -153,7 +153,10 @@ def find_header(rows: list[list[Any]], tables: tuple[str, ...]) -> TableLayout |
             names = {i: (f, _text(row[i]) or "") for i, f in single.items()}
             if index + 1 < len(rows) and not is_blank(rows[index + 1]):
                 double = _match_two_rows(table, row, rows[index + 1])
-                if len(double) > len(single):
+                below = _match_row(table, rows[index + 1])
+                # A title row above a header adds nothing: only a top row that brings
+                # labels of its own (or group labels) makes a two-row header.
+                if len(double) > max(len(single), len(below)):
                     names = double
                     layout_rows = (index, index + 1)
             fields = {f for f, _ in names.values()}

@@ -460,3 +460,14 @@ def test_formula_without_a_cached_value_is_a_note_and_never_computed(workbook: M
     assert (note.sheet, note.row) == ("Sinh hoạt", 7)
     assert "H7" in note.message_vi
     assert data.sessions["present"].isna().tolist() == [False, True]
+
+
+def test_a_title_right_above_the_header_is_not_part_of_it(workbook: Make) -> None:
+    rows = [
+        ["SỔ THEO DÕI SINH HOẠT CHI BỘ NĂM 2024"],
+        SESSION_HEADER,
+        session_row(1, D(2024, 1, 5)),
+    ]
+    data = load([workbook("CB.xlsx", [info_sheet(), ("Sinh hoạt", rows)])])
+    assert list(data.sessions["row"]) == [3]
+    assert not [n for n in data.notes if n.code == "unknown_columns"]

@@ -1,0 +1,113 @@
+"""The whole audit on the committed sample year, compared with what its generator injected."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from auditor.audit import AuditResult, run_audit
+from auditor.report import report_json_bytes
+from auditor.rulepack import load_pack
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_data"
+TRUTH = json.loads((Path(__file__).parent / "data" / "sample_truth.json").read_text("utf-8"))
+SCHEMA = json.loads((ROOT / "docs" / "report.schema.json").read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def audited(tmp_path_factory: pytest.TempPathFactory) -> AuditResult:
+    return run_audit([SAMPLE], year=2024, out=tmp_path_factory.mktemp("out"), per_cell=True)
+
+
+def _found(result: AuditResult) -> set[tuple[str, str, str | None, str | None]]:
+    return {
+        (c.cell_id, v.rule, v.period, v.date.isoformat() if v.date else None)
+        for c in result.report.cells
+        for v in c.violations
+    }
+
+
+def test_every_injected_violation_is_found_and_nothing_else(audited: AuditResult) -> None:
+    expected = {
+        (c["cell_id"], v["rule"], v["period"], v["date"])
+        for c in TRUTH["cells"]
+        for v in c["violations"]
+    }
+    assert _found(audited) == expected
+
+
+def test_every_default_rule_is_broken_somewhere_and_some_cells_are_clean(
+    audited: AuditResult,
+) -> None:
+    rules = {rule for _, rule, _, _ in _found(audited)}
+    assert rules == {rule.id for rule in load_pack().rules}
+    assert sum(c.score == 100 for c in audited.report.cells) >= 3
+
+
+def test_rejected_rows_are_found_at_their_exact_place(audited: AuditResult) -> None:
+    found = {(r.file, r.sheet, r.row, r.column) for r in audited.report.rejected_rows}
+    expected = {(r["file"], r["sheet"], r["row"], r["column"]) for r in TRUTH["rejected"]}
+    assert found == expected
+    assert all(r.reason_vi and r.reason_en for r in audited.report.rejected_rows)
+
+
+def test_every_file_is_accounted_for_and_every_row_adds_up(audited: AuditResult) -> None:
+    files = sorted(p.relative_to(SAMPLE).as_posix() for p in SAMPLE.rglob("*") if p.is_file())
+    assert [i.file for i in audited.report.inputs] == files
+    for entry in audited.report.inputs:
+        assert entry.status == "ok"
+        assert entry.rows.read == entry.rows.accepted + entry.rows.rejected
+        assert entry.sha256 and len(entry.sha256) == 64
+    assert sum(i.rows.read for i in audited.report.inputs) == TRUTH["rows_written"]
+
+
+def test_bands_quota_and_ranks_show_what_the_board_needs(audited: AuditResult) -> None:
+    cells = audited.report.cells
+    assert {c.band_before_quota for c in cells} == {"HTXSNV", "HTTNV", "HTNV", "KHTNV"}
+    assert audited.report.quota_moves
+    assert all(c.band == "HTTNV" for c in cells if c.moved_by_quota)
+    assert [c.rank for c in cells] == sorted(c.rank for c in cells)
+    assert {n.code for n in audited.report.notes} >= {"duplicate_session"}
+
+
+def test_reports_are_written_and_json_follows_its_schema(audited: AuditResult) -> None:
+    out = audited.written[0].parent
+    for name in ("report.json", "report.xlsx", "report.html"):
+        assert (out / name).stat().st_size > 0
+    jsonschema.validate(json.loads((out / "report.json").read_text("utf-8")), SCHEMA)
+    assert len(list((out / "chi_bo").rglob("*.xlsx"))) == len(audited.report.cells)
+
+
+def test_same_inputs_in_other_folders_give_byte_identical_json(tmp_path: Path) -> None:
+    reports = []
+    for name in ("a", "b"):
+        copy = tmp_path / name / "logs"
+        shutil.copytree(SAMPLE, copy)
+        reports.append(report_json_bytes(run_audit([copy], year=2024, out=None).report))
+    assert reports[0] == reports[1]
+
+
+def test_army_pack_reports_months_without_a_forum(tmp_path: Path) -> None:
+    result = run_audit([SAMPLE], year=2024, out=None, pack=load_pack(ROOT / "rules" / "quan-doi"))
+    by_cell = {
+        c.cell_id: [v for v in c.violations if v.rule == "DD01"] for c in result.report.cells
+    }
+    assert not by_cell["CB-002"] and not by_cell["CB-005"]  # these hold a forum every month
+    assert len(by_cell["CB-001"]) == 12
+    assert {v.period for v in by_cell["CB-001"]} == {f"M{m:02d}" for m in range(1, 13)}
+
+
+def test_a_parameter_override_changes_a_finding(audited: AuditResult) -> None:
+    stricter = run_audit(
+        [SAMPLE], year=2024, out=None, pack=load_pack(sets=["CD02.draft_min_days=7"])
+    )
+    before = {k for k in _found(audited) if k[1] == "CD02"}
+    after = {k for k in _found(stricter) if k[1] == "CD02"}
+    assert before < after
+    off = run_audit([SAMPLE], year=2024, out=None, pack=load_pack(sets=["CD02.enabled=false"]))
+    assert not {k for k in _found(off) if k[1] == "CD02"}

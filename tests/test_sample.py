@@ -1,0 +1,113 @@
+"""The sample generator: reproducible, and a faithful oracle for the rules (properties)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from auditor.engine import evaluate
+from auditor.rulepack import load_pack
+from auditor.sample import ALL_DEFECTS, build_cells, clean_year, dataset_of, generate, inject
+
+ROOT = Path(__file__).resolve().parent.parent
+PACK = load_pack()
+YEAR = 2024
+
+
+def _violations(cells: list) -> set[tuple[str, str, str | None, str | None]]:
+    result = evaluate(dataset_of(cells), PACK, year=YEAR)
+    return {
+        (cell_id, v.rule, v.period, v.date.isoformat() if v.date else None)
+        for cell_id, found in result.violations.items()
+        for v in found
+    }
+
+
+def test_the_committed_sample_is_what_the_generator_makes(tmp_path: Path) -> None:
+    truth = generate(tmp_path, year=YEAR, n_cells=14, seed=0)
+    committed = (Path(__file__).parent / "data" / "sample_truth.json").read_text("utf-8")
+    assert truth.to_json() == committed
+    for path in tmp_path.rglob("*"):
+        if path.suffix in (".xlsx", ".xls"):
+            twin = ROOT / "sample_data" / path.relative_to(tmp_path)
+            assert path.read_bytes() == twin.read_bytes(), path.name
+
+
+def test_sample_truth_covers_every_rule() -> None:
+    truth = json.loads((Path(__file__).parent / "data" / "sample_truth.json").read_text("utf-8"))
+    rules = {v["rule"] for c in truth["cells"] for v in c["violations"]}
+    assert rules == set(ALL_DEFECTS)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 10_000), st.booleans())
+def test_a_fully_compliant_year_gives_no_violation(seed: int, forums: bool) -> None:
+    rng = random.Random(seed)
+    cell = clean_year(rng, "CB-1", "Chi bộ 1", "Đảng bộ A", "nông thôn", YEAR, forums=forums)
+    assert _violations([cell]) == set()
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from(ALL_DEFECTS))
+def test_one_injected_defect_gives_exactly_that_violation(seed: int, defect: str) -> None:
+    rng = random.Random(seed)
+    cell = clean_year(rng, "CB-1", "Chi bộ 1", "Đảng bộ A", "nông thôn", YEAR)
+    inject(rng, cell, defect, YEAR)
+    expected = {("CB-1", t.rule, t.period, t.date) for t in cell.truth}
+    assert _violations([cell]) == expected
+    assert defect in {rule for _, rule, _, _ in expected}
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 10_000), st.sets(st.sampled_from(ALL_DEFECTS), max_size=3), st.data())
+def test_moving_a_session_out_of_its_quarter_never_removes_a_violation(
+    seed: int, defects: set[str], data: st.DataObject
+) -> None:
+    rng = random.Random(seed)
+    cell = clean_year(rng, "CB-1", "Chi bộ 1", "Đảng bộ A", "nông thôn", YEAR)
+    for defect in sorted(defects):
+        inject(rng, cell, defect, YEAR)
+    before = {(r, p) for _, r, p, d in _violations([cell]) if d is None}
+    session = data.draw(st.sampled_from(cell.sessions))
+    session.date = session.date.replace(year=YEAR + 1)  # out of its quarter and the year
+    after = {(r, p) for _, r, p, d in _violations([cell]) if d is None}
+    assert before <= after
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 10_000), st.dates(dt.date(YEAR, 1, 2), dt.date(YEAR, 12, 1)))
+def test_a_cell_is_never_blamed_for_a_period_it_did_not_exist_in(
+    seed: int, founded: dt.date
+) -> None:
+    rng = random.Random(seed)
+    cell = clean_year(rng, "CB-1", "Chi bộ 1", "Đảng bộ A", "nông thôn", YEAR, founded=founded)
+    cell.sessions = [s for s in cell.sessions if s.date.month % 2]  # plenty to blame
+    for _, _rule, period, day in _violations([cell]):
+        if period and period.startswith("Q"):
+            first_month = 3 * int(period[1]) - 2
+            assert dt.date(YEAR, first_month, 1) >= founded
+        elif period and period.startswith("M"):
+            assert dt.date(YEAR, int(period[1:]), 1) >= founded
+        elif day:
+            assert dt.date.fromisoformat(day) >= founded
+
+
+def test_build_cells_spreads_scores_and_defects() -> None:
+    cells, plan = build_cells(14, YEAR, seed=0)
+    assert sum(not p for p in plan) >= 3
+    assert {d for p in plan for d in p} >= set(ALL_DEFECTS)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "xls", "ods"])
+def test_clean_layout_writes_every_format(tmp_path: Path, fmt: str) -> None:
+    truth = generate(
+        tmp_path, n_cells=2, seed=3, messy=False, formats=(fmt,), consolidated=0, defects=False
+    )
+    assert all(not c.violations for c in truth.cells)
+    assert len(list(tmp_path.rglob(f"*.{fmt}"))) == 2
