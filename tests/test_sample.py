@@ -99,7 +99,7 @@ def test_a_cell_is_never_blamed_for_a_period_it_did_not_exist_in(
 
 
 def test_build_cells_spreads_scores_and_defects() -> None:
-    cells, plan = build_cells(14, YEAR, seed=0)
+    _cells, plan = build_cells(14, YEAR, seed=0)
     assert sum(not p for p in plan) >= 3
     assert {d for p in plan for d in p} >= set(ALL_DEFECTS)
 
