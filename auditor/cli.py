@@ -245,6 +245,38 @@ def rules_command(
     out.print(explain(pack, rule_id.upper()), markup=False, highlight=False, soft_wrap=True)
 
 
+@app.command("template")
+def template_command(
+    year: Annotated[int, typer.Option("--year", help="Năm của sổ mẫu / the template year.")],
+    cells: Annotated[
+        Path,
+        typer.Option(
+            "--cells", help="Danh sách chi bộ (xlsx, xls, ods) hoặc report.json năm trước."
+        ),
+    ],
+    out_dir: Annotated[Path, typer.Option("--out", help="Thư mục ghi sổ mẫu / output folder.")],
+    rules: RulesOpt = None,
+    overrides: OverridesOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """Tạo sổ theo dõi mẫu cho năm sau: mỗi chi bộ một tệp, kèm một tệp tổng hợp."""
+    from auditor.template import read_cells_list, write_templates
+
+    if not cells.exists():
+        raise _usage(
+            f"Không tìm thấy danh sách chi bộ: {cells}.", f"Cells list not found: {cells}."
+        )
+    pack = _load_pack(rules, overrides, set_ or [])
+    listed = read_cells_list(cells)
+    if not listed:
+        raise _usage(
+            f"Không đọc được chi bộ nào từ {cells} (cần cột Mã chi bộ và Tên chi bộ).",
+            f"No cell could be read from {cells} (needs Mã chi bộ and Tên chi bộ columns).",
+        )
+    written = write_templates(listed, year=year, out_dir=out_dir, pack=pack)
+    out.print(f"Đã tạo {len(written)} sổ mẫu trong / templates written to: [bold]{out_dir}[/bold]")
+
+
 def main() -> None:
     app()
 

@@ -216,8 +216,18 @@ def is_header_repeat(layout: TableLayout, row: list[Any]) -> bool:
     return len(_match_row(layout.table, row)) >= 2
 
 
+#: Fields a form pre-fills on its empty lines (the cell's code, the plan's quarter): a
+#: line holding nothing else is an unused line of the form, not data.
+PREFILLED = {
+    "cells": frozenset(),
+    "plan": frozenset({"cell_id", "quarter"}),
+    "sessions": frozenset({"cell_id"}),
+}
+
+
 def only_numbering(layout: TableLayout, row: list[Any]) -> bool:
-    """A pre-numbered empty line of a template: only the STT column holds something."""
+    """An unused, pre-numbered line of a form: only STT and pre-filled labels hold something."""
+    prefilled = PREFILLED[layout.table]
     for column in layout.columns:
         if column.index >= len(row):
             continue
@@ -225,6 +235,8 @@ def only_numbering(layout: TableLayout, row: list[Any]) -> bool:
         if value is None or value == "" or (isinstance(value, str) and not value.strip()):
             continue
         if column.field is None and normalise_header(column.header) in IGNORED_HEADERS:
+            continue
+        if column.field in prefilled:
             continue
         return False
     return True

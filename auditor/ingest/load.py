@@ -42,6 +42,8 @@ Progress = Callable[[int, int, str], None]
 
 
 DEFAULT_LIMITS = Limits()
+#: Sheets of our own templates that explain, and hold no table.
+INSTRUCTION_SHEETS = frozenset({"Hướng dẫn"})
 
 
 @dataclass
@@ -171,7 +173,13 @@ def _read_sheets(rel: str, digest: str, sheets: list[Sheet]) -> FileResult:
     for plan in plans:
         if plan.layout is not None and plan.layout.table != "cells":
             _table_records(rel, plan.sheet, plan.layout, default_cell, result)
-        elif plan.layout is None and plan.key_value is None and _has_content(plan.sheet):
+        elif (
+            plan.layout is None
+            and plan.key_value is None
+            and plan.sheet.visible
+            and plan.sheet.name not in INSTRUCTION_SHEETS
+            and _has_content(plan.sheet)
+        ):
             result.notes.append(
                 Note(
                     file=rel,
@@ -299,6 +307,8 @@ def _table_records(
         if row.count("") + row.count(None) == width:
             continue
         key = row[primary] if primary is not None and primary < width else None
+        if table == "plan" and only_numbering(layout, row):
+            continue  # a form's line with its quarter printed and nothing written
         if not _primary_ok(table, key):
             if is_blank(row) or only_numbering(layout, row):
                 continue

@@ -43,6 +43,9 @@ class Sheet:
     #: no cached value (.xlsx/.xlsm only). Such a cell reads as blank; formulas are never
     #: evaluated.
     formula_without_value: list[tuple[int, int]] = field(default_factory=list)
+    #: Hidden sheets (lists behind dropdowns) are read like any other, but one holding no
+    #: table is skipped without a note.
+    visible: bool = True
 
 
 def not_a_spreadsheet() -> ReadError:
@@ -274,7 +277,8 @@ def read_sheets(path: Path) -> list[Sheet]:
                 merged = list(sheet.merged_cell_ranges or [])
             except Exception:
                 merged = []
-            sheets.append(Sheet(meta.name, rows, merged))
+            visible = str(meta.visible) == str(pc.SheetVisibleEnum.Visible)
+            sheets.append(Sheet(meta.name, rows, merged, visible=visible))
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as problem:

@@ -335,6 +335,8 @@ def _parse_group_text(text: str) -> int:
     key = re.sub(r"^nhom\s*", "", key)
     if key.isdigit() and 1 <= int(key) <= 6:
         return int(key)
+    if (match := re.match(r"^([1-6])\s*[-.:)]", key)) is not None:  # "1 - Chính trị…"
+        return int(match.group(1))
     for word, group in _GROUP_WORDS.items():
         if key.startswith(word):
             return group

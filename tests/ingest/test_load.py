@@ -471,3 +471,24 @@ def test_a_title_right_above_the_header_is_not_part_of_it(workbook: Make) -> Non
     data = load([workbook("CB.xlsx", [info_sheet(), ("Sinh hoạt", rows)])])
     assert list(data.sessions["row"]) == [3]
     assert not [n for n in data.notes if n.code == "unknown_columns"]
+
+
+def test_unused_lines_of_a_form_are_not_data(workbook: Make) -> None:
+    plan = (
+        "Kế hoạch",
+        [
+            ["STT", "Quý", "Chủ đề dự kiến"],
+            [1, "I", "Chủ đề A"],
+            [2, "II", None],
+            [3, "III", None],
+            [4, "IV", "Chủ đề D"],
+        ],
+    )
+    sessions = (
+        "Sinh hoạt",
+        [SESSION_HEADER, ["Tháng 1"], ["Tháng 2"], session_row(3, D(2024, 3, 5))],
+    )
+    data = load([workbook("CB.xlsx", [info_sheet(), plan, sessions])])
+    assert list(data.plan["quarter"]) == [1, 4]
+    assert len(data.sessions) == 1
+    assert not data.rejected

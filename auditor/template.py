@@ -1,0 +1,495 @@
+"""Next year's collection templates: logs that are hard to fill in wrongly.
+
+Most rejected rows come from how logs are typed. A template that already knows the cell,
+the months, the quarters and the allowed values (dropdowns, date validation limited to
+the year, input messages, locked headers) gives clean data next year, and its "Hướng dẫn"
+sheet shows the cell the rules it is judged by, generated from the rule files.
+
+The templates use exactly the canonical headers of ``input-format.md`` (taken from
+:mod:`auditor.ingest.headers`, never retyped), so the importer reads them back with no
+rejected row; an untouched line (only its STT label, its quarter or its cell code) is an
+unused line of the form, not data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
+
+from auditor.catalogue import PERIODS_VI
+from auditor.ingest.headers import FIELDS
+from auditor.rulepack import RulePack, load_pack
+
+KINDS_VI = ["Thường kỳ", "Chuyên đề", "Thường kỳ + chuyên đề", "Diễn đàn", "Bất thường"]
+QUARTERS = ["I", "II", "III", "IV"]
+YES_NO = ["Có", "Không"]
+GROUPS = [
+    "1 - Chính trị, tư tưởng, đạo đức",
+    "2 - Kinh tế",
+    "3 - Văn hóa, xã hội",
+    "4 - Quốc phòng, an ninh",
+    "5 - Xây dựng Đảng, tổ chức",
+    "6 - Chuyên môn, nhiệm vụ chính trị",
+]
+PLAN_COLUMNS = [
+    "quarter",
+    "planned_topic",
+    "topic_group",
+    "preparer",
+    "plan_issued",
+    "plan_reported",
+]
+SESSION_COLUMNS = [
+    "date",
+    "kind",
+    "topic",
+    "topic_group",
+    "preparer",
+    "draft_approved",
+    "draft_sent",
+    "members_total",
+    "exempted",
+    "present",
+    "absent_excused",
+    "conclusion",
+    "conclusion_date",
+    "reported",
+    "minutes",
+    "notes",
+]
+HELP: dict[str, str] = {
+    "quarter": "Quý thực hiện chuyên đề (I-IV).",
+    "planned_topic": "Tên chuyên đề dự kiến của quý.",
+    "topic_group": "Nhóm chủ đề 1-6 (chọn trong danh sách).",
+    "preparer": "Đảng viên được phân công chuẩn bị dự thảo.",
+    "plan_issued": "Ngày chi bộ ban hành kế hoạch (hạn: tháng 1).",
+    "plan_reported": "Ngày gửi kế hoạch lên cấp ủy cấp trên.",
+    "date": "Ngày họp (dd/mm/yyyy), trong năm kiểm tra.",
+    "kind": "Thường kỳ, Chuyên đề, Thường kỳ + chuyên đề, Diễn đàn hoặc Bất thường.",
+    "topic": "Bắt buộc với sinh hoạt chuyên đề; ghi đúng chủ đề trong kế hoạch.",
+    "draft_approved": "Ngày bí thư duyệt dự thảo (trước ngày gửi).",
+    "draft_sent": "Ngày gửi dự thảo đến đảng viên (trước buổi họp vài ngày).",
+    "members_total": "Tổng số đảng viên của chi bộ tại buổi họp.",
+    "exempted": "Số đảng viên được miễn sinh hoạt (không tính vào tỉ lệ dự họp).",
+    "present": "Số đảng viên có mặt (không lớn hơn tổng số).",
+    "absent_excused": "Số đảng viên vắng có lý do.",
+    "conclusion": "Có kết luận của bí thư hay không (Có/Không) hoặc ghi nội dung kết luận.",
+    "conclusion_date": "Ngày ban hành thông báo kết luận.",
+    "reported": "Ngày báo cáo cấp ủy cấp trên.",
+    "minutes": "Có biên bản hay không (Có/Không).",
+    "notes": "Ghi chú thêm.",
+}
+DATE_FIELDS = {
+    "plan_issued",
+    "plan_reported",
+    "date",
+    "draft_approved",
+    "draft_sent",
+    "conclusion_date",
+    "reported",
+}
+COUNT_FIELDS = {"members_total", "exempted", "present", "absent_excused"}
+EXTRA_SESSION_ROWS = 16
+EXTRA_PLAN_ROWS = 4
+
+
+@dataclass(frozen=True)
+class TemplateCell:
+    cell_id: str
+    cell_name: str
+    parent: str | None = None
+    cell_type: str | None = None
+    members: int | None = None
+    secretary: str | None = None
+
+
+def _opt(value: Any) -> Any:
+    try:
+        import pandas as pd
+
+        if value is None or pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
+def read_cells_list(path: Path) -> list[TemplateCell]:
+    """Cells from a cells table (any accepted format) or from last year's report.json."""
+    if path.suffix.lower() == ".json":
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return [
+            TemplateCell(
+                str(c["cell_id"]), str(c.get("cell_name") or c["cell_id"]), c.get("parent")
+            )
+            for c in data.get("cells", [])
+        ]
+    from auditor.ingest import load
+
+    dataset = load([path])
+    cells: dict[str, TemplateCell] = {}
+    for row in dataset.cells.itertuples(index=False):
+        members = _opt(row.members)
+        cells.setdefault(
+            str(row.cell_id),
+            TemplateCell(
+                cell_id=str(row.cell_id),
+                cell_name=str(row.cell_name),
+                parent=_opt(row.parent),
+                cell_type=_opt(row.cell_type),
+                members=int(members) if members is not None else None,
+                secretary=_opt(row.secretary),
+            ),
+        )
+    return [cells[k] for k in sorted(cells)]
+
+
+def safe_name(text: str) -> str:
+    """A file or folder name that works on Windows, macOS and Linux."""
+    cleaned = re.sub(r'[<>:"/\\|?*\x00-\x1f]+', "_", text).strip(" .")
+    return cleaned[:80] or "_"
+
+
+class _Book:
+    """One template workbook with its shared formats."""
+
+    def __init__(self, path: Path, year: int) -> None:
+        self.year = year
+        self.workbook = xlsxwriter.Workbook(
+            str(path),
+            {
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
+        )
+        self.workbook.set_properties(
+            {
+                "created": dt.datetime(year - 1, 12, 1),
+                "title": f"Sổ theo dõi sinh hoạt chi bộ năm {year}",
+            }
+        )
+        wb = self.workbook
+        self.header = wb.add_format(
+            {
+                "bold": True,
+                "bg_color": "#1F4E79",
+                "font_color": "white",
+                "text_wrap": True,
+                "valign": "vcenter",
+                "border": 1,
+            }
+        )
+        self.label = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        self.locked_text = wb.add_format({"border": 1})
+        self.open_text = wb.add_format({"locked": False, "border": 1})
+        self.open_date = wb.add_format({"locked": False, "border": 1, "num_format": "dd/mm/yyyy"})
+        self.open_count = wb.add_format({"locked": False, "border": 1, "num_format": "0"})
+        self.title = wb.add_format({"bold": True, "font_size": 14})
+        self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+        lists = wb.add_worksheet("_danh_muc")
+        lists.hide()
+        self.lists = lists
+        self.list_refs: dict[str, str] = {}
+        for col, (name, values) in enumerate(
+            (("kind", KINDS_VI), ("quarter", QUARTERS), ("yes_no", YES_NO), ("group", GROUPS))
+        ):
+            for row, value in enumerate(values):
+                lists.write_string(row, col, value)
+            letter = chr(65 + col)
+            self.list_refs[name] = f"=_danh_muc!${letter}$1:${letter}${len(values)}"
+
+    def cell_list(self, ids: Sequence[str]) -> str:
+        for row, value in enumerate(ids):
+            self.lists.write_string(row, 5, value)
+        return f"=_danh_muc!$F$1:$F${max(1, len(ids))}"
+
+    def close(self) -> None:
+        self.workbook.close()
+
+
+def _validation(
+    book: _Book,
+    ws: Worksheet,
+    field: str,
+    first: int,
+    last: int,
+    col: int,
+    cell_ids: str | None = None,
+) -> None:
+    message = {
+        "input_title": FIELDS_TITLE.get(field, "")[:32],
+        "input_message": HELP.get(field, "")[:255],
+    }
+    start, end = dt.date(book.year, 1, 1), dt.date(book.year, 12, 31)
+    if field == "plan_issued":
+        start = dt.date(book.year - 1, 10, 1)
+    if field in DATE_FIELDS:
+        late = end + dt.timedelta(days=60) if field not in ("date", "plan_issued") else end
+        ws.data_validation(
+            first,
+            col,
+            last,
+            col,
+            {
+                "validate": "date",
+                "criteria": "between",
+                "minimum": dt.datetime(*start.timetuple()[:3]),
+                "maximum": dt.datetime(*late.timetuple()[:3]),
+                "error_title": "Ngày không hợp lệ",
+                "error_message": f"Nhập ngày dạng dd/mm/yyyy trong năm {book.year}.",
+                **message,
+            },
+        )
+    elif field in COUNT_FIELDS:
+        ws.data_validation(
+            first,
+            col,
+            last,
+            col,
+            {
+                "validate": "integer",
+                "criteria": ">=",
+                "value": 0,
+                "error_title": "Số không hợp lệ",
+                "error_message": "Nhập số nguyên không âm.",
+                **message,
+            },
+        )
+    elif field in ("kind", "quarter", "topic_group", "conclusion", "minutes", "cell_id"):
+        source = {
+            "kind": "kind",
+            "quarter": "quarter",
+            "topic_group": "group",
+            "conclusion": "yes_no",
+            "minutes": "yes_no",
+        }.get(field)
+        ref = cell_ids if field == "cell_id" else book.list_refs[source or "kind"]
+        ws.data_validation(
+            first,
+            col,
+            last,
+            col,
+            {
+                "validate": "list",
+                "source": ref,
+                "error_type": "warning" if field == "conclusion" else "stop",
+                "error_title": "Giá trị không có trong danh sách",
+                "error_message": "Chọn một giá trị trong danh sách.",
+                **message,
+            },
+        )
+    elif message["input_message"]:
+        ws.data_validation(first, col, last, col, {"validate": "any", **message})
+
+
+FIELDS_TITLE = {name: aliases[0] for table in FIELDS.values() for name, aliases in table.items()}
+
+
+def _open_format(book: _Book, field: str) -> Any:
+    if field in DATE_FIELDS:
+        return book.open_date
+    if field in COUNT_FIELDS:
+        return book.open_count
+    return book.open_text
+
+
+def _table(
+    book: _Book,
+    ws: Worksheet,
+    table: str,
+    columns: list[str],
+    labels: list[str],
+    prefill: list[dict[str, str]],
+    cell_ids: str | None = None,
+) -> None:
+    """Header in row 1 (locked), one open line per label, validations on every column."""
+    headers = ["STT", *(FIELDS[table][c][0] for c in columns)]
+    ws.set_row(0, 32)
+    for col, text in enumerate(headers):
+        ws.write_string(0, col, text, book.header)
+        ws.set_column(col, col, 12 if col == 0 else max(14, min(40, len(text) + 4)))
+    last = len(labels)
+    for row, label in enumerate(labels, start=1):
+        ws.write_string(row, 0, label, book.locked_text)
+        for col, field in enumerate(columns, start=1):
+            value = prefill[row - 1].get(field) if row - 1 < len(prefill) else None
+            if value is None:
+                ws.write_blank(row, col, None, _open_format(book, field))
+            else:
+                ws.write_string(row, col, value, book.open_text)
+    for col, field in enumerate(columns, start=1):
+        _validation(book, ws, field, 1, last, col, cell_ids)
+    ws.freeze_panes(1, 1)
+    ws.protect(
+        "",
+        {
+            "format_columns": True,
+            "format_rows": True,
+            "sort": False,
+            "autofilter": True,
+            "insert_rows": True,
+        },
+    )
+
+
+def _info(book: _Book, cell: TemplateCell) -> None:
+    ws = book.workbook.add_worksheet("Thông tin")
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, 1, 44)
+    pairs = [
+        ("cell_id", cell.cell_id),
+        ("cell_name", cell.cell_name),
+        ("parent", cell.parent),
+        ("cell_type", cell.cell_type),
+        ("members", cell.members),
+        ("secretary", cell.secretary),
+    ]
+    for row, (field, value) in enumerate(pairs):
+        ws.write_string(row, 0, FIELDS["cells"][field][0], book.label)
+        if value is None:
+            ws.write_blank(row, 1, None, book.open_text)
+        elif isinstance(value, int):
+            ws.write_number(row, 1, value, book.open_count)
+        else:
+            ws.write_string(row, 1, str(value), book.locked_text if row < 3 else book.open_text)
+    ws.protect("", {"format_columns": True})
+
+
+def _instructions(book: _Book, pack: RulePack, cell: TemplateCell | None) -> None:
+    ws = book.workbook.add_worksheet("Hướng dẫn")
+    ws.set_column(0, 0, 8)
+    ws.set_column(1, 1, 60)
+    ws.set_column(2, 2, 8)
+    ws.set_column(3, 3, 16)
+    ws.set_column(4, 4, 60)
+    who = f" — {cell.cell_name} ({cell.cell_id})" if cell else ""
+    ws.write_string(0, 0, f"SỔ THEO DÕI SINH HOẠT CHI BỘ NĂM {book.year}{who}", book.title)
+    lines = [
+        'Ghi mỗi buổi sinh hoạt vào trang "Sinh hoạt" (mỗi tháng có sẵn một dòng cho buổi '
+        "thường kỳ; các dòng trống phía dưới dành cho chuyên đề, diễn đàn, bất thường).",
+        'Ghi kế hoạch chuyên đề vào trang "Kế hoạch" (mỗi quý một dòng; ban hành trong '
+        "tháng 1 và báo cáo cấp trên).",
+        "Ngày ghi dạng ngày/tháng/năm; chọn loại sinh hoạt, quý, nhóm chủ đề, Có/Không trong "
+        "danh sách. Đưa chuột vào ô tiêu đề cột để xem giải thích.",
+        f"Chi bộ được chấm theo bộ quy tắc {pack.name} {pack.version}: điểm = "
+        f"{pack.scoring.start} trừ tổng điểm các vi phạm dưới đây.",
+    ]
+    for row, line in enumerate(lines, start=2):
+        ws.merge_range(row, 0, row, 4, line, book.wrap)
+        ws.set_row(row, 30)
+    top = len(lines) + 3
+    for col, text in enumerate(["Mã", "Yêu cầu", "Điểm trừ", "Xét theo", "Cách làm đúng"]):
+        ws.write_string(top, col, text, book.header)
+    for row, rule in enumerate(pack.enabled_rules, start=top + 1):
+        ws.write_string(row, 0, rule.id)
+        ws.write_string(row, 1, rule.title_vi, book.wrap)
+        ws.write_number(row, 2, rule.points)
+        ws.write_string(row, 3, PERIODS_VI[rule.period])
+        ws.write_string(row, 4, rule.remedy_vi.format_map(dict(rule.params)), book.wrap)
+    ws.protect("")
+    ws.activate()
+
+
+def _session_labels() -> list[str]:
+    return [f"Tháng {m}" for m in range(1, 13)] + [
+        str(n) for n in range(13, 13 + EXTRA_SESSION_ROWS)
+    ]
+
+
+def write_cell_template(path: Path, cell: TemplateCell, *, year: int, pack: RulePack) -> Path:
+    book = _Book(path, year)
+    _instructions(book, pack, cell)
+    _info(book, cell)
+    plan_ws = book.workbook.add_worksheet("Kế hoạch")
+    _table(
+        book,
+        plan_ws,
+        "plan",
+        PLAN_COLUMNS,
+        [f"Quý {q}" for q in QUARTERS] + [str(n) for n in range(5, 5 + EXTRA_PLAN_ROWS)],
+        [{"quarter": q} for q in QUARTERS],
+    )
+    sessions_ws = book.workbook.add_worksheet("Sinh hoạt")
+    _table(book, sessions_ws, "sessions", SESSION_COLUMNS, _session_labels(), [])
+    book.close()
+    return path
+
+
+def write_consolidated_template(
+    path: Path, cells: Sequence[TemplateCell], *, year: int, pack: RulePack
+) -> Path:
+    book = _Book(path, year)
+    _instructions(book, pack, None)
+    ws = book.workbook.add_worksheet("Danh sách chi bộ")
+    columns = ["cell_id", "cell_name", "parent", "cell_type", "members", "secretary"]
+    for col, field in enumerate(columns):
+        ws.write_string(0, col, FIELDS["cells"][field][0], book.header)
+        ws.set_column(col, col, 24)
+    for row, cell in enumerate(cells, start=1):
+        for col, field in enumerate(columns):
+            value = getattr(cell, field)
+            if value is None:
+                ws.write_blank(row, col, None, book.open_text)
+            elif isinstance(value, int):
+                ws.write_number(row, col, value, book.open_count)
+            else:
+                ws.write_string(row, col, str(value), book.locked_text)
+    ws.protect("", {"format_columns": True})
+    ids = book.cell_list([c.cell_id for c in cells])
+    plan_ws = book.workbook.add_worksheet("Kế hoạch")
+    plan_prefill = [{"cell_id": c.cell_id, "quarter": q} for c in cells for q in QUARTERS]
+    _table(
+        book,
+        plan_ws,
+        "plan",
+        ["cell_id", *PLAN_COLUMNS],
+        [str(n) for n in range(1, len(plan_prefill) + 1)],
+        plan_prefill,
+        ids,
+    )
+    sessions_ws = book.workbook.add_worksheet("Sinh hoạt")
+    session_prefill = [{"cell_id": c.cell_id} for c in cells for _ in range(14)]
+    _table(
+        book,
+        sessions_ws,
+        "sessions",
+        ["cell_id", *SESSION_COLUMNS],
+        [str(n) for n in range(1, len(session_prefill) + 1)],
+        session_prefill,
+        ids,
+    )
+    book.close()
+    return path
+
+
+def write_templates(
+    cells: Sequence[TemplateCell], *, year: int, out_dir: Path, pack: RulePack | None = None
+) -> list[Path]:
+    """One workbook per cell in a folder per parent, plus one consolidated workbook."""
+    pack = pack or load_pack()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    used: set[Path] = set()
+    for cell in cells:
+        folder = out_dir / safe_name(cell.parent or "Chua_ghi_dang_bo")
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{safe_name(cell.cell_id)}_{year}.xlsx"
+        number = 2
+        while path in used:
+            path = folder / f"{safe_name(cell.cell_id)}_{year}_{number}.xlsx"
+            number += 1
+        used.add(path)
+        written.append(write_cell_template(path, cell, year=year, pack=pack))
+    written.append(
+        write_consolidated_template(out_dir / f"Tong_hop_{year}.xlsx", cells, year=year, pack=pack)
+    )
+    return written
