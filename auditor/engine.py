@@ -11,6 +11,7 @@ alternative. Facts are sent one state at a time, never in batches across states.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import threading
@@ -28,6 +29,8 @@ from auditor.rulepack import AllOf, AnyOf, Rule, RulePack, Test, resolve_param
 
 _OPS = {"neq": "$neq", "lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
 _counter = itertools.count()
+OPEN_FACT = "cell_open"
+OPEN_RULE = "_open"
 #: durable_rules keeps global state in its C core; one evaluation at a time per process.
 _LOCK = threading.Lock()
 
@@ -85,14 +88,15 @@ class Judge:
         self.name = f"audit{next(_counter)}"
         self._hits: set[tuple[str, int]] = set()
         self._sids = itertools.count(1)
-        definition: dict[str, Any] = {}
+        definition: dict[str, Any] = {
+            OPEN_RULE: {"all": [{"m": {"type": OPEN_FACT}}], "run": lambda c: None}
+        }
         for rule in self.rules:
             spec = compile_rule(rule)
             spec["run"] = self._action(rule.id)
             definition[rule.id] = spec
         self.host = engine.Host()
-        if definition:
-            self.host.set_rulesets({self.name: definition})
+        self.host.set_rulesets({self.name: definition})
 
     def _action(self, rule_id: str) -> Callable[[Any], None]:
         def record(c: Any) -> None:
@@ -111,21 +115,20 @@ class Judge:
         if not self.rules:
             return set()
         sid = str(next(self._sids))
-        stored = False
+        # Every state first stores an "open" fact that a no-op rule matches. A state whose
+        # facts all went unmatched still exists in durable_rules' C core; it can neither be
+        # deleted (that crashes, measured here) nor left behind (past ~1,000 live states
+        # the host raises MemoryError). With the open fact every state is deletable.
+        self.host.assert_fact(self.name, {"sid": sid, "id": 0, "type": OPEN_FACT})
         try:
             for fact in facts:
                 compact = {k: v for k, v in fact.items() if k in self.fields}
                 compact["sid"] = sid
-                try:
+                # no rule matched means compliant
+                with contextlib.suppress(self._engine.MessageNotHandledException):
                     self.host.assert_fact(self.name, compact)
-                    stored = True
-                except self._engine.MessageNotHandledException:
-                    pass  # no rule matched: compliant
         finally:
-            # A state that never stored a fact does not exist, and deleting it crashes
-            # the C core (measured here), so only stored states are deleted.
-            if stored:
-                self.host.delete_state(self.name, sid)
+            self.host.delete_state(self.name, sid)
         return self._hits
 
 

@@ -211,8 +211,8 @@ def build_facts(
                 f"Plan row issued on {_date(row.plan_issued)} belongs to another year",
             )
         )
-    sessions_by_cell = {k: g for k, g in current.groupby("cell_id", sort=False)}
-    plan_by_cell = {k: g for k, g in plan_in_year.groupby("cell_id", sort=False)}
+    sessions_by_cell = _rows_by_cell(current)
+    plan_by_cell = _rows_by_cell(plan_in_year)
     listed_with_sessions = set(sessions["cell_id"].astype(str)) if len(sessions) else set()
     per_cell: list[CellFacts] = []
     for cell_id in sorted(cells):
@@ -233,8 +233,8 @@ def build_facts(
         per_cell.append(
             _cell_facts(
                 cell,
-                sessions_by_cell.get(cell_id),
-                plan_by_cell.get(cell_id),
+                sessions_by_cell.get(cell_id, []),
+                plan_by_cell.get(cell_id, []),
                 year=year,
                 as_of=min(as_of, year_end),
                 year_start=year_start,
@@ -249,6 +249,31 @@ def build_facts(
     return Facts(frame, per_cell, notes)
 
 
+def _rows_by_cell(frame: pd.DataFrame) -> dict[str, list[Any]]:
+    """Rows as named tuples grouped by cell, dates as ``datetime.date`` or ``None``.
+
+    One pass over the whole table: iterating per-cell sub-frames costs a column slice per
+    column per cell, which dominated the rules stage at province scale.
+    """
+    columns = {}
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(column):
+            columns[name] = [None if pd.isna(v) else v.date() for v in column]
+        else:
+            columns[name] = column.astype(object).where(column.notna(), None).tolist()
+    grouped: dict[str, list[Any]] = {}
+    if not len(frame):
+        return grouped
+    from collections import namedtuple
+
+    Row = namedtuple("Row", list(columns))  # type: ignore[misc]
+    for values in zip(*columns.values(), strict=True):
+        row = Row(*values)
+        grouped.setdefault(str(row.cell_id), []).append(row)
+    return grouped
+
+
 def _existed(cell: _Cell, start: dt.date, end: dt.date) -> bool:
     return (cell.active_from is None or cell.active_from <= start) and (
         cell.active_to is None or cell.active_to >= end
@@ -257,8 +282,8 @@ def _existed(cell: _Cell, start: dt.date, end: dt.date) -> bool:
 
 def _cell_facts(
     cell: _Cell,
-    sessions: pd.DataFrame | None,
-    plan: pd.DataFrame | None,
+    session_rows: list[Any],
+    plan_rows: list[Any],
     *,
     year: int,
     as_of: dt.date,
@@ -274,8 +299,6 @@ def _cell_facts(
         info[fact["id"]] = meta
         facts.append(fact)
 
-    plan_rows = list(plan.itertuples(index=False)) if plan is not None else []
-    session_rows = list(sessions.itertuples(index=False)) if sessions is not None else []
     plan_evidence = [_evidence(r) for r in plan_rows]
     planned: dict[int, list[str]] = {q: [] for q in range(1, 5)}
     for r in plan_rows:

@@ -140,18 +140,26 @@ def _distinctive(table: str, fields: set[str]) -> bool:
 
 
 def find_header(rows: list[list[Any]], tables: tuple[str, ...]) -> TableLayout | None:
-    """The best header among the first rows for any of ``tables``."""
+    """The best header among the first rows for any of ``tables``.
+
+    A header row has at least two labels, so title rows (one merged cell) are passed over
+    cheaply; once a header is found only the row below it can still beat it (the lower
+    half of a two-row header), so the data rows are never matched against aliases.
+    """
     best: tuple[int, int, TableLayout] | None = None
+    found_at: int | None = None
     limit = min(len(rows), HEADER_SEARCH_ROWS)
     for index in range(limit):
+        if found_at is not None and index > found_at + 1:
+            break
         row = rows[index]
-        if is_blank(row):
+        if sum(1 for v in row if isinstance(v, str) and v.strip()) < 2:
             continue
         for order, table in enumerate(tables):
             single = _match_row(table, row)
             layout_rows: tuple[int, ...] = (index,)
             names = {i: (f, _text(row[i]) or "") for i, f in single.items()}
-            if index + 1 < len(rows) and not is_blank(rows[index + 1]):
+            if single and index + 1 < len(rows) and not is_blank(rows[index + 1]):
                 double = _match_two_rows(table, row, rows[index + 1])
                 below = _match_row(table, rows[index + 1])
                 # A title row above a header adds nothing: only a top row that brings
@@ -166,6 +174,7 @@ def find_header(rows: list[list[Any]], tables: tuple[str, ...]) -> TableLayout |
             candidate = (score, -order, _layout(table, rows, layout_rows, names))
             if best is None or candidate[:2] > best[:2]:
                 best = candidate
+                found_at = index if found_at is None else found_at
     return best[2] if best else None
 
 

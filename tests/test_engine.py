@@ -1,0 +1,104 @@
+"""durable_rules as the judge: the pitfalls measured here stay fixed."""
+
+from __future__ import annotations
+
+import random
+
+from auditor.engine import Judge, compile_rule
+from auditor.rulepack import load_pack
+
+PACK = load_pack()
+
+
+def _cell(rng: random.Random) -> list[dict[str, object]]:
+    facts: list[dict[str, object]] = [
+        {
+            "type": "quarter",
+            "quarter": q,
+            "thematic_count": rng.choice([0, 1, 1]),
+            "has_plan": 1,
+            "planned_topics": 1,
+            "regular_count": 3,
+            "forum_count": 0,
+        }
+        for q in range(1, 5)
+    ]
+    facts.append(
+        {
+            "type": "session",
+            "quarter": 1,
+            "thematic": 1,
+            "regular": 0,
+            "draft_sent_missing": rng.choice([0, 1]),
+            "draft_days_before": rng.randint(0, 6),
+            "approved_missing": 0,
+            "approved_after_sent": 0,
+            "conclusion": 1,
+            "conclusion_date_missing": 0,
+            "conclusion_days": 3,
+            "reported_missing": 0,
+            "report_days": 5,
+            "plan_for_quarter": 0,
+            "topic_score": 0,
+        }
+    )
+    for index, fact in enumerate(facts, start=1):
+        fact["id"] = index
+    return facts
+
+
+def test_ten_thousand_cells_run_without_a_crash_and_give_the_same_result_twice() -> None:
+    cells = [_cell(random.Random(seed)) for seed in range(10_000)]
+    first = [frozenset(Judge(PACK.rules).judge(c)) for c in cells[:1]]
+    judge = Judge(PACK.rules)
+    runs = [[frozenset(judge.judge(c)) for c in cells] for _ in range(2)]
+    assert runs[0] == runs[1]
+    assert first[0] == runs[0][0]
+    assert sum(1 for hits in runs[0] if not hits) > 500  # hundreds of compliant cells
+    assert sum(len(hits) for hits in runs[0]) > 10_000
+
+
+def test_a_long_run_of_compliant_cells_leaves_no_state_behind() -> None:
+    judge = Judge(PACK.rules)
+    compliant = [
+        {
+            "type": "month",
+            "month": 1,
+            "regular_count": 1,
+            "thematic_count": 0,
+            "forum_count": 0,
+            "extraordinary_count": 0,
+            "id": 1,
+        }
+    ]
+    for _ in range(3_000):  # past durable_rules' ~1,000 live states
+        assert judge.judge(compliant) == set()
+    assert judge.judge([{**compliant[0], "regular_count": 0}]) == {("TK01", 1)}
+
+
+def test_an_alternative_matching_twice_records_one_violation() -> None:
+    judge = Judge([PACK.rule("CD04")])
+    fact = {
+        "type": "session",
+        "thematic": 1,
+        "conclusion": 0,
+        "conclusion_date_missing": 1,
+        "conclusion_days": 40,
+        "id": 7,
+    }
+    assert judge.judge([fact]) == {("CD04", 7)}
+
+
+def test_conditions_are_on_one_fact_with_a_positive_type_match() -> None:
+    for rule in PACK.rules:
+        compiled = compile_rule(rule)
+        (only,) = compiled["all"]
+        assert list(only) == ["m"]
+        assert only["m"]["$and"][0] == {"type": rule.period}
+
+
+def test_parameters_are_substituted_when_compiled() -> None:
+    rule = load_pack(sets=["CD02.draft_min_days=5"]).rule("CD02")
+    assert "{'$lt': {'draft_days_before': 5}}" in str(compile_rule(rule))
+    quorum = compile_rule(PACK.rule("TK02"))
+    assert "{'$lt': {'attendance_ppm': 666667}}" in str(quorum)
