@@ -267,9 +267,9 @@ def _rows_by_cell(frame: pd.DataFrame) -> dict[str, list[Any]]:
         return grouped
     from collections import namedtuple
 
-    Row = namedtuple("Row", list(columns))  # type: ignore[misc]
+    row_type: Any = namedtuple("Row", list(columns))  # type: ignore[misc]
     for values in zip(*columns.values(), strict=True):
-        row = Row(*values)
+        row: Any = row_type(*values)
         grouped.setdefault(str(row.cell_id), []).append(row)
     return grouped
 
