@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from auditor.facts import CellFacts, Fact, FactInfo, build_facts
+from auditor.facts import CellFacts, Fact, FactInfo, build_facts, display_value
 from auditor.ingest.dataset import Dataset
 from auditor.models import Note, Violation
 from auditor.rulepack import AllOf, AnyOf, Rule, RulePack, Test, resolve_param
@@ -142,7 +142,8 @@ def render(template: str, values: dict[str, Any]) -> str:
 
 
 def _violation(rule: Rule, fact: Fact, meta: FactInfo) -> Violation:
-    values = {**fact, **rule.params, **meta.context}
+    context = {key: display_value(value) for key, value in meta.context.items()}
+    values = {**fact, **rule.params, **context}
     details = dict(meta.context.get("details", {})) if rule.period == "session" else {}
     if rule.id != "CD05":
         details = {
@@ -157,7 +158,7 @@ def _violation(rule: Rule, fact: Fact, meta: FactInfo) -> Violation:
         date=meta.date,
         message_vi=render(rule.message_vi, values),
         message_en=render(rule.message_en, values),
-        evidence=list(meta.evidence),
+        evidence=meta.evidence_records(),
         details=details,
     )
 

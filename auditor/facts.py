@@ -31,8 +31,11 @@ class FactInfo:
 
     period: str | None = None
     date: dt.date | None = None
-    evidence: list[Evidence] = field(default_factory=list)
+    evidence: list[tuple[str, str, int]] = field(default_factory=list)
     context: dict[str, Any] = field(default_factory=dict)
+
+    def evidence_records(self) -> list[Evidence]:
+        return [Evidence(file=f, sheet=s, row=r) for f, s, r in self.evidence]
 
 
 @dataclass
@@ -69,7 +72,9 @@ def _month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
 
 
 def _date(value: Any) -> dt.date | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+    if value is None or type(value) is dt.date:
+        return value
+    if (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
         return None
     if isinstance(value, pd.Timestamp):
         return value.date()
@@ -85,13 +90,16 @@ def _text(value: Any) -> str | None:
 
 
 def _int(value: Any) -> int | None:
-    if value is None or pd.isna(value):
+    if value is None or type(value) is int:
+        return value
+    if pd.isna(value):
         return None
     return int(value)
 
 
-def _evidence(row: Any) -> Evidence:
-    return Evidence(file=str(row.file), sheet=str(row.sheet), row=int(row.row))
+def _evidence(row: Any) -> tuple[str, str, int]:
+    """Where a row is; made into an :class:`Evidence` only if a violation needs it."""
+    return (str(row.file), str(row.sheet), int(row.row))
 
 
 def _note(row: Any, code: str, vi: str, en: str) -> Note:
@@ -114,6 +122,15 @@ def _md(day: dt.date | None, year: int) -> int:
     if day.year > year:
         return 9999
     return day.month * 100 + day.day
+
+
+def display_value(value: Any) -> Any:
+    """How a context value appears in a message: dates as dd/mm/yyyy, blanks as a dash."""
+    if value is None:
+        return "—"
+    if isinstance(value, dt.date):
+        return _fmt(value)
+    return value
 
 
 def _fmt(day: dt.date | None) -> str:
@@ -259,7 +276,7 @@ def _rows_by_cell(frame: pd.DataFrame) -> dict[str, list[Any]]:
     for name in frame.columns:
         column = frame[name]
         if pd.api.types.is_datetime64_any_dtype(column):
-            columns[name] = [None if pd.isna(v) else v.date() for v in column]
+            columns[name] = column.to_numpy().astype("datetime64[D]").astype(object).tolist()
         else:
             columns[name] = column.astype(object).where(column.notna(), None).tolist()
     grouped: dict[str, list[Any]] = {}
@@ -333,44 +350,50 @@ def _cell_facts(
                 evidence=plan_evidence,
                 context={
                     "year": year,
-                    "plan_issued": _fmt(earliest),
+                    "plan_issued": earliest,
                     "plan_rows": len(plan_rows),
                 },
             ),
         )
-    # --- quarters and months
-    by_quarter: dict[int, list[Any]] = {q: [] for q in range(1, 5)}
-    by_month: dict[int, list[Any]] = {m: [] for m in range(1, 13)}
+    # --- quarters and months: counts per kind in one pass over the sessions
+    counts: dict[str, list[int]] = {
+        key: [0] * 13 for key in ("regular", "thematic", "forum", "extraordinary")
+    }
     for r in session_rows:
         day = _date(r.date)
         if day is None:
             continue
-        by_month[day.month].append(r)
-        by_quarter[(day.month - 1) // 3 + 1].append(r)
+        kind = r.kind
+        counts["regular"][day.month] += kind in REGULAR_KINDS
+        counts["thematic"][day.month] += kind in THEMATIC_KINDS
+        counts["forum"][day.month] += kind == "forum"
+        counts["extraordinary"][day.month] += kind == "extraordinary"
+
+    def in_quarter(key: str, q: int) -> int:
+        return sum(counts[key][3 * q - 2 : 3 * q + 1])
+
     for q in quarters_audited:
-        rows = by_quarter[q]
         add(
             {
                 "type": "quarter",
                 "quarter": q,
-                "thematic_count": sum(r.kind in THEMATIC_KINDS for r in rows),
-                "regular_count": sum(r.kind in REGULAR_KINDS for r in rows),
-                "forum_count": sum(r.kind == "forum" for r in rows),
+                "thematic_count": in_quarter("thematic", q),
+                "regular_count": in_quarter("regular", q),
+                "forum_count": in_quarter("forum", q),
                 "has_plan": int(bool(plan_rows)),
                 "planned_topics": len(planned[q]),
             },
             FactInfo(period=f"Q{q}", evidence=[], context={"quarter": q}),
         )
     for m in months_audited:
-        rows = by_month[m]
         add(
             {
                 "type": "month",
                 "month": m,
-                "regular_count": sum(r.kind in REGULAR_KINDS for r in rows),
-                "thematic_count": sum(r.kind in THEMATIC_KINDS for r in rows),
-                "forum_count": sum(r.kind == "forum" for r in rows),
-                "extraordinary_count": sum(r.kind == "extraordinary" for r in rows),
+                "regular_count": counts["regular"][m],
+                "thematic_count": counts["thematic"][m],
+                "forum_count": counts["forum"][m],
+                "extraordinary_count": counts["extraordinary"][m],
             },
             FactInfo(period=f"M{m:02d}", evidence=[], context={"month": m}),
         )
@@ -392,7 +415,7 @@ def _cell_facts(
             "thematic": int(r.kind in THEMATIC_KINDS),
             "regular": int(r.kind in REGULAR_KINDS),
         }
-        context: dict[str, Any] = {"date": _fmt(day), "topic": _text(r.topic) or "—"}
+        context: dict[str, Any] = {"date": day, "topic": _text(r.topic) or "—"}
         details: dict[str, Any] = {}
         if fact["thematic"]:
             sent, approved = _date(r.draft_sent), _date(r.draft_approved)
@@ -412,10 +435,10 @@ def _cell_facts(
             score, which = best_match(_text(r.topic) or "", planned[quarter])
             fact["topic_score"] = math.floor(score)
             context.update(
-                draft_sent=_fmt(sent),
-                draft_approved=_fmt(approved),
-                conclusion_date=_fmt(concluded),
-                reported=_fmt(reported_on),
+                draft_sent=sent,
+                draft_approved=approved,
+                conclusion_date=concluded,
+                reported=reported_on,
                 days_before=fact["draft_days_before"],
                 conclusion_days=fact["conclusion_days"],
                 report_days=fact["report_days"],
