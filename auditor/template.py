@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
@@ -112,18 +113,46 @@ class TemplateCell:
 
 
 def _opt(value: Any) -> Any:
+    """None for a missing value (None, NaN, NA, NaT, blank text), else the value."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
     try:
-        import pandas as pd
-
-        if value is None or pd.isna(value):
+        if pd.isna(value):
             return None
     except (TypeError, ValueError):
         pass
     return value
 
 
+def cells_from_frame(frame: pd.DataFrame) -> list[TemplateCell]:
+    """Cells from a cells table as the importer returns it (``Dataset.cells``), by cell id."""
+    cells: dict[str, TemplateCell] = {}
+    for row in frame.to_dict("records"):
+        if _opt(row.get("cell_id")) is None:
+            continue
+        cell_id = str(row["cell_id"])
+        members = _opt(row.get("members"))
+        name = _opt(row.get("cell_name"))
+        parent, cell_type, secretary = (
+            _opt(row.get(f)) for f in ("parent", "cell_type", "secretary")
+        )
+        cells.setdefault(
+            cell_id,
+            TemplateCell(
+                cell_id=cell_id,
+                cell_name=str(name) if name is not None else cell_id,
+                parent=str(parent) if parent is not None else None,
+                cell_type=str(cell_type) if cell_type is not None else None,
+                members=int(members) if members is not None else None,
+                secretary=str(secretary) if secretary is not None else None,
+            ),
+        )
+    return [cells[k] for k in sorted(cells)]
+
+
 def read_cells_list(path: Path) -> list[TemplateCell]:
-    """Cells from a cells table (any accepted format) or from last year's report.json."""
+    """Cells from a cells table (a workbook in any accepted format, or a folder of them,
+    read with the importer) or from last year's ``report.json`` (its ``cells[]``)."""
     if path.suffix.lower() == ".json":
         data = json.loads(path.read_text(encoding="utf-8"))
         return [
@@ -134,22 +163,7 @@ def read_cells_list(path: Path) -> list[TemplateCell]:
         ]
     from auditor.ingest import load
 
-    dataset = load([path])
-    cells: dict[str, TemplateCell] = {}
-    for row in dataset.cells.itertuples(index=False):
-        members = _opt(row.members)
-        cells.setdefault(
-            str(row.cell_id),
-            TemplateCell(
-                cell_id=str(row.cell_id),
-                cell_name=str(row.cell_name),
-                parent=_opt(row.parent),
-                cell_type=_opt(row.cell_type),
-                members=int(members) if members is not None else None,
-                secretary=_opt(row.secretary),
-            ),
-        )
-    return [cells[k] for k in sorted(cells)]
+    return cells_from_frame(load([path]).cells)
 
 
 def safe_name(text: str) -> str:
@@ -379,7 +393,7 @@ def _instructions(book: _Book, pack: RulePack, cell: TemplateCell | None) -> Non
         'Ghi kế hoạch chuyên đề vào trang "Kế hoạch" (mỗi quý một dòng; ban hành trong '
         "tháng 1 và báo cáo cấp trên).",
         "Ngày ghi dạng ngày/tháng/năm; chọn loại sinh hoạt, quý, nhóm chủ đề, Có/Không trong "
-        "danh sách. Đưa chuột vào ô tiêu đề cột để xem giải thích.",
+        "danh sách. Chọn một ô trong bảng để xem giải thích của cột đó.",
         f"Chi bộ được chấm theo bộ quy tắc {pack.name} {pack.version}: điểm = "
         f"{pack.scoring.start} trừ tổng điểm các vi phạm dưới đây.",
     ]
@@ -472,9 +486,18 @@ def write_consolidated_template(
 
 
 def write_templates(
-    cells: Sequence[TemplateCell], *, year: int, out_dir: Path, pack: RulePack | None = None
+    cells: Sequence[TemplateCell] | pd.DataFrame,
+    *,
+    year: int,
+    out_dir: Path,
+    pack: RulePack | None = None,
 ) -> list[Path]:
-    """One workbook per cell in a folder per parent, plus one consolidated workbook."""
+    """One workbook per cell in a folder per parent, plus one consolidated workbook (last).
+
+    ``cells`` is a list of :class:`TemplateCell` or a cells table as the importer returns
+    it (``load([path]).cells``); ``pack`` defaults to the default rule pack."""
+    if isinstance(cells, pd.DataFrame):
+        cells = cells_from_frame(cells)
     pack = pack or load_pack()
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []

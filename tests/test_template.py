@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -28,20 +29,20 @@ def _template(tmp_path: Path, cells: list[TemplateCell] | None = None) -> list[P
     return write_templates(cells or [CELL], year=YEAR, out_dir=tmp_path / "tpl")
 
 
-def _fill(path: Path) -> None:
-    """What a compliant cell writes into its template over the year."""
-    book = openpyxl.load_workbook(path)
+def _fill_cell(book: openpyxl.Workbook, plan_row: int, session_row: int, shift: int) -> None:
+    """What a compliant cell writes into its lines over the year; ``shift`` is 1 when the
+    sheets carry a "Mã chi bộ" column (the consolidated workbook)."""
     plan = book["Kế hoạch"]
     for q in range(4):
-        row = q + 2
-        plan.cell(row, 3, TOPICS[q])
-        plan.cell(row, 4, "1 - Chính trị, tư tưởng, đạo đức")
-        plan.cell(row, 5, "Đ/c An")
-        plan.cell(row, 6, dt.datetime(YEAR, 1, 6))
-        plan.cell(row, 7, dt.datetime(YEAR, 1, 9))
+        row = plan_row + q
+        plan.cell(row, 3 + shift, TOPICS[q])
+        plan.cell(row, 4 + shift, "1 - Chính trị, tư tưởng, đạo đức")
+        plan.cell(row, 5 + shift, "Đ/c An")
+        plan.cell(row, 6 + shift, dt.datetime(YEAR, 1, 6))
+        plan.cell(row, 7 + shift, dt.datetime(YEAR, 1, 9))
     sessions = book["Sinh hoạt"]
     for month in range(1, 13):
-        row = month + 1
+        row = session_row + month - 1
         day = dt.datetime(YEAR, month, 10)
         thematic = month % 3 == 2
         values = {
@@ -65,7 +66,13 @@ def _fill(path: Path) -> None:
                 }
             )
         for col, value in values.items():
-            sessions.cell(row, col, value)
+            sessions.cell(row, col + shift, value)
+
+
+def _fill(path: Path) -> None:
+    """Fill a per-cell template (validations kept: openpyxl keeps them on save)."""
+    book = openpyxl.load_workbook(path)
+    _fill_cell(book, 2, 2, 0)
     book.save(path)
 
 
@@ -102,6 +109,51 @@ def test_consolidated_template_reads_back_clean(tmp_path: Path) -> None:
     assert len(data.plan) == 0 and len(data.sessions) == 0
 
 
+def test_filled_consolidated_template_reads_back_with_no_violation(tmp_path: Path) -> None:
+    cells = [CELL, TemplateCell("CB-102", "Chi bộ Hai", "Đảng bộ xã Mẫu")]
+    consolidated = _template(tmp_path, cells)[-1]
+    book = openpyxl.load_workbook(consolidated)
+    assert [book["Kế hoạch"].cell(r, 2).value for r in (2, 6)] == ["CB-101", "CB-102"]
+    assert [book["Sinh hoạt"].cell(r, 2).value for r in (2, 16)] == ["CB-101", "CB-102"]
+    ids = [v for v in book["Sinh hoạt"].data_validations.dataValidation if v.sqref.ranges]
+    assert any(str(v.formula1) == "_danh_muc!$F$1:$F$2" for v in ids)
+    for index in range(len(cells)):
+        _fill_cell(book, 2 + 4 * index, 2 + 14 * index, 1)
+    book.save(consolidated)
+    data = load([consolidated])
+    assert not data.rejected
+    assert Counter(data.sessions["cell_id"]) == Counter({"CB-101": 12, "CB-102": 12})
+    assert Counter(data.plan["cell_id"]) == Counter({"CB-101": 4, "CB-102": 4})
+    assert _rules(data) == Counter()
+
+
+def test_cells_table_as_a_dataframe(tmp_path: Path) -> None:
+    table = pd.DataFrame(
+        {
+            "cell_id": ["CB-2", "CB-1"],
+            "cell_name": ["Hai", "Một"],
+            "parent": [pd.NA, "P"],
+            "members": pd.array([None, 12], dtype="Int64"),
+        }
+    )
+    written = write_templates(table, year=YEAR, out_dir=tmp_path / "tpl")
+    names = sorted(p.relative_to(tmp_path / "tpl").as_posix() for p in written)
+    assert names == ["Chua_ghi_dang_bo/CB-2_2025.xlsx", "P/CB-1_2025.xlsx", "Tong_hop_2025.xlsx"]
+    assert openpyxl.load_workbook(written[0])["Thông tin"]["B5"].value == 12
+
+
+def test_templates_from_the_sample_data_read_back_clean_once_filled(tmp_path: Path) -> None:
+    cells = read_cells_list(ROOT / "sample_data")
+    assert len(cells) == 14
+    written = write_templates(cells, year=YEAR, out_dir=tmp_path / "tpl")
+    for path in written[:-1]:
+        _fill(path)
+    data = load([p.parent for p in written[:-1]])
+    assert not data.rejected
+    assert sorted(set(data.sessions["cell_id"])) == [c.cell_id for c in cells]
+    assert _rules(data) == Counter()
+
+
 def test_one_template_per_cell_in_folders_per_parent(tmp_path: Path) -> None:
     cells = [CELL, TemplateCell("CB-201", "Chi bộ B", "Đảng bộ phường B")]
     written = _template(tmp_path, cells)
@@ -131,17 +183,33 @@ def test_template_has_dropdowns_date_limits_protection_and_the_packs_rules(
     assert book["Thông tin"]["B1"].value == "CB-101"
 
 
+def test_instructions_follow_the_selected_pack_with_its_points(tmp_path: Path) -> None:
+    pack = load_pack(ROOT / "rules" / "quan-doi", sets=["TK02.enabled=false", "CD01.points=7"])
+    written = write_templates([CELL], year=YEAR, out_dir=tmp_path / "tpl", pack=pack)
+    ids = {r.id for r in pack.rules}
+    for path in written:
+        sheet = openpyxl.load_workbook(path)["Hướng dẫn"]
+        listed = {row[0]: row[2] for row in sheet.iter_rows(values_only=True) if row[0] in ids}
+        assert listed == {r.id: r.points for r in pack.enabled_rules}
+        assert "DD01" in listed and "TK02" not in listed and listed["CD01"] == 7
+
+
 def test_text_from_the_cells_table_is_never_a_formula(tmp_path: Path) -> None:
     hostile = TemplateCell(
-        "=1+1", '=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", None, None, "@SUM(A1)"
+        "=1+1", '=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "+1+1", None, "@SUM(A1)"
     )
-    written = _template(tmp_path, [hostile])
+    written = _template(tmp_path, [hostile, TemplateCell("-2", "+1+1", "\t=1")])
     for path in written:
         book = openpyxl.load_workbook(path)
         for sheet in book.worksheets:
             for row in sheet.iter_rows():
                 assert all(c.data_type != "f" for c in row), (path.name, sheet.title)
-    assert openpyxl.load_workbook(written[0])["Thông tin"]["B2"].value.startswith("=HYPERLINK")
+    info = openpyxl.load_workbook(written[0])["Thông tin"]
+    assert [info[f"B{r}"].value for r in (1, 2, 4)] == [
+        "=1+1",
+        '=HYPERLINK("http://x","y")',
+        "+1+1",
+    ]
 
 
 def test_cli_template_from_the_sample_cells_list_and_from_report_json(tmp_path: Path) -> None:
