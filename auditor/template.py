@@ -7,7 +7,7 @@ sheet shows the cell the rules it is judged by, generated from the rule files.
 
 The templates use exactly the canonical headers of ``input-format.md`` (taken from
 :mod:`auditor.ingest.headers`, never retyped), so the importer reads them back with no
-rejected row; an untouched line (only its STT label, its quarter or its cell code) is an
+rejected row; an untouched line (only its STT label or its pre-filled cell code) is an
 unused line of the form, not data.
 """
 
@@ -430,7 +430,7 @@ def write_cell_template(path: Path, cell: TemplateCell, *, year: int, pack: Rule
         "plan",
         PLAN_COLUMNS,
         [f"Quý {q}" for q in QUARTERS] + [str(n) for n in range(5, 5 + EXTRA_PLAN_ROWS)],
-        [{"quarter": q} for q in QUARTERS],
+        [],
     )
     sessions_ws = book.workbook.add_worksheet("Sinh hoạt")
     _table(book, sessions_ws, "sessions", SESSION_COLUMNS, _session_labels(), [])
@@ -460,7 +460,7 @@ def write_consolidated_template(
     ws.protect("", {"format_columns": True})
     ids = book.cell_list([c.cell_id for c in cells])
     plan_ws = book.workbook.add_worksheet("Kế hoạch")
-    plan_prefill = [{"cell_id": c.cell_id, "quarter": q} for c in cells for q in QUARTERS]
+    plan_prefill = [{"cell_id": c.cell_id} for c in cells for _ in QUARTERS]
     _table(
         book,
         plan_ws,

@@ -35,6 +35,7 @@ def _fill_cell(book: openpyxl.Workbook, plan_row: int, session_row: int, shift: 
     plan = book["Kế hoạch"]
     for q in range(4):
         row = plan_row + q
+        plan.cell(row, 2 + shift, ["I", "II", "III", "IV"][q])
         plan.cell(row, 3 + shift, TOPICS[q])
         plan.cell(row, 4 + shift, "1 - Chính trị, tư tưởng, đạo đức")
         plan.cell(row, 5 + shift, "Đ/c An")

@@ -307,8 +307,6 @@ def _table_records(
         if row.count("") + row.count(None) == width:
             continue
         key = row[primary] if primary is not None and primary < width else None
-        if table == "plan" and only_numbering(layout, row):
-            continue  # a form's line with its quarter printed and nothing written
         if not _primary_ok(table, key):
             if is_blank(row) or only_numbering(layout, row):
                 continue

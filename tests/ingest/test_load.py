@@ -477,11 +477,10 @@ def test_unused_lines_of_a_form_are_not_data(workbook: Make) -> None:
     plan = (
         "Kế hoạch",
         [
-            ["STT", "Quý", "Chủ đề dự kiến"],
-            [1, "I", "Chủ đề A"],
-            [2, "II", None],
-            [3, "III", None],
-            [4, "IV", "Chủ đề D"],
+            ["STT", "Mã chi bộ", "Quý", "Chủ đề dự kiến"],
+            ["Quý I", "CB-001", "I", "Chủ đề A"],
+            ["Quý II", "CB-001", None, None],
+            ["Quý III", None, "III", None],
         ],
     )
     sessions = (
@@ -489,6 +488,7 @@ def test_unused_lines_of_a_form_are_not_data(workbook: Make) -> None:
         [SESSION_HEADER, ["Tháng 1"], ["Tháng 2"], session_row(3, D(2024, 3, 5))],
     )
     data = load([workbook("CB.xlsx", [info_sheet(), plan, sessions])])
-    assert list(data.plan["quarter"]) == [1, 4]
+    assert list(data.plan["quarter"]) == [1]
     assert len(data.sessions) == 1
-    assert not data.rejected
+    (rejected,) = data.rejected  # a quarter without its topic is data, and incomplete
+    assert (rejected.sheet, rejected.row, rejected.column) == ("Kế hoạch", 4, "Chủ đề dự kiến")
