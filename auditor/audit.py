@@ -7,8 +7,10 @@ benchmarks can say where the time goes.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +54,29 @@ class _Clock:
             self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
 
 
+#: From this many cells the Excel report is written in a second process, beside the rest.
+PARALLEL_REPORT_CELLS = 400
+
+
+def _write_reports(
+    report: Report, rules: list[RuleSummary], out: Path, *, parallel: bool
+) -> list[Path]:
+    """report.json, report.xlsx and report.html; the slow Excel one on the other core."""
+    paths = [out / "report.json", out / "report.xlsx", out / "report.html"]
+    if parallel:
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            excel = pool.submit(write_excel, report, rules, paths[1])
+            write_json(report, paths[0])
+            write_html(report, rules, paths[2])
+            excel.result()
+    else:
+        write_json(report, paths[0])
+        write_excel(report, rules, paths[1])
+        write_html(report, rules, paths[2])
+    return paths
+
+
 def rule_summaries(pack: RulePack) -> list[RuleSummary]:
     """What the reports show of each rule applied."""
     return [
@@ -91,15 +116,13 @@ def run_audit(
     clock = _Clock()
     as_of = as_of or dt.date(year, 12, 31)
     pack = pack or load_pack()
+    processes = default_workers() if workers is None else workers
     with clock.stage("read"):
-        dataset = load(
-            inputs,
-            limits=limits,
-            workers=default_workers() if workers is None else workers,
-            progress=progress,
-        )
+        dataset = load(inputs, limits=limits, workers=processes, progress=progress)
     with clock.stage("rules"):
-        evaluation = evaluate(dataset, pack, year=year, as_of=as_of, progress=rule_progress)
+        evaluation = evaluate(
+            dataset, pack, year=year, as_of=as_of, progress=rule_progress, workers=processes
+        )
     with clock.stage("score"):
         audited = [
             (str(r.cell_id), _opt(r.cell_name), _opt(r.parent))
@@ -125,10 +148,12 @@ def run_audit(
         out.mkdir(parents=True, exist_ok=True)
         rules = rule_summaries(pack)
         with clock.stage("reports"):
-            write_json(report, out / "report.json")
-            write_excel(report, rules, out / "report.xlsx")
-            write_html(report, rules, out / "report.html")
-            written += [out / "report.json", out / "report.xlsx", out / "report.html"]
+            written += _write_reports(
+                report,
+                rules,
+                out,
+                parallel=processes > 1 and len(report.cells) >= PARALLEL_REPORT_CELLS,
+            )
             if per_cell:
                 tables = [dataset.cells, dataset.plan, dataset.sessions]
                 written += write_per_cell(

@@ -14,15 +14,17 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import itertools
+import multiprocessing
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from auditor.facts import CellFacts, Fact, FactInfo, build_facts, display_value
+from auditor.facts import CellInput, Fact, FactInfo, cell_facts, display_value, prepare
 from auditor.ingest.dataset import Dataset
 from auditor.models import Note, Violation
 from auditor.rulepack import AllOf, AnyOf, Rule, RulePack, Test, resolve_param
@@ -180,24 +182,35 @@ def _sort_key(v: Violation) -> tuple[Any, ...]:
     )
 
 
-def judge_cells(
-    judge: Judge,
-    rules: dict[str, Rule],
-    cells: Sequence[CellFacts],
-    progress: Callable[[int, int], None] | None = None,
-) -> dict[str, list[Violation]]:
-    found: dict[str, list[Violation]] = {}
-    for done, cell in enumerate(cells, start=1):
-        hits = judge.judge(cell.facts)
-        by_id = {f["id"]: f for f in cell.facts}
-        violations = [
-            _violation(rules[rule_id], by_id[fact_id], cell.info[fact_id])
-            for rule_id, fact_id in hits
-        ]
-        found[cell.cell_id] = sorted(violations, key=_sort_key)
-        if progress is not None and (done % 100 == 0 or done == len(cells)):
-            progress(done, len(cells))
-    return found
+#: Below this many cells the start-up of worker processes costs more than it saves.
+PARALLEL_MIN_CELLS = 400
+#: Cells per task sent to a worker (progress is reported per chunk).
+CHUNK_CELLS = 250
+
+
+def judge_chunk(
+    task: tuple[list[Rule], int, dt.date, list[CellInput]],
+) -> tuple[dict[str, list[Violation]], list[Note], int]:
+    """Facts and verdicts for a chunk of cells, in whichever process runs it."""
+    rule_list, year, as_of, inputs = task
+    rules = {rule.id: rule for rule in rule_list}
+    with _LOCK:
+        judge = Judge(rule_list)
+        found: dict[str, list[Violation]] = {}
+        notes: list[Note] = []
+        count = 0
+        for item in inputs:
+            cell, more = cell_facts(item, year=year, as_of=as_of)
+            notes += more
+            count += len(cell.facts)
+            hits = judge.judge(cell.facts)
+            by_id = {f["id"]: f for f in cell.facts}
+            violations = [
+                _violation(rules[rule_id], by_id[fact_id], cell.info[fact_id])
+                for rule_id, fact_id in hits
+            ]
+            found[cell.cell_id] = sorted(violations, key=_sort_key)
+    return found, notes, count
 
 
 def evaluate(
@@ -207,22 +220,51 @@ def evaluate(
     year: int,
     as_of: dt.date | None = None,
     progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
 ) -> Evaluation:
-    """Every violation of every audited cell, with the data-quality notes."""
+    """Every violation of every audited cell, with the data-quality notes.
+
+    With ``workers > 1`` and enough cells, chunks of cells are judged in worker
+    processes, each with its own durable_rules host (the C core is not shared).
+    """
     as_of = as_of or dt.date(year, 12, 31)
     start = time.perf_counter()
-    facts = build_facts(dataset, year=year, as_of=as_of)
-    built = time.perf_counter()
-    rules = {rule.id: rule for rule in pack.enabled_rules}
-    with _LOCK:
-        judge = Judge(list(rules.values()))
-        violations = judge_cells(judge, rules, facts.per_cell, progress)
-    judged = time.perf_counter()
-    count = facts.count
+    prepared = prepare(dataset, year=year, as_of=as_of)
+    rules = pack.enabled_rules
+    inputs = prepared.inputs
+    tasks = [
+        (rules, year, as_of, inputs[i : i + CHUNK_CELLS])
+        for i in range(0, len(inputs), CHUNK_CELLS)
+    ]
+    violations: dict[str, list[Violation]] = {}
+    notes = list(prepared.notes)
+    count = 0
+    done = 0
+
+    def collect(result: tuple[dict[str, list[Violation]], list[Note], int]) -> None:
+        nonlocal count, done
+        found, more, facts = result
+        violations.update(found)
+        notes.extend(more)
+        count += facts
+        done += len(found)
+        if progress is not None:
+            progress(done, len(inputs))
+
+    if workers > 1 and len(inputs) >= PARALLEL_MIN_CELLS:
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            for result in pool.map(judge_chunk, tasks):
+                collect(result)
+    else:
+        for task in tasks:
+            collect(judge_chunk(task))
+    seconds = time.perf_counter() - start
     stats = {
         "facts": float(count),
-        "facts_seconds": built - start,
-        "engine_seconds": judged - built,
-        "facts_per_s": count / (judged - built) if judged > built else 0.0,
+        "rules_seconds": seconds,
+        "facts_per_s": count / seconds if seconds else 0.0,
+        "workers": float(workers if len(inputs) >= PARALLEL_MIN_CELLS else 1),
     }
-    return Evaluation(violations, facts.cells, facts.notes, stats)
+    ordered = {cell_id: violations.get(cell_id, []) for cell_id in prepared.cells["cell_id"]}
+    return Evaluation(ordered, prepared.cells, notes, stats)

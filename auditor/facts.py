@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import namedtuple
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from auditor.ingest.dataset import Dataset
+from auditor.ingest.dataset import Dataset, table_columns
 from auditor.models import REGULAR_KINDS, THEMATIC_KINDS, Evidence, Note
 from auditor.topics import best_match
 
@@ -181,18 +182,11 @@ def _cells(dataset: Dataset, notes: list[Note]) -> dict[str, _Cell]:
     return cells
 
 
-def build_facts(
-    dataset: Dataset,
-    *,
-    year: int,
-    as_of: dt.date,
-    topic_threshold: float = 92.0,
-) -> Facts:
-    """Facts for every cell, with the data-quality notes of rules.md."""
+def prepare(dataset: Dataset, *, year: int, as_of: dt.date) -> Prepared:
+    """Each cell's rows for the audited year, and the data-quality notes of the tables."""
     notes: list[Note] = []
     cells = _cells(dataset, notes)
     sessions = dataset.sessions
-    year_start, year_end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     in_year = (sessions["date"].dt.year == year) if len(sessions) else pd.Series([], dtype=bool)
     for row in sessions[~in_year].itertuples(index=False):
         notes.append(
@@ -228,10 +222,10 @@ def build_facts(
                 f"Plan row issued on {_date(row.plan_issued)} belongs to another year",
             )
         )
-    sessions_by_cell = _rows_by_cell(current)
-    plan_by_cell = _rows_by_cell(plan_in_year)
+    sessions_by_cell = _rows_by_cell(current, SessionRow)
+    plan_by_cell = _rows_by_cell(plan_in_year, PlanRow)
     listed_with_sessions = set(sessions["cell_id"].astype(str)) if len(sessions) else set()
-    per_cell: list[CellFacts] = []
+    inputs: list[CellInput] = []
     for cell_id in sorted(cells):
         cell = cells[cell_id]
         if cell.listed and cell_id not in listed_with_sessions:
@@ -247,26 +241,64 @@ def build_facts(
                     message_en=f"Cell {cell_id} is listed but has no meeting at all",
                 )
             )
-        per_cell.append(
-            _cell_facts(
-                cell,
-                sessions_by_cell.get(cell_id, []),
-                plan_by_cell.get(cell_id, []),
-                year=year,
-                as_of=min(as_of, year_end),
-                year_start=year_start,
-                notes=notes,
-                topic_threshold=topic_threshold,
-            )
+        inputs.append(
+            CellInput(cell, sessions_by_cell.get(cell_id, []), plan_by_cell.get(cell_id, []))
         )
     frame = pd.DataFrame(
         [(c, cells[c].name, cells[c].parent) for c in sorted(cells)],
         columns=["cell_id", "cell_name", "parent"],
     )
-    return Facts(frame, per_cell, notes)
+    return Prepared(frame, inputs, notes)
 
 
-def _rows_by_cell(frame: pd.DataFrame) -> dict[str, list[Any]]:
+def cell_facts(item: CellInput, *, year: int, as_of: dt.date) -> tuple[CellFacts, list[Note]]:
+    """One cell's facts and the notes its rows deserve (dates out of order)."""
+    notes: list[Note] = []
+    facts = _cell_facts(
+        item.cell,
+        item.sessions,
+        item.plan,
+        year=year,
+        as_of=min(as_of, dt.date(year, 12, 31)),
+        notes=notes,
+    )
+    return facts, notes
+
+
+def build_facts(dataset: Dataset, *, year: int, as_of: dt.date) -> Facts:
+    """Facts for every cell, with the data-quality notes of rules.md (in one process)."""
+    prepared = prepare(dataset, year=year, as_of=as_of)
+    notes = list(prepared.notes)
+    per_cell: list[CellFacts] = []
+    for item in prepared.inputs:
+        facts, more = cell_facts(item, year=year, as_of=as_of)
+        per_cell.append(facts)
+        notes += more
+    return Facts(prepared.cells, per_cell, notes)
+
+
+#: Rows handed to the per-cell step; module-level so they can travel to worker processes.
+SessionRow = namedtuple("SessionRow", table_columns("sessions"))  # type: ignore[misc]
+PlanRow = namedtuple("PlanRow", table_columns("plan"))  # type: ignore[misc]
+
+
+@dataclass
+class CellInput:
+    """Everything one cell's facts are built from."""
+
+    cell: _Cell
+    sessions: list[Any]
+    plan: list[Any]
+
+
+@dataclass
+class Prepared:
+    cells: pd.DataFrame  # cell_id, cell_name, parent: every audited cell, sorted
+    inputs: list[CellInput]
+    notes: list[Note]
+
+
+def _rows_by_cell(frame: pd.DataFrame, row_type: Any) -> dict[str, list[Any]]:
     """Rows as named tuples grouped by cell, dates as ``datetime.date`` or ``None``.
 
     One pass over the whole table: iterating per-cell sub-frames costs a column slice per
@@ -282,10 +314,7 @@ def _rows_by_cell(frame: pd.DataFrame) -> dict[str, list[Any]]:
     grouped: dict[str, list[Any]] = {}
     if not len(frame):
         return grouped
-    from collections import namedtuple
-
-    row_type: Any = namedtuple("Row", list(columns))  # type: ignore[misc]
-    for values in zip(*columns.values(), strict=True):
+    for values in zip(*(columns[name] for name in row_type._fields), strict=True):
         row: Any = row_type(*values)
         grouped.setdefault(str(row.cell_id), []).append(row)
     return grouped
@@ -304,9 +333,7 @@ def _cell_facts(
     *,
     year: int,
     as_of: dt.date,
-    year_start: dt.date,
     notes: list[Note],
-    topic_threshold: float,
 ) -> CellFacts:
     facts: list[Fact] = []
     info: dict[int, FactInfo] = {}
