@@ -327,6 +327,11 @@ def resolve_param(value: Scalar) -> Scalar:
             except (ValueError, ZeroDivisionError):
                 return value
             return -(-share.numerator * 1_000_000 // share.denominator)
-        if len(text) == 5 and text[2] == "-" and text.replace("-", "").isdigit():
+        if (
+            len(text) == 5
+            and text[2] == "-"
+            and text.replace("-", "").isascii()
+            and text.replace("-", "").isdigit()
+        ):
             return int(text[:2]) * 100 + int(text[3:])
     return value

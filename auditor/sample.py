@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from auditor.ingest.headers import FIELDS
+from auditor.ingest.headers import FIELDS, data_columns
 
 D = dt.date
 Row = list[Any]
@@ -93,32 +93,8 @@ KIND_CANON = {
     "regular+thematic": "Thường kỳ + chuyên đề",
     "forum": "Diễn đàn",
 }
-SESSION_FIELDS = [
-    "date",
-    "kind",
-    "topic",
-    "topic_group",
-    "preparer",
-    "draft_approved",
-    "draft_sent",
-    "members_total",
-    "exempted",
-    "present",
-    "absent_excused",
-    "conclusion",
-    "conclusion_date",
-    "reported",
-    "minutes",
-    "notes",
-]
-PLAN_FIELDS = [
-    "quarter",
-    "planned_topic",
-    "topic_group",
-    "preparer",
-    "plan_issued",
-    "plan_reported",
-]
+SESSION_FIELDS = data_columns("sessions")
+PLAN_FIELDS = data_columns("plan")
 ALL_DEFECTS = [
     "KH01",
     "KH02",
@@ -697,6 +673,9 @@ def write_ods(path: Path, sheets: Sequence[SheetOut]) -> None:
             for value in row:
                 if value is None:
                     cell = TableCell()
+                elif isinstance(value, bool):
+                    cell = TableCell(valuetype="boolean", booleanvalue=str(value).lower())
+                    cell.addElement(P(text=str(value)))
                 elif isinstance(value, D):
                     cell = TableCell(valuetype="date", datevalue=value.isoformat())
                     cell.addElement(P(text=f"{value:%d/%m/%Y}"))

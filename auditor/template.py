@@ -26,7 +26,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from auditor.catalogue import PERIODS_VI
-from auditor.ingest.headers import FIELDS
+from auditor.ingest.headers import FIELDS, data_columns
 from auditor.rulepack import RulePack, load_pack
 
 KINDS_VI = ["Thường kỳ", "Chuyên đề", "Thường kỳ + chuyên đề", "Diễn đàn", "Bất thường"]
@@ -40,32 +40,8 @@ GROUPS = [
     "5 - Xây dựng Đảng, tổ chức",
     "6 - Chuyên môn, nhiệm vụ chính trị",
 ]
-PLAN_COLUMNS = [
-    "quarter",
-    "planned_topic",
-    "topic_group",
-    "preparer",
-    "plan_issued",
-    "plan_reported",
-]
-SESSION_COLUMNS = [
-    "date",
-    "kind",
-    "topic",
-    "topic_group",
-    "preparer",
-    "draft_approved",
-    "draft_sent",
-    "members_total",
-    "exempted",
-    "present",
-    "absent_excused",
-    "conclusion",
-    "conclusion_date",
-    "reported",
-    "minutes",
-    "notes",
-]
+PLAN_COLUMNS = data_columns("plan")
+SESSION_COLUMNS = data_columns("sessions")
 HELP: dict[str, str] = {
     "quarter": "Quý thực hiện chuyên đề (I-IV).",
     "planned_topic": "Tên chuyên đề dự kiến của quý.",

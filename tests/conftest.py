@@ -32,54 +32,15 @@ def _xlsx(path: Path, sheets: Sequence[SheetSpec]) -> None:
 
 
 def _xls(path: Path, sheets: Sequence[SheetSpec]) -> None:
-    import xlwt
+    from auditor.sample import SheetOut, write_xls
 
-    workbook = xlwt.Workbook(encoding="utf-8")
-    date_style = xlwt.easyxf(num_format_str="DD/MM/YYYY")
-    for spec in sheets:
-        name, rows = spec[0], spec[1]
-        sheet = workbook.add_sheet(name)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                if value is None:
-                    continue
-                if isinstance(value, dt.date):
-                    sheet.write(r, c, value, date_style)
-                else:
-                    sheet.write(r, c, value)
-    workbook.save(str(path))
+    write_xls(path, [SheetOut(spec[0], [list(r) for r in spec[1]]) for spec in sheets])
 
 
 def _ods(path: Path, sheets: Sequence[SheetSpec]) -> None:
-    from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.table import Table, TableCell, TableRow
-    from odf.text import P
+    from auditor.sample import SheetOut, write_ods
 
-    document = OpenDocumentSpreadsheet()
-    for spec in sheets:
-        name, rows = spec[0], spec[1]
-        table = Table(name=name)
-        for row in rows:
-            table_row = TableRow()
-            for value in row:
-                if value is None:
-                    cell = TableCell()
-                elif isinstance(value, bool):
-                    cell = TableCell(valuetype="boolean", booleanvalue=str(value).lower())
-                    cell.addElement(P(text=str(value)))
-                elif isinstance(value, dt.date):
-                    cell = TableCell(valuetype="date", datevalue=value.isoformat())
-                    cell.addElement(P(text=value.isoformat()))
-                elif isinstance(value, int | float):
-                    cell = TableCell(valuetype="float", value=str(value))
-                    cell.addElement(P(text=str(value)))
-                else:
-                    cell = TableCell(valuetype="string")
-                    cell.addElement(P(text=str(value)))
-                table_row.addElement(cell)
-            table.addElement(table_row)
-        document.spreadsheet.addElement(table)
-    document.save(str(path))
+    write_ods(path, [SheetOut(spec[0], [list(r) for r in spec[1]]) for spec in sheets])
 
 
 def write_workbook(path: Path, sheets: Sequence[SheetSpec]) -> Path:

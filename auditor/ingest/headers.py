@@ -111,5 +111,11 @@ def table_for_sheet(name: str) -> str | None:
     return SHEET_INDEX.get(normalise_header(name))
 
 
+def data_columns(table: str) -> list[str]:
+    """A table's fields in the contract's order, without the cell code (what a per-cell
+    workbook writes; a consolidated one adds ``cell_id`` in front)."""
+    return [field for field in FIELDS[table] if field != "cell_id"]
+
+
 def canonical_header(table: str, field: str) -> str:
     return FIELDS[table][field][0]

@@ -333,7 +333,7 @@ _GROUP_WORDS: dict[str, int] = {
 def _parse_group_text(text: str) -> int:
     key = fold(text).strip(" .")
     key = re.sub(r"^nhom\s*", "", key)
-    if key.isdigit() and 1 <= int(key) <= 6:
+    if key.isascii() and key.isdigit() and 1 <= int(key) <= 6:
         return int(key)
     if (match := re.match(r"^([1-6])\s*[-.:)]", key)) is not None:  # "1 - Chính trị…"
         return int(match.group(1))

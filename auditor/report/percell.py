@@ -18,7 +18,7 @@ from typing import Any
 
 from auditor.models import CellResult, RejectedRow, Report
 from auditor.report.common import BAND_NAMES_VI, NO_PARENT_VI, RuleSummary
-from auditor.report.excel import REJECTED_HEADERS, rejected_rows, violation_rows
+from auditor.report.excel import REJECTED_HEADERS, VIOLATION_HEADERS, rejected_rows, violation_rows
 from auditor.report.safe import safe_filename
 from auditor.report.xlsx import Book, Styled
 
@@ -95,20 +95,7 @@ def write_per_cell(
             book.table("Kết quả", ["Mục", "Giá trị"], _result_rows(cell, report), filter_=False)
             book.table(
                 "Vi phạm",
-                [
-                    "Quy tắc",
-                    "Nội dung quy tắc",
-                    "Kỳ",
-                    "Ngày sinh hoạt",
-                    "Điểm trừ",
-                    "Mô tả vi phạm",
-                    "Biện pháp khắc phục",
-                    "Chi tiết",
-                    "Tệp",
-                    "Trang tính",
-                    "Dòng",
-                    "Description (English)",
-                ],
+                VIOLATION_HEADERS[3:],  # the cell's own workbook: no parent, id or name columns
                 violation_rows([cell], rules, report.year, who=False),
             )
             book.table(
