@@ -1,7 +1,7 @@
 """Judge the facts with durable_rules: each rule's declarative condition, compiled.
 
 What ``../shared/notes/durable-rules.md`` measured shapes this module: one ``Host`` per
-evaluation, one state (``sid``) per cell deleted as soon as the cell is judged,
+process and rule set, one state (``sid``) per cell deleted as soon as the cell is judged,
 ``assert_fact`` (every rule sees every fact, unlike ``post``), conditions on ONE fact
 combined with ``$and``/``$or`` (never a comma join), no negation-only rule (every rule
 starts with a positive ``type`` match), ``MessageNotHandledException`` meaning
@@ -182,6 +182,18 @@ def _sort_key(v: Violation) -> tuple[Any, ...]:
     )
 
 
+#: One host per process and rule set: a durable_rules host starts timer threads of its
+#: own and is never torn down, so chunks and runs in one process share it.
+_JUDGES: dict[str, Judge] = {}
+
+
+def _judge_for(rules: Sequence[Rule]) -> Judge:
+    key = "|".join(rule.model_dump_json() for rule in rules)
+    if key not in _JUDGES:
+        _JUDGES[key] = Judge(rules)
+    return _JUDGES[key]
+
+
 #: Below this many cells the start-up of worker processes costs more than it saves.
 PARALLEL_MIN_CELLS = 400
 #: Cells per task sent to a worker (progress is reported per chunk).
@@ -195,7 +207,7 @@ def judge_chunk(
     rule_list, year, as_of, inputs = task
     rules = {rule.id: rule for rule in rule_list}
     with _LOCK:
-        judge = Judge(rule_list)
+        judge = _judge_for(rule_list)
         found: dict[str, list[Violation]] = {}
         notes: list[Note] = []
         count = 0

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import namedtuple
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,20 +43,6 @@ class CellFacts:
     cell_id: str
     facts: list[Fact]
     info: dict[int, FactInfo]
-
-
-@dataclass
-class Facts:
-    cells: pd.DataFrame  # cell_id, cell_name, parent: every audited cell, sorted
-    per_cell: list[CellFacts]
-    notes: list[Note]
-
-    def __iter__(self) -> Iterator[CellFacts]:
-        return iter(self.per_cell)
-
-    @property
-    def count(self) -> int:
-        return sum(len(c.facts) for c in self.per_cell)
 
 
 def _quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
@@ -263,18 +248,6 @@ def cell_facts(item: CellInput, *, year: int, as_of: dt.date) -> tuple[CellFacts
         notes=notes,
     )
     return facts, notes
-
-
-def build_facts(dataset: Dataset, *, year: int, as_of: dt.date) -> Facts:
-    """Facts for every cell, with the data-quality notes of rules.md (in one process)."""
-    prepared = prepare(dataset, year=year, as_of=as_of)
-    notes = list(prepared.notes)
-    per_cell: list[CellFacts] = []
-    for item in prepared.inputs:
-        facts, more = cell_facts(item, year=year, as_of=as_of)
-        per_cell.append(facts)
-        notes += more
-    return Facts(prepared.cells, per_cell, notes)
 
 
 #: Rows handed to the per-cell step; module-level so they can travel to worker processes.
