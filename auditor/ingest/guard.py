@@ -74,7 +74,8 @@ _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _CHUNK = 1 << 20
 
 
-def _letters(number: int) -> str:
+def column_letters(number: int) -> str:
+    """Spreadsheet column letters of a 1-based column number (1 → A, 27 → AA)."""
     letters = ""
     while number > 0:
         number, rest = divmod(number - 1, 26)
@@ -106,7 +107,8 @@ def _reference_patterns(limits: Limits) -> tuple[re.Pattern[bytes], re.Pattern[b
     reference is matched when its column has as many letters as ``max_cols`` in letters,
     or its row as many digits as ``max_rows``; each match is then compared exactly.
     """
-    letters = min(3, max(1, len(_letters(limits.max_cols))))  # XFD, 3 letters, is Excel's last
+    # XFD, three letters, is Excel's last column
+    letters = min(3, max(1, len(column_letters(limits.max_cols))))
     digits = max(1, len(str(max(0, limits.max_rows))))
     wide = re.compile(rb'r="\$?([A-Z]{%d,3})\$?(\d+)"' % letters)
     tall = re.compile(rb'r="\$?([A-Z]{0,3})\$?(\d{%d,})"' % digits)

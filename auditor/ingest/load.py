@@ -17,7 +17,7 @@ from typing import Any
 
 from auditor.ingest.dataset import Dataset, frame_from_rows
 from auditor.ingest.discover import Found, discover
-from auditor.ingest.guard import Limits, check_file
+from auditor.ingest.guard import Limits, check_file, column_letters
 from auditor.ingest.headers import REQUIRED
 from auditor.ingest.layout import (
     TableLayout,
@@ -201,15 +201,6 @@ def _read_sheets(rel: str, digest: str, sheets: list[Sheet]) -> FileResult:
         update={"rows": RowCounts(read=accepted + rejected, accepted=accepted, rejected=rejected)}
     )
     return result
-
-
-def column_letters(number: int) -> str:
-    """Spreadsheet column letters of a 1-based column number (1 → A, 27 → AA)."""
-    letters = ""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _with_error(current: InputFile, vi: str, en: str) -> InputFile:
