@@ -25,7 +25,11 @@ from auditor.ingest.text import clean_text, fold
 #: How far down a header may sit: up to 10 title rows, a two-row header, some slack.
 HEADER_SEARCH_ROWS = 16
 
-_TOTAL = re.compile(r"^(?:tong cong|tong so|tong|cong)\b\s*:?")
+#: The whole label of a closing total ("Tổng cộng", "Cộng:", "Tổng số: 12"), not a topic
+#: that merely starts with "Tổng" ("Tổng kết năm").
+_TOTAL = re.compile(r"^(?:tong cong|tong so|tong|cong)\s*(?::.*)?$")
+#: A signature line holds a few short cells; a data row missing its date holds more.
+SIGNATURE_MAX_CELLS = 3
 _SIGNATURE = re.compile(
     r"^(?:nguoi lap(?: bieu)?|nguoi ghi(?: so)?|thu ky|bi thu|pho bi thu|t/?m\.?\s|tm\.?\s|"
     r"xac nhan|\(?ky(?:,| ten| va| ghi)|chi uy|dai dien)"
@@ -216,9 +220,14 @@ def is_total_row(row: list[Any]) -> bool:
 
 def is_signature_row(row: list[Any]) -> bool:
     texts = [fold(t) for t in (_text(v) for v in row) if t]
-    if not texts:
+    if not texts or len(texts) > SIGNATURE_MAX_CELLS:
         return False
     return any(_SIGNATURE.match(t) or _PLACE_DATE.match(t) for t in texts)
+
+
+def is_signature_block_line(row: list[Any]) -> bool:
+    """Below a signature line: names and titles, a few cells each, never a full row."""
+    return sum(1 for v in row if _text(v) is not None) <= SIGNATURE_MAX_CELLS
 
 
 def is_header_repeat(layout: TableLayout, row: list[Any]) -> bool:

@@ -25,6 +25,7 @@ from auditor.ingest.layout import (
     find_header,
     is_blank,
     is_header_repeat,
+    is_signature_block_line,
     is_signature_row,
     is_total_row,
     key_values,
@@ -303,7 +304,7 @@ def _table_records(
                 continue
             if is_total_row(row) or is_header_repeat(layout, row):
                 continue
-            if in_signature or is_signature_row(row):
+            if (in_signature and is_signature_block_line(row)) or is_signature_row(row):
                 in_signature = True
                 continue
         cells = {name: (row[col] if col < width else None, header) for name, col, header in columns}

@@ -492,3 +492,23 @@ def test_unused_lines_of_a_form_are_not_data(workbook: Make) -> None:
     assert len(data.sessions) == 1
     (rejected,) = data.rejected  # a quarter without its topic is data, and incomplete
     assert (rejected.sheet, rejected.row, rejected.column) == ("Kế hoạch", 4, "Chủ đề dự kiến")
+
+
+def test_rows_that_only_look_like_totals_or_signatures_are_still_data(workbook: Make) -> None:
+    topic_row = session_row(2, None, "CĐ", "Tổng kết công tác năm")  # no date: rejected
+    topic_row[0] = None
+    secretary_row = session_row(3, "31/02/2024", "TK")
+    secretary_row[3] = "Bí thư báo cáo"
+    rows = [
+        SESSION_HEADER,
+        session_row(1, D(2024, 1, 5)),
+        topic_row,
+        [None, None, None, "Tổng kết quý I"],
+        secretary_row,
+        ["Tổng cộng", None, None, None, None, None, 40, 36],
+        [None, "Người lập biểu", None, None, "BÍ THƯ"],
+        [None, "Nguyễn Văn An"],
+    ]
+    data = load([workbook("CB.xlsx", [info_sheet(), ("Sinh hoạt", rows)])])
+    assert sorted(r.row for r in data.rejected) == [3, 4, 5]
+    assert data.inputs[0].rows.model_dump() == {"read": 5, "accepted": 2, "rejected": 3}
