@@ -19,12 +19,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from auditor.ingest.read import (
-    OleFile,
     ReadError,
     column_number,
     corrupt,
     empty_file,
     not_a_spreadsheet,
+    ole_stream,
     password_protected,
     sniff,
     too_large,
@@ -260,9 +260,8 @@ def _check_xls(path: Path, limits: Limits) -> None:
     flipped byte there asks for hundreds of GB and aborts the process.
     """
     try:
-        ole = OleFile(path)
-        stream = ole.stream("Workbook") or ole.stream("Book")
-    except (ValueError, struct.error):
+        stream = ole_stream(path, "Workbook", "Book")
+    except ValueError:
         return  # too broken to tell: calamine gives the reason, in a bounded worker
     if stream is None:
         return

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import posixpath
 import re
-import struct
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 import defusedxml.ElementTree as DefusedET
+import olefile
 import python_calamine as pc
 from defusedxml import DefusedXmlException
 
@@ -97,121 +97,27 @@ def sniff(path: Path) -> str:
     raise not_a_spreadsheet()
 
 
-_FREESECT = 0xFFFFFFFF
-_ENDOFCHAIN = 0xFFFFFFFE
-_MAXREGSECT = 0xFFFFFFFA
-
-
-class OleFile:
-    """Just enough of an OLE2 compound file (CFB) to list its streams and read one.
-
-    Every chain is bounded by the file's own sector count, so a crafted FAT can neither
-    loop nor make this read more than the file holds. Raises ``ValueError`` when the
-    structure is broken.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.data = path.read_bytes()
-        data = self.data
-        if len(data) < 512 or not data.startswith(OLE_MAGIC):
-            raise ValueError("not an OLE2 file")
-        shift = struct.unpack_from("<H", data, 30)[0]
-        if shift not in (9, 12):
-            raise ValueError("bad sector size")
-        self.sector_size = 1 << shift
-        self.mini_size = 1 << struct.unpack_from("<H", data, 32)[0]
-        # a short last sector still counts (calamine reads it too)
-        self.sectors = max(0, -(-(len(data) - self.sector_size) // self.sector_size))
-        (fat_count, first_dir, _, self.cutoff, first_mini, _, first_difat, difat_count) = (
-            struct.unpack_from("<IIIIIIII", data, 44)
-        )
-        if fat_count > self.sectors + 1 or difat_count > self.sectors + 1:
-            raise ValueError("FAT larger than the file")
-        fat_sectors = list(struct.unpack_from("<109I", data, 76))
-        sector = first_difat
-        for _ in range(difat_count):
-            if sector > _MAXREGSECT:
-                break
-            words = self._words(sector)
-            fat_sectors.extend(words[:-1])
-            sector = words[-1]
-        self.fat: list[int] = []
-        for sector in fat_sectors[:fat_count]:
-            self.fat.extend(self._words(sector))
-        self.entries: dict[str, tuple[int, int, int]] = {}
-        self.root: tuple[int, int] = (_ENDOFCHAIN, 0)
-        directory = self._chain_bytes(first_dir, None)
-        for offset in range(0, len(directory) - 127, 128):
-            length, kind = struct.unpack_from("<HB", directory, offset + 64)
-            if kind not in (1, 2, 5) or not 2 <= length <= 64:
-                continue
-            name = directory[offset : offset + length - 2].decode("utf-16-le", "replace")
-            start, size = struct.unpack_from("<IQ", directory, offset + 116)
-            if self.sector_size == 512:
-                size &= 0xFFFFFFFF
-            if kind == 5:
-                self.root = (start, size)
-            else:
-                self.entries.setdefault(name, (kind, start, size))
-        self.minifat = (
-            [w for s in self._chain(first_mini) for w in self._words(s)]
-            if first_mini <= _MAXREGSECT
-            else []
-        )
-
-    def _sector(self, number: int) -> bytes:
-        if number >= self.sectors:
-            raise ValueError("sector out of the file")
-        start = self.sector_size * (number + 1)
-        return self.data[start : start + self.sector_size]
-
-    def _words(self, number: int) -> list[int]:
-        return list(struct.unpack(f"<{self.sector_size // 4}I", self._sector(number)))
-
-    def _chain(self, first: int) -> list[int]:
-        chain: list[int] = []
-        sector = first
-        while sector <= _MAXREGSECT:
-            if len(chain) > self.sectors or sector >= len(self.fat):
-                raise ValueError("broken FAT chain")
-            chain.append(sector)
-            sector = self.fat[sector]
-        return chain
-
-    def _chain_bytes(self, first: int, size: int | None) -> bytes:
-        data = b"".join(self._sector(s) for s in self._chain(first))
-        return data if size is None else data[:size]
-
-    def names(self) -> set[str]:
-        return set(self.entries)
-
-    def stream(self, name: str) -> bytes | None:
-        """A stream's bytes, or None when there is no such stream."""
-        entry = self.entries.get(name)
-        if entry is None or entry[0] != 2:
-            return None
-        _, start, size = entry
-        if size > len(self.data):
-            raise ValueError("stream larger than the file")
-        if size >= self.cutoff:
-            return self._chain_bytes(start, size)
-        mini = self._chain_bytes(self.root[0], self.root[1])
-        out = []
-        sector = start
-        for _ in range(len(self.minifat) + 1):
-            if sector > _MAXREGSECT or sector >= len(self.minifat):
-                break
-            out.append(mini[sector * self.mini_size : (sector + 1) * self.mini_size])
-            sector = self.minifat[sector]
-        return b"".join(out)[:size]
-
-
 def ole_stream_names(path: Path) -> set[str]:
     """The stream and storage names of an OLE2 file (empty when it is too broken to tell)."""
     try:
-        return OleFile(path).names()
-    except (OSError, ValueError, struct.error):
+        with olefile.OleFileIO(str(path)) as ole:
+            return {entry[-1] for entry in ole.listdir(streams=True, storages=True)}
+    except Exception:  # olefile raises several types for a broken container
         return set()
+
+
+def ole_stream(path: Path, *names: str) -> bytes | None:
+    """The first of ``names`` that the OLE2 file holds, or None; raises ValueError when
+    the container is too broken to read."""
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            for name in names:
+                if ole.exists(name):
+                    data: bytes = ole.openstream(name).read()
+                    return data
+    except Exception as problem:  # olefile raises several types for a broken container
+        raise ValueError(str(problem)) from None
+    return None
 
 
 def _ole_is_encrypted_ooxml(path: Path) -> bool:
