@@ -425,7 +425,8 @@ def _cell_facts(
                 draft_days_before=(day - sent).days if sent else 0,
                 approved_missing=int(approved is None),
                 approved_after_sent=int(bool(approved and sent and approved > sent)),
-                conclusion=int(bool(r.conclusion)),
+                # a dated conclusion is a conclusion, even where the "Kết luận" column is absent
+                conclusion=int(bool(r.conclusion) or concluded is not None),
                 conclusion_date_missing=int(concluded is None),
                 conclusion_days=(concluded - day).days if concluded else 0,
                 reported_missing=int(reported_on is None),

@@ -111,3 +111,14 @@ def test_clean_layout_writes_every_format(tmp_path: Path, fmt: str) -> None:
     )
     assert all(not c.violations for c in truth.cells)
     assert len(list(tmp_path.rglob(f"*.{fmt}"))) == 2
+
+
+def test_a_dated_conclusion_counts_even_without_the_conclusion_column() -> None:
+    rng = random.Random(1)
+    cell = clean_year(rng, "CB-1", "Chi bộ 1", "Đảng bộ A", "nông thôn", YEAR)
+    for session in cell.sessions:
+        session.conclusion = None  # the workbook has no "Kết luận" column, only its date
+    assert _violations([cell]) == set()
+    for session in cell.sessions:
+        session.conclusion_date = None
+    assert {rule for _, rule, _, _ in _violations([cell])} == {"CD04"}
