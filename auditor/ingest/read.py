@@ -243,6 +243,21 @@ def _worksheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
     return members
 
 
+def _lacks_cached_value(cell: Any) -> bool:
+    """A ``<c>`` with a formula and no cached value (an empty ``<v>`` counts as none,
+    except for a text result, whose cached value may really be empty)."""
+    formula = value = None
+    for child in cell:
+        name = _local(child.tag)
+        if name == "f":
+            formula = child
+        elif name == "v":
+            value = child
+    if formula is None:
+        return False
+    return value is None or (not value.text and cell.get("t") not in ("str", "inlineStr"))
+
+
 def _scan_formulas(handle: Any, found: list[tuple[int, int]]) -> None:
     """Add (row, column), 1-based, of each ``<c>`` with an ``<f>`` and no cached ``<v>``."""
     row = col = 0
@@ -262,16 +277,7 @@ def _scan_formulas(handle: Any, found: list[tuple[int, int]]) -> None:
                     col += 1
             continue
         if name == "c":
-            formula = value = None
-            for child in element:
-                child_name = _local(child.tag)
-                if child_name == "f":
-                    formula = child
-                elif child_name == "v":
-                    value = child
-            if formula is not None and (
-                value is None or (not value.text and element.get("t") not in ("str", "inlineStr"))
-            ):
+            if _lacks_cached_value(element):
                 found.append((row, col))
             element.clear()
         elif name == "row":
@@ -288,16 +294,7 @@ class _NeedFullParse(Exception):
 def _check_cell(snippet: bytes, found: list[tuple[int, int]]) -> None:
     """Parse one ``<c>`` element (with defusedxml) and note it when its value is missing."""
     element = DefusedET.fromstring(snippet)
-    formula = value = None
-    for child in element:
-        name = _local(child.tag)
-        if name == "f":
-            formula = child
-        elif name == "v":
-            value = child
-    if formula is None:
-        return
-    if value is not None and (value.text or element.get("t") in ("str", "inlineStr")):
+    if not _lacks_cached_value(element):
         return
     match = _CELL_REF.match(element.get("r") or "")
     if not match:
