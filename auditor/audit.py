@@ -124,11 +124,7 @@ def run_audit(
             dataset, pack, year=year, as_of=as_of, progress=rule_progress, workers=processes
         )
     with clock.stage("score"):
-        audited = [
-            (str(r.cell_id), _opt(r.cell_name), _opt(r.parent))
-            for r in evaluation.audited_cells.itertuples(index=False)
-        ]
-        results, moves = score_cells(audited, evaluation.violations, pack.scoring)
+        results, moves = score_cells(evaluation.audited_cells, evaluation.violations, pack.scoring)
     report = Report(
         year=year,
         as_of=as_of,
@@ -161,16 +157,3 @@ def run_audit(
                 )
     stats = dict(evaluation.stats)
     return AuditResult(report, dataset, written, clock.timings, stats)
-
-
-def _opt(value: object) -> str | None:
-    if value is None:
-        return None
-    try:
-        import pandas as pd
-
-        if pd.isna(value):  # type: ignore[call-overload]
-            return None
-    except (TypeError, ValueError):
-        pass
-    return str(value)

@@ -22,8 +22,6 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
-
 from auditor.facts import CellInput, Fact, FactInfo, cell_facts, display_value, prepare
 from auditor.ingest.dataset import Dataset
 from auditor.models import Note, Violation
@@ -168,7 +166,7 @@ def _violation(rule: Rule, fact: Fact, meta: FactInfo) -> Violation:
 @dataclass
 class Evaluation:
     violations: dict[str, list[Violation]]
-    audited_cells: pd.DataFrame
+    audited_cells: list[tuple[str, str | None, str | None]]  # (id, name, parent), sorted
     notes: list[Note]
     stats: dict[str, float] = field(default_factory=dict)
 
@@ -278,5 +276,5 @@ def evaluate(
         "facts_per_s": count / seconds if seconds else 0.0,
         "workers": float(workers if len(inputs) >= PARALLEL_MIN_CELLS else 1),
     }
-    ordered = {cell_id: violations.get(cell_id, []) for cell_id in prepared.cells["cell_id"]}
+    ordered = {cell_id: violations.get(cell_id, []) for cell_id, _, _ in prepared.cells}
     return Evaluation(ordered, prepared.cells, notes, stats)

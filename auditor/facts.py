@@ -229,11 +229,8 @@ def prepare(dataset: Dataset, *, year: int, as_of: dt.date) -> Prepared:
         inputs.append(
             CellInput(cell, sessions_by_cell.get(cell_id, []), plan_by_cell.get(cell_id, []))
         )
-    frame = pd.DataFrame(
-        [(c, cells[c].name, cells[c].parent) for c in sorted(cells)],
-        columns=["cell_id", "cell_name", "parent"],
-    )
-    return Prepared(frame, inputs, notes)
+    audited = [(c, cells[c].name, cells[c].parent) for c in sorted(cells)]
+    return Prepared(audited, inputs, notes)
 
 
 def cell_facts(item: CellInput, *, year: int, as_of: dt.date) -> tuple[CellFacts, list[Note]]:
@@ -266,7 +263,9 @@ class CellInput:
 
 @dataclass
 class Prepared:
-    cells: pd.DataFrame  # cell_id, cell_name, parent: every audited cell, sorted
+    cells: list[
+        tuple[str, str | None, str | None]
+    ]  # (id, name, parent) of every audited cell, sorted
     inputs: list[CellInput]
     notes: list[Note]
 
