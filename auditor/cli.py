@@ -155,10 +155,8 @@ def audit(
     pack = _load_pack(rules, overrides, set_ or [])
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
-    from auditor.ingest.discover import discover
-
-    total_files = len(discover(list(inputs)))
-    show_bar = total_files >= PROGRESS_MIN_FILES and not quiet
+    # The bar shows only on long runs; the totals arrive with the first callbacks, so the
+    # input tree is walked once (by the importer), not a second time here.
     bar = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -166,17 +164,17 @@ def audit(
         TimeRemainingColumn(),
         console=err,
         transient=True,
-        disable=not show_bar,
+        disable=quiet,
     )
     with bar:
-        reading = bar.add_task("Đọc tệp", total=total_files)
+        reading = bar.add_task("Đọc tệp", total=None, visible=False)
         checking = bar.add_task("Kiểm tra", total=None, visible=False)
 
         def on_file(done: int, total: int, _rel: str) -> None:
-            bar.update(reading, completed=done, total=total)
+            bar.update(reading, completed=done, total=total, visible=total >= PROGRESS_MIN_FILES)
 
         def on_cell(done: int, total: int) -> None:
-            bar.update(checking, completed=done, total=total, visible=True)
+            bar.update(checking, completed=done, total=total, visible=total >= PROGRESS_MIN_FILES)
 
         result = run_audit(
             inputs,
