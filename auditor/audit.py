@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditor.engine import evaluate
+from auditor.gctune import fewer_collections, tune
 from auditor.ingest import Dataset, load
 from auditor.ingest.guard import Limits
 from auditor.ingest.load import DEFAULT_LIMITS, Progress, default_workers
@@ -65,7 +66,7 @@ def _write_reports(
     paths = [out / "report.json", out / "report.xlsx", out / "report.html"]
     if parallel:
         context = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=tune) as pool:
             excel = pool.submit(write_excel, report, rules, paths[1])
             write_json(report, paths[0])
             write_html(report, rules, paths[2])
@@ -113,47 +114,50 @@ def run_audit(
 
     Files are read in bounded worker processes unless ``workers=0``.
     """
-    clock = _Clock()
-    as_of = as_of or dt.date(year, 12, 31)
-    pack = pack or load_pack()
-    processes = default_workers() if workers is None else workers
-    with clock.stage("read"):
-        dataset = load(inputs, limits=limits, workers=processes, progress=progress)
-    with clock.stage("rules"):
-        evaluation = evaluate(
-            dataset, pack, year=year, as_of=as_of, progress=rule_progress, workers=processes
-        )
-    with clock.stage("score"):
-        results, moves = score_cells(evaluation.audited_cells, evaluation.violations, pack.scoring)
-    report = Report(
-        year=year,
-        as_of=as_of,
-        rules=RulesInfo(pack=pack.name, version=pack.version, sha256=pack.sha256),
-        inputs=sorted(dataset.inputs, key=lambda i: i.file),
-        cells=results,
-        rejected_rows=sorted(dataset.rejected, key=lambda r: (r.file, r.sheet, r.row)),
-        notes=sorted(
-            [*dataset.notes, *evaluation.notes],
-            key=lambda n: (n.file or "", n.sheet or "", n.row or 0, n.code, n.message_en),
-        ),
-        quota_moves=moves,
-        generated_at=generated_at,
-    )
-    written: list[Path] = []
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        rules = rule_summaries(pack)
-        with clock.stage("reports"):
-            written += _write_reports(
-                report,
-                rules,
-                out,
-                parallel=processes > 1 and len(report.cells) >= PARALLEL_REPORT_CELLS,
+    with fewer_collections():
+        clock = _Clock()
+        as_of = as_of or dt.date(year, 12, 31)
+        pack = pack or load_pack()
+        processes = default_workers() if workers is None else workers
+        with clock.stage("read"):
+            dataset = load(inputs, limits=limits, workers=processes, progress=progress)
+        with clock.stage("rules"):
+            evaluation = evaluate(
+                dataset, pack, year=year, as_of=as_of, progress=rule_progress, workers=processes
             )
-            if per_cell:
-                tables = [dataset.cells, dataset.plan, dataset.sessions]
-                written += write_per_cell(
-                    report, rules, out / "chi_bo", files_by_cell=cell_files(report, tables)
+        with clock.stage("score"):
+            results, moves = score_cells(
+                evaluation.audited_cells, evaluation.violations, pack.scoring
+            )
+        report = Report(
+            year=year,
+            as_of=as_of,
+            rules=RulesInfo(pack=pack.name, version=pack.version, sha256=pack.sha256),
+            inputs=sorted(dataset.inputs, key=lambda i: i.file),
+            cells=results,
+            rejected_rows=sorted(dataset.rejected, key=lambda r: (r.file, r.sheet, r.row)),
+            notes=sorted(
+                [*dataset.notes, *evaluation.notes],
+                key=lambda n: (n.file or "", n.sheet or "", n.row or 0, n.code, n.message_en),
+            ),
+            quota_moves=moves,
+            generated_at=generated_at,
+        )
+        written: list[Path] = []
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            rules = rule_summaries(pack)
+            with clock.stage("reports"):
+                written += _write_reports(
+                    report,
+                    rules,
+                    out,
+                    parallel=processes > 1 and len(report.cells) >= PARALLEL_REPORT_CELLS,
                 )
-    stats = dict(evaluation.stats)
-    return AuditResult(report, dataset, written, clock.timings, stats)
+                if per_cell:
+                    tables = [dataset.cells, dataset.plan, dataset.sessions]
+                    written += write_per_cell(
+                        report, rules, out / "chi_bo", files_by_cell=cell_files(report, tables)
+                    )
+        stats = dict(evaluation.stats)
+        return AuditResult(report, dataset, written, clock.timings, stats)

@@ -11,9 +11,9 @@ alternative. Facts are sent one state at a time, never in batches across states.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import itertools
+import json
 import multiprocessing
 import threading
 import time
@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.facts import CellInput, Fact, FactInfo, cell_facts, display_value, prepare
+from auditor.gctune import tune
 from auditor.ingest.dataset import Dataset
 from auditor.models import Note, Violation
 from auditor.rulepack import AllOf, AnyOf, Rule, RulePack, Test, resolve_param
@@ -97,12 +98,40 @@ class Judge:
             definition[rule.id] = spec
         self.host = engine.Host()
         self.host.set_rulesets({self.name: definition})
+        self._ruleset = self.host.get_ruleset(self.name)
+        self._ruleset_handle = self._ruleset._handle
 
     def _action(self, rule_id: str) -> Callable[[Any], None]:
         def record(c: Any) -> None:
             self._hits.add((rule_id, int(c.m["id"])))
 
         return record
+
+    def _assert(self, fact: Fact) -> None:
+        """Assert one fact and run the actions of the rules it fires.
+
+        This is what ``Host.assert_fact`` does, minus one cost: for a fact no rule matches
+        (a compliant one, most of them) durable_rules builds a
+        ``MessageNotHandledException`` whose message JSON-dumps the fact again. That was
+        a third of the engine's time (measured on 10,627 cells). The C call, the result
+        codes and ``do_actions`` are durable_rules' own (2.0.28, its last release).
+        """
+        result = self._engine.durable_rules_engine.assert_fact(
+            self._ruleset_handle, json.dumps(fact)
+        )
+        code = result[0]
+        if code == 1:  # no rule matched: compliant
+            return
+        if code == 2:
+            raise self._engine.MessageObservedException(fact)
+        failure: list[BaseException | None] = [None]
+
+        def done(error: BaseException | None, _state: Any) -> None:
+            failure[0] = error
+
+        self._ruleset.do_actions(0 if code == 3 else result[1], done)
+        if failure[0] is not None:
+            raise failure[0]
 
     def judge(self, facts: Sequence[Fact]) -> set[tuple[str, int]]:
         """(rule id, fact id) of every violation among one cell's facts.
@@ -119,14 +148,13 @@ class Judge:
         # facts all went unmatched still exists in durable_rules' C core; it can neither be
         # deleted (that crashes, measured here) nor left behind (past ~1,000 live states
         # the host raises MemoryError). With the open fact every state is deletable.
-        self.host.assert_fact(self.name, {"sid": sid, "id": 0, "type": OPEN_FACT})
+        self._assert({"sid": sid, "id": 0, "type": OPEN_FACT})
+        fields = self.fields
         try:
             for fact in facts:
-                compact = {k: v for k, v in fact.items() if k in self.fields}
+                compact = {k: v for k, v in fact.items() if k in fields}
                 compact["sid"] = sid
-                # no rule matched means compliant
-                with contextlib.suppress(self._engine.MessageNotHandledException):
-                    self.host.assert_fact(self.name, compact)
+                self._assert(compact)
         finally:
             self.host.delete_state(self.name, sid)
         return self._hits
@@ -263,7 +291,7 @@ def evaluate(
 
     if workers > 1 and len(inputs) >= PARALLEL_MIN_CELLS:
         context = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=tune) as pool:
             for result in pool.map(judge_chunk, tasks):
                 collect(result)
     else:

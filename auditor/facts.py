@@ -14,6 +14,7 @@ import datetime as dt
 import math
 from collections import namedtuple
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -45,12 +46,14 @@ class CellFacts:
     info: dict[int, FactInfo]
 
 
+@lru_cache(maxsize=64)
 def _quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
     start = dt.date(year, 3 * quarter - 2, 1)
     end = _month_bounds(year, 3 * quarter)[1]
     return start, end
 
 
+@lru_cache(maxsize=256)
 def _month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
     start = dt.date(year, month, 1)
     following = dt.date(year + (month == 12), month % 12 + 1, 1)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from auditor.gctune import tune
 from auditor.ingest.discover import Found
 from auditor.ingest.guard import Limits
 
@@ -68,6 +69,7 @@ def _outcome(index: int, task: Task, found: Found, limits: Limits) -> bytes:
 def _worker(conn: Connection, task: Task, limits: Limits) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _limit_memory(limits.memory_mb)
+    tune()
     while True:
         try:
             message = conn.recv()
