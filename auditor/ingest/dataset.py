@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -31,10 +32,24 @@ def empty_table(table: str) -> pd.DataFrame:
     return frame_from_rows(table, [])
 
 
+#: A table column by column: field name -> values, all of one length.
+Columns = dict[str, list[Any]]
+
+
 def frame_from_rows(table: str, rows: list[dict[str, object]]) -> pd.DataFrame:
     """Build a table's DataFrame with stable dtypes whatever the rows hold."""
     columns = table_columns(table)
-    frame = pd.DataFrame.from_records(rows, columns=columns)
+    return frame_from_columns(table, {c: [row.get(c) for row in rows] for c in columns})
+
+
+def frame_from_columns(table: str, data: Columns) -> pd.DataFrame:
+    """Build a table's DataFrame from its columns (a missing one is blank)."""
+    columns = table_columns(table)
+    count = len(data.get("row", []))
+    frame = pd.DataFrame(
+        {c: pd.Series(data.get(c) or [None] * count, dtype=object) for c in columns},
+        columns=columns,
+    )
     for column in DATE_COLUMNS[table]:
         frame[column] = pd.to_datetime(frame[column], errors="raise").astype("datetime64[ns]")
     for column in INT_COLUMNS[table]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from auditor.ingest.dataset import Dataset, frame_from_rows
+from auditor.ingest.dataset import Columns, Dataset, frame_from_columns, table_columns
 from auditor.ingest.discover import Found, discover
 from auditor.ingest.guard import Limits, check_file, column_letters
 from auditor.ingest.headers import REQUIRED, match_header
@@ -34,7 +34,7 @@ from auditor.ingest.layout import (
 )
 from auditor.ingest.pool import WorkerPool
 from auditor.ingest.read import ReadError, Sheet, read_sheets
-from auditor.ingest.records import validate_row
+from auditor.ingest.records import validate_row, validate_rows
 from auditor.ingest.values import ValueProblem, parse_date, parse_quarter
 from auditor.models import InputFile, Note, RejectedRow, RowCounts
 
@@ -52,8 +52,9 @@ class FileResult:
     """What one file contributed; built in isolation so files can be read in any order."""
 
     input: InputFile
-    rows: dict[str, list[dict[str, Any]]] = field(
-        default_factory=lambda: {"cells": [], "plan": [], "sessions": []}
+    #: Per table, its accepted records column by column (record fields, file, sheet, row).
+    rows: dict[str, Columns] = field(
+        default_factory=lambda: {"cells": {}, "plan": {}, "sessions": {}}
     )
     rejected: list[RejectedRow] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
@@ -175,7 +176,7 @@ def _read_sheets(rel: str, digest: str, sheets: list[Sheet]) -> FileResult:
                     "value; treated as blank (formulas are never computed)",
                 )
             )
-    cell_ids = {r["cell_id"] for r in result.rows["cells"]}
+    cell_ids = set(result.rows["cells"].get("cell_id", []))
     default_cell = next(iter(cell_ids)) if len(cell_ids) == 1 else None
     for plan in plans:
         if plan.layout is not None and plan.layout.table != "cells":
@@ -203,7 +204,7 @@ def _read_sheets(rel: str, digest: str, sheets: list[Sheet]) -> FileResult:
             "No cells, plan or sessions table found in the workbook",
         )
     rejected = len({(r.sheet, r.row) for r in result.rejected})
-    accepted = sum(len(v) for v in result.rows.values())
+    accepted = sum(len(v.get("row", [])) for v in result.rows.values())
     result.input = result.input.model_copy(
         update={"rows": RowCounts(read=accepted + rejected, accepted=accepted, rejected=rejected)}
     )
@@ -236,22 +237,36 @@ def _keep(
     result: FileResult,
 ) -> None:
     if record is not None:
-        record.update(file=rel, sheet=sheet, row=row)
-        result.rows[table].append(record)
+        _append_columns(result.rows[table], {**record, "file": rel, "sheet": sheet, "row": row})
         return
+    result.rejected.append(_rejected(rel, sheet, row, table, errors))
+
+
+def _append_columns(columns: Columns, record: dict[str, Any]) -> None:
+    count = len(columns.get("row", []))
+    for name, value in record.items():
+        columns.setdefault(name, [None] * count).append(value)
+
+
+def _extend_columns(columns: Columns, more: Columns) -> None:
+    count = len(columns.get("row", []))
+    added = len(more.get("row", []))
+    for name in columns.keys() | more.keys():
+        columns.setdefault(name, [None] * count).extend(more.get(name, [None] * added))
+
+
+def _rejected(rel: str, sheet: str, row: int, table: str, errors: list[Any]) -> RejectedRow:
     first = errors[0]
-    result.rejected.append(
-        RejectedRow(
-            file=rel,
-            sheet=sheet,
-            row=row,
-            table=table,
-            column=first.column,
-            value=first.value,
-            reason_vi=first.reason_vi,
-            reason_en=first.reason_en,
-            errors=errors,
-        )
+    return RejectedRow(
+        file=rel,
+        sheet=sheet,
+        row=row,
+        table=table,
+        column=first.column,
+        value=first.value,
+        reason_vi=first.reason_vi,
+        reason_en=first.reason_en,
+        errors=errors,
     )
 
 
@@ -297,15 +312,20 @@ def _table_records(
     table = layout.table
     columns = [(name, c.index, c.header) for name, c in layout.field_columns().items()]
     primary = next((index for name, index, _ in columns if name == _PRIMARY[table]), None)
-    required = REQUIRED[table]
+    keys: dict[tuple[type, Any], bool] = {}
     in_signature = False
+    kept: list[int] = []
     for index in range(layout.first_data_row, len(sheet.rows)):
         row = sheet.rows[index]
         width = len(row)
         if row.count("") + row.count(None) == width:
             continue
         key = row[primary] if primary is not None and primary < width else None
-        if not _primary_ok(table, key):
+        memo = (key.__class__, key)
+        ok = keys.get(memo)
+        if ok is None:
+            ok = keys[memo] = _primary_ok(table, key)
+        if not ok:
             if is_blank(row) or only_numbering(layout, row):
                 continue
             if is_total_row(row) or is_header_repeat(layout, row):
@@ -313,31 +333,56 @@ def _table_records(
             if (in_signature and is_signature_block_line(row)) or is_signature_row(row):
                 in_signature = True
                 continue
-        cells = {name: (row[col] if col < width else None, header) for name, col, header in columns}
-        record, errors = validate_row(table, cells, default_cell=default_cell, required=required)
-        _keep(rel, sheet.name, index + 1, table, record, errors, result)
+        kept.append(index)
+    if not kept:
+        return
+    rows = [sheet.rows[index] for index in kept]
+    fields = {name: (header, _column(rows, col)) for name, col, header in columns}
+    checked = validate_rows(
+        table, fields, len(rows), default_cell=default_cell, required=REQUIRED[table]
+    )
+    for position, errors in checked.errors.items():
+        result.rejected.append(_rejected(rel, sheet.name, kept[position] + 1, table, errors))
+    if checked.accepted:
+        records = dict(checked.columns)
+        records["file"] = [rel] * len(checked.accepted)
+        records["sheet"] = [sheet.name] * len(checked.accepted)
+        records["row"] = [kept[position] + 1 for position in checked.accepted]
+        _extend_columns(result.rows[table], records)
+
+
+def _column(rows: list[list[Any]], col: int) -> list[Any]:
+    """One column's raw values; a short row (a reader may trim one) gives blanks."""
+    try:
+        return [row[col] for row in rows]
+    except IndexError:
+        return [row[col] if col < len(row) else None for row in rows]
 
 
 def merge(results: Sequence[FileResult]) -> Dataset:
     """One Dataset from many files, with cell ids spelled the same everywhere."""
-    rows: dict[str, list[dict[str, Any]]] = {"cells": [], "plan": [], "sessions": []}
+    tables: dict[str, Columns] = {
+        table: {name: [] for name in table_columns(table)}
+        for table in ("cells", "plan", "sessions")
+    }
     dataset = Dataset()
     for result in results:
-        for table, records in result.rows.items():
-            rows[table].extend(records)
+        for table, columns in result.rows.items():
+            if columns.get("row"):
+                _extend_columns(tables[table], columns)
         dataset.inputs.append(result.input)
         dataset.rejected.extend(result.rejected)
         dataset.notes.extend(result.notes)
     spelling: dict[str, str] = {}
     for table in ("cells", "plan", "sessions"):
-        for record in rows[table]:
-            spelling.setdefault(record["cell_id"].casefold(), record["cell_id"])
+        for cell_id in dict.fromkeys(tables[table]["cell_id"]):
+            spelling.setdefault(cell_id.casefold(), cell_id)
     for table in ("cells", "plan", "sessions"):
-        for record in rows[table]:
-            record["cell_id"] = spelling[record["cell_id"].casefold()]
-    dataset.cells = frame_from_rows("cells", rows["cells"])
-    dataset.plan = frame_from_rows("plan", rows["plan"])
-    dataset.sessions = frame_from_rows("sessions", rows["sessions"])
+        ids = tables[table]["cell_id"]
+        tables[table]["cell_id"] = [spelling[cell_id.casefold()] for cell_id in ids]
+    dataset.cells = frame_from_columns("cells", tables["cells"])
+    dataset.plan = frame_from_columns("plan", tables["plan"])
+    dataset.sessions = frame_from_columns("sessions", tables["sessions"])
     return dataset
 
 
