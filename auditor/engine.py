@@ -22,7 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from auditor.facts import CellInput, Fact, FactInfo, cell_facts, display_value, prepare
+from auditor.facts import Batch, Fact, FactInfo, cell_facts, display_value, prepare
 from auditor.gctune import tune
 from auditor.ingest.dataset import Dataset
 from auditor.models import Note, Violation
@@ -227,10 +227,11 @@ CHUNK_CELLS = 250
 
 
 def judge_chunk(
-    task: tuple[list[Rule], int, dt.date, list[CellInput]],
+    task: tuple[list[Rule], int, dt.date, Batch],
 ) -> tuple[dict[str, list[Violation]], list[Note], int]:
     """Facts and verdicts for a chunk of cells, in whichever process runs it."""
-    rule_list, year, as_of, inputs = task
+    rule_list, year, as_of, batch = task
+    inputs = batch.inputs()
     rules = {rule.id: rule for rule in rule_list}
     with _LOCK:
         judge = _judge_for(rule_list)
@@ -269,11 +270,8 @@ def evaluate(
     start = time.perf_counter()
     prepared = prepare(dataset, year=year, as_of=as_of)
     rules = pack.enabled_rules
-    inputs = prepared.inputs
-    tasks = [
-        (rules, year, as_of, inputs[i : i + CHUNK_CELLS])
-        for i in range(0, len(inputs), CHUNK_CELLS)
-    ]
+    cell_count = len(prepared.units)
+    tasks = [(rules, year, as_of, batch) for batch in prepared.batches(CHUNK_CELLS)]
     violations: dict[str, list[Violation]] = {}
     notes = list(prepared.notes)
     count = 0
@@ -287,9 +285,9 @@ def evaluate(
         count += facts
         done += len(found)
         if progress is not None:
-            progress(done, len(inputs))
+            progress(done, cell_count)
 
-    if workers > 1 and len(inputs) >= PARALLEL_MIN_CELLS:
+    if workers > 1 and cell_count >= PARALLEL_MIN_CELLS:
         context = multiprocessing.get_context("forkserver")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=tune) as pool:
             for result in pool.map(judge_chunk, tasks):
@@ -302,7 +300,7 @@ def evaluate(
         "facts": float(count),
         "rules_seconds": seconds,
         "facts_per_s": count / seconds if seconds else 0.0,
-        "workers": float(workers if len(inputs) >= PARALLEL_MIN_CELLS else 1),
+        "workers": float(workers if cell_count >= PARALLEL_MIN_CELLS else 1),
     }
     ordered = {cell_id: violations.get(cell_id, []) for cell_id, _, _ in prepared.cells}
     return Evaluation(ordered, prepared.cells, notes, stats)
