@@ -243,16 +243,17 @@ def _keep(
 
 
 def _append_columns(columns: Columns, record: dict[str, Any]) -> None:
-    count = len(columns.get("row", []))
-    for name, value in record.items():
-        columns.setdefault(name, [None] * count).append(value)
+    _extend_columns(columns, {name: [value] for name, value in record.items()})
 
 
 def _extend_columns(columns: Columns, more: Columns) -> None:
+    """Append ``more``'s rows; a column only one side has is blank on the other."""
     count = len(columns.get("row", []))
     added = len(more.get("row", []))
     for name in columns.keys() | more.keys():
-        columns.setdefault(name, [None] * count).extend(more.get(name, [None] * added))
+        if name not in columns:
+            columns[name] = [None] * count
+        columns[name].extend(more[name] if name in more else [None] * added)
 
 
 def _rejected(rel: str, sheet: str, row: int, table: str, errors: list[Any]) -> RejectedRow:
