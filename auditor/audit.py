@@ -54,6 +54,17 @@ class _Clock:
         finally:
             self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
 
+    def split(self, name: str, known: dict[str, float], shares: dict[str, float]) -> None:
+        """Replace stage ``name`` by parts: the ``known`` walls first, then the rest of its
+        wall in proportion to ``shares`` (time summed over worker processes, whose parts
+        overlap and so cannot be timed on the wall clock one by one)."""
+        wall = self.timings.pop(name)
+        rest = max(0.0, wall - sum(known.values()))
+        total = sum(shares.values())
+        self.timings.update(known)
+        for part, share in shares.items():
+            self.timings[part] = rest * share / total if total else rest / len(shares)
+
 
 #: From this many cells the Excel report is written in a second process, beside the rest.
 PARALLEL_REPORT_CELLS = 400
@@ -121,10 +132,21 @@ def run_audit(
         processes = default_workers() if workers is None else workers
         with clock.stage("read"):
             dataset = load(inputs, limits=limits, workers=processes, progress=progress)
+        stats = dataset.stats
+        discover = stats.get("discover_seconds", 0.0)
+        clock.split(
+            "read",
+            {"discover": discover},
+            {
+                "read": stats.get("read_seconds", 0.0),
+                "validate": stats.get("validate_seconds", 0.0),
+            },
+        )
         with clock.stage("rules"):
             evaluation = evaluate(
                 dataset, pack, year=year, as_of=as_of, progress=rule_progress, workers=processes
             )
+        clock.split("rules", {"facts": evaluation.stats["facts_wall_seconds"]}, {"rules": 1.0})
         with clock.stage("score"):
             results, moves = score_cells(
                 evaluation.audited_cells, evaluation.violations, pack.scoring
@@ -159,5 +181,5 @@ def run_audit(
                     written += write_per_cell(
                         report, rules, out / "chi_bo", files_by_cell=cell_files(report, tables)
                     )
-        stats = dict(evaluation.stats)
+        stats = {**dataset.stats, **evaluation.stats}
         return AuditResult(report, dataset, written, clock.timings, stats)

@@ -226,22 +226,36 @@ PARALLEL_MIN_CELLS = 400
 CHUNK_CELLS = 250
 
 
-def judge_chunk(
-    task: tuple[list[Rule], int, dt.date, Batch],
-) -> tuple[dict[str, list[Violation]], list[Note], int]:
+@dataclass
+class ChunkResult:
+    violations: dict[str, list[Violation]]
+    notes: list[Note]
+    facts: int
+    #: Seconds building facts (rows to facts), and judging them and writing violations.
+    facts_seconds: float
+    rules_seconds: float
+
+
+def judge_chunk(task: tuple[list[Rule], int, dt.date, Batch]) -> ChunkResult:
     """Facts and verdicts for a chunk of cells, in whichever process runs it."""
     rule_list, year, as_of, batch = task
-    inputs = batch.inputs()
     rules = {rule.id: rule for rule in rule_list}
+    facts_seconds = rules_seconds = 0.0
     with _LOCK:
+        start = time.perf_counter()
+        inputs = batch.inputs()
         judge = _judge_for(rule_list)
         found: dict[str, list[Violation]] = {}
         notes: list[Note] = []
         count = 0
         for item in inputs:
+            built = time.perf_counter()
+            facts_seconds += built - start
             cell, more = cell_facts(item, year=year, as_of=as_of)
             notes += more
             count += len(cell.facts)
+            start = time.perf_counter()
+            facts_seconds += start - built
             hits = judge.judge(cell.facts)
             by_id = {f["id"]: f for f in cell.facts}
             violations = [
@@ -249,7 +263,10 @@ def judge_chunk(
                 for rule_id, fact_id in hits
             ]
             found[cell.cell_id] = sorted(violations, key=_sort_key)
-    return found, notes, count
+            judged = time.perf_counter()
+            rules_seconds += judged - start
+            start = judged
+    return ChunkResult(found, notes, count, facts_seconds, rules_seconds)
 
 
 def evaluate(
@@ -272,22 +289,25 @@ def evaluate(
     rules = pack.enabled_rules
     cell_count = len(prepared.units)
     tasks = [(rules, year, as_of, batch) for batch in prepared.batches(CHUNK_CELLS)]
+    prepared_at = time.perf_counter()
     violations: dict[str, list[Violation]] = {}
     notes = list(prepared.notes)
-    count = 0
+    totals = {"facts": 0.0, "facts_seconds": 0.0, "judge_seconds": 0.0}
     done = 0
 
-    def collect(result: tuple[dict[str, list[Violation]], list[Note], int]) -> None:
-        nonlocal count, done
-        found, more, facts = result
-        violations.update(found)
-        notes.extend(more)
-        count += facts
-        done += len(found)
+    def collect(result: ChunkResult) -> None:
+        nonlocal done
+        violations.update(result.violations)
+        notes.extend(result.notes)
+        totals["facts"] += result.facts
+        totals["facts_seconds"] += result.facts_seconds
+        totals["judge_seconds"] += result.rules_seconds
+        done += len(result.violations)
         if progress is not None:
             progress(done, cell_count)
 
-    if workers > 1 and cell_count >= PARALLEL_MIN_CELLS:
+    parallel = workers > 1 and cell_count >= PARALLEL_MIN_CELLS
+    if parallel:
         context = multiprocessing.get_context("forkserver")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=tune) as pool:
             for result in pool.map(judge_chunk, tasks):
@@ -295,12 +315,18 @@ def evaluate(
     else:
         for task in tasks:
             collect(judge_chunk(task))
-    seconds = time.perf_counter() - start
+    end = time.perf_counter()
+    # The chunks' wall time split between building facts and judging them, in the
+    # proportion their processes spent on each.
+    busy = totals["facts_seconds"] + totals["judge_seconds"]
+    judging = (end - prepared_at) * (totals["judge_seconds"] / busy if busy else 0.0)
     stats = {
-        "facts": float(count),
-        "rules_seconds": seconds,
-        "facts_per_s": count / seconds if seconds else 0.0,
-        "workers": float(workers if cell_count >= PARALLEL_MIN_CELLS else 1),
+        **totals,
+        "prepare_seconds": prepared_at - start,
+        "facts_wall_seconds": end - start - judging,
+        "rules_wall_seconds": judging,
+        "facts_per_s": totals["facts"] / judging if judging else 0.0,
+        "workers": float(workers if parallel else 1),
     }
     ordered = {cell_id: violations.get(cell_id, []) for cell_id, _, _ in prepared.cells}
     return Evaluation(ordered, prepared.cells, notes, stats)

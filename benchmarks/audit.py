@@ -2,9 +2,14 @@
 
 For each scale (per-cell workbooks, and one consolidated workbook) this generates a year
 with the sample generator, runs the full audit (all reports written) in a fresh process,
-and prints per stage (read, rules, score, reports) the wall time and its share, rows/s,
-facts/s and the peak RSS; then, in the same run, python-calamine alone and pandas with
-openpyxl alone reading the same files, and the audit's ratio to each.
+and prints per stage (discover, read, validate, facts, rules, score, reports) the wall
+time and its share, rows/s, facts/s and the peak RSS; then, in the same run, the
+references: python-calamine alone and pandas with openpyxl alone reading the same files,
+and durable_rules alone asserting the audit's own facts, with the audit's ratio to each.
+
+Read and validate run interleaved in the reading processes, facts and rules in the
+judging processes: their wall time is split in the proportion of the time those
+processes spent on each.
 
     .venv/bin/python benchmarks/audit.py  # 1,000 / 5,000 / 10,000 cells + 200k rows
     .venv/bin/python benchmarks/audit.py --cells 500 --rows 20000 --no-pandas  # a quick look
@@ -61,6 +66,44 @@ def measure_pandas(root: Path) -> dict[str, float]:
     return {"seconds": time.perf_counter() - start, "rows": rows, "peak_rss_mb": _peak_rss_mb()}
 
 
+def measure_durable(root: Path) -> dict[str, float]:
+    """durable_rules alone: the audit's own facts, already built and compacted, asserted
+    through its public API one state per cell, in one process."""
+    import contextlib
+    import datetime as dt
+
+    from durable import engine as durable
+
+    from auditor.engine import OPEN_FACT, Judge
+    from auditor.facts import cell_facts, prepare
+    from auditor.ingest import load
+    from auditor.rulepack import load_pack
+
+    dataset = load([root], workers=2)
+    year, as_of = 2024, dt.date(2024, 12, 31)
+    prepared = prepare(dataset, year=year, as_of=as_of)
+    judge = Judge(load_pack().enabled_rules)
+    states: list[list[dict[str, object]]] = []
+    for batch in prepared.batches(250):
+        for item in batch.inputs():
+            facts = cell_facts(item, year=year, as_of=as_of)[0].facts
+            states.append([{k: v for k, v in f.items() if k in judge.fields} for f in facts])
+    host, name = judge.host, judge.name
+    count = 0
+    start = time.perf_counter()
+    for number, facts in enumerate(states, start=1_000_000):
+        sid = str(number)
+        host.assert_fact(name, {"sid": sid, "id": 0, "type": OPEN_FACT})
+        for fact in facts:
+            fact["sid"] = sid
+            with contextlib.suppress(durable.MessageNotHandledException):
+                host.assert_fact(name, fact)
+        host.delete_state(name, sid)
+        count += len(facts)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "facts": count, "facts_per_s": count / seconds}
+
+
 def measure_audit(root: Path, out: Path) -> dict[str, object]:
     from auditor.audit import run_audit
 
@@ -90,35 +133,51 @@ def _child(kind: str, root: Path, out: Path) -> dict[str, object]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _print_scale(label: str, audit: dict, calamine: dict, pandas: dict | None) -> None:
-    total = float(audit["seconds"])  # type: ignore[arg-type]
-    stages: dict[str, float] = audit["stages"]  # type: ignore[assignment]
-    stats: dict[str, float] = audit["stats"]  # type: ignore[assignment]
+def _print_scale(
+    label: str,
+    audit: dict,
+    calamine: dict,
+    pandas: dict | None,
+    durable: dict | None,
+) -> None:
+    total = float(audit["seconds"])
+    stages: dict[str, float] = audit["stages"]
+    stats: dict[str, float] = audit["stats"]
+    rows = float(audit["rows"])
+    facts = stats.get("facts", 0.0)
     print(
         f"\n## {label}: {audit['rows']:,} data rows, {audit['cells']:,} cells, "
-        f"{audit['violations']:,} violations"
+        f"{facts:,.0f} facts, {audit['violations']:,} violations"
     )
-    print(f"{'stage':<12}{'seconds':>9}{'share':>8}")
+    print(f"{'stage':<10}{'seconds':>9}{'share':>8}{'throughput':>24}")
     for name, seconds in stages.items():
-        print(f"{name:<12}{seconds:>9.2f}{100 * seconds / total:>7.1f}%")
-    print(f"{'total':<12}{total:>9.2f}{100.0:>7.1f}%")
-    rows_per_s = float(audit["rows"]) / total if total else 0.0  # type: ignore[arg-type]
-    print(f"rows/s (whole audit): {rows_per_s:,.0f}")
-    if "facts" in stats and stages.get("rules"):
-        print(
-            f"facts: {stats['facts']:,.0f}, facts/s through durable_rules: "
-            f"{stats.get('facts_per_s', stats['facts'] / stages['rules']):,.0f}"
-        )
-    print(f"peak RSS: audit {float(audit['peak_rss_mb']):,.0f} MB")  # type: ignore[arg-type]
-    print(f"{'reference':<28}{'seconds':>9}{'audit / reference':>20}")
-    print(
-        f"{'python-calamine alone':<28}{calamine['seconds']:>9.2f}"
-        f"{total / calamine['seconds']:>19.2f}x"
-    )
+        rate = ""
+        if name in ("read", "validate") and seconds:
+            rate = f"{rows / seconds:,.0f} rows/s"
+        elif name in ("facts", "rules") and seconds:
+            rate = f"{facts / seconds:,.0f} facts/s"
+        print(f"{name:<10}{seconds:>9.2f}{100 * seconds / total:>7.1f}%{rate:>24}")
+    print(f"{'total':<10}{total:>9.2f}{100.0:>7.1f}%{f'{rows / total:,.0f} rows/s':>24}")
+    print(f"peak RSS: audit {float(audit['peak_rss_mb']):,.0f} MB")
+    print(f"{'reference, same files':<34}{'seconds':>9}{'audit / reference':>20}")
+    ratio = total / calamine["seconds"]
+    print(f"{'python-calamine alone':<34}{calamine['seconds']:>9.2f}{ratio:>19.2f}x")
     if pandas is not None:
         print(
-            f"{'pandas + openpyxl alone':<28}{pandas['seconds']:>9.2f}"
+            f"{'pandas + openpyxl alone':<34}{pandas['seconds']:>9.2f}"
             f"{total / pandas['seconds']:>19.2f}x"
+        )
+    if durable is not None:
+        print(
+            f"{'durable_rules alone, 1 process':<34}{durable['seconds']:>9.2f}"
+            f"{total / durable['seconds']:>19.2f}x"
+            f"   ({durable['facts_per_s']:,.0f} facts/s; the rules stage is "
+            f"{stages.get('rules', 0.0) / durable['seconds']:.2f}x of it)"
+        )
+        rest = total - durable["seconds"]
+        print(
+            f"audit without the bare engine's share: {rest:.2f} s = "
+            f"{rest / calamine['seconds']:.2f}x python-calamine"
         )
 
 
@@ -127,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cells", type=int, nargs="+", default=[1000, 5000, 10000])
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--no-pandas", action="store_true", help="skip the slow pandas reference")
+    parser.add_argument("--no-durable", action="store_true", help="skip the engine reference")
     parser.add_argument("--work", type=Path, default=None)
     args = parser.parse_args(argv)
     from auditor.sample import generate, generate_consolidated
@@ -149,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
             audit = _child("audit", root, work / f"out_{cells}")
             calamine = _child("calamine", root, root)
             pandas = None if args.no_pandas else _child("pandas", root, root)
-            _print_scale(f"{cells:,} per-cell workbooks", audit, calamine, pandas)
+            durable = None if args.no_durable else _child("durable", root, root)
+            _print_scale(f"{cells:,} per-cell workbooks", audit, calamine, pandas, durable)
             totals[cells] = float(audit["seconds"])  # type: ignore[arg-type]
         if args.rows:
             big_dir = work / f"consolidated_{args.rows}"
@@ -161,8 +222,13 @@ def main(argv: list[str] | None = None) -> int:
             audit = _child("audit", big_dir, work / "out_big")
             calamine = _child("calamine", big_dir, big_dir)
             pandas = None if args.no_pandas else _child("pandas", big_dir, big_dir)
+            durable = None if args.no_durable else _child("durable", big_dir, big_dir)
             _print_scale(
-                f"one consolidated workbook of {args.rows:,} rows", audit, calamine, pandas
+                f"one consolidated workbook of {args.rows:,} rows",
+                audit,
+                calamine,
+                pandas,
+                durable,
             )
         sizes = sorted(totals)
         for small, large in itertools.pairwise(sizes):

@@ -111,3 +111,21 @@ def test_a_parameter_override_changes_a_finding(audited: AuditResult) -> None:
     assert before < after
     off = run_audit([SAMPLE], year=2024, out=None, pack=load_pack(sets=["CD02.enabled=false"]))
     assert not {k for k in _found(off) if k[1] == "CD02"}
+
+
+def test_stage_timings_cover_the_pipeline_in_order(audited: AuditResult) -> None:
+    stages = audited.timings
+    assert list(stages) == [
+        "discover",
+        "read",
+        "validate",
+        "facts",
+        "rules",
+        "score",
+        "reports",
+    ]
+    assert all(seconds >= 0 for seconds in stages.values())
+    assert stages["read"] > 0 and stages["rules"] > 0 and stages["reports"] > 0
+    # the split stages keep the time the files and facts really took
+    assert audited.stats["read_seconds"] > 0 and audited.stats["validate_seconds"] > 0
+    assert audited.stats["facts"] > 0 and audited.stats["judge_seconds"] > 0

@@ -78,3 +78,6 @@ class Dataset:
     inputs: list[InputFile] = field(default_factory=list)
     rejected: list[RejectedRow] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    #: Where the import's time went: ``discover_seconds`` (wall), and ``read_seconds`` /
+    #: ``validate_seconds`` summed over files (in whichever process read them).
+    stats: dict[str, float] = field(default_factory=dict)

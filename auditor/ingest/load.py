@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +59,9 @@ class FileResult:
     )
     rejected: list[RejectedRow] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    #: Seconds spent opening and reading the workbook, and turning its rows into records.
+    read_seconds: float = 0.0
+    validate_seconds: float = 0.0
 
 
 def sha256_of(path: Path) -> str:
@@ -122,9 +126,15 @@ def read_file(found: Found, limits: Limits = DEFAULT_LIMITS) -> FileResult:
             ],
         )
     try:
+        start = time.perf_counter()
         check_file(found.path, limits)
         sheets = read_sheets(found.path)
-        return _read_sheets(found.rel, sha256_of(found.path), sheets)
+        digest = sha256_of(found.path)
+        middle = time.perf_counter()
+        result = _read_sheets(found.rel, digest, sheets)
+        result.read_seconds = middle - start
+        result.validate_seconds = time.perf_counter() - middle
+        return result
     except ReadError as problem:
         return _error_result(found, problem.reason_vi, problem.reason_en)
     except OSError as problem:
@@ -366,12 +376,14 @@ def merge(results: Sequence[FileResult]) -> Dataset:
         table: {name: [] for name in table_columns(table)}
         for table in ("cells", "plan", "sessions")
     }
-    dataset = Dataset()
+    dataset = Dataset(stats={"read_seconds": 0.0, "validate_seconds": 0.0})
     for result in results:
         for table, columns in result.rows.items():
             if columns.get("row"):
                 _extend_columns(tables[table], columns)
         dataset.inputs.append(result.input)
+        dataset.stats["read_seconds"] += result.read_seconds
+        dataset.stats["validate_seconds"] += result.validate_seconds
         dataset.rejected.extend(result.rejected)
         dataset.notes.extend(result.notes)
     spelling: dict[str, str] = {}
@@ -410,7 +422,9 @@ def load(
     each file is read in a bounded process (:mod:`auditor.ingest.pool`), so a file that
     crashes or exhausts its reader becomes an ``error`` and the run goes on.
     """
+    start = time.perf_counter()
     found = discover([Path(p) for p in inputs])
+    discovered = time.perf_counter() - start
     results: list[FileResult | None] = [None] * len(found)
     done = 0
     if workers <= 0:
@@ -425,11 +439,16 @@ def load(
             if item.skipped:
                 results[index] = read_file(item, limits)
         if not readable:
-            return merge([r for r in results if r is not None])
+            return _timed(merge([r for r in results if r is not None]), discovered)
         with WorkerPool(read_file, limits, min(workers, max(1, len(readable)))) as pool:
             for position, result in pool.run([found[i] for i in readable], failed_file):
                 results[readable[position]] = result
                 done += 1
                 if progress is not None:
                     progress(done, len(readable), found[readable[position]].rel)
-    return merge([r for r in results if r is not None])
+    return _timed(merge([r for r in results if r is not None]), discovered)
+
+
+def _timed(dataset: Dataset, discovered: float) -> Dataset:
+    dataset.stats["discover_seconds"] = discovered
+    return dataset
