@@ -57,6 +57,8 @@ _STYLES: dict[str, dict[str, Any]] = {
 
 
 def _shown_length(value: Any) -> int:
+    if type(value) is str and "\n" not in value and "\r" not in value:
+        return len(value)  # most cells: one line of text
     if isinstance(value, Styled):
         value = value.value
     if value is None:
@@ -110,6 +112,12 @@ class Book:
         return candidate
 
     def write_cell(self, sheet: Any, row: int, col: int, value: Any, wrap: bool = False) -> None:
+        if type(value) is str and value and not is_formula_like(value):
+            # the common case first: plain text in the default style
+            key = ("text", False, wrap)
+            fmt = self._formats.get(key) or self.fmt("text", wrap=wrap)
+            sheet.write_string(row, col, value, fmt)
+            return
         style = "text"
         if isinstance(value, Styled):
             value, style = value.value, value.style
@@ -155,7 +163,9 @@ class Book:
             widths = [max(w, m) for w, m in zip(widths, min_widths, strict=False)]
         for line in body:
             for i, value in enumerate(line[: len(widths)]):
-                widths[i] = max(widths[i], min(_MAX_WIDTH, _shown_length(value) + 2))
+                shown = _shown_length(value) + 2
+                if shown > widths[i]:
+                    widths[i] = max(widths[i], min(_MAX_WIDTH, shown))
         wrapped = [w >= _MAX_WIDTH for w in widths]
         for i, width in enumerate(widths):
             sheet.set_column(i, i, width)
