@@ -66,22 +66,38 @@ class _Clock:
             self.timings[part] = rest * share / total if total else rest / len(shares)
 
 
+#: Modules the rules and report worker processes use: imported once by the fork server
+#: that starts the reading workers, so later workers start without importing them
+#: (0.7 s each, measured here).
+_PRELOAD = ("auditor.engine", "auditor.report")
+
 #: From this many cells the Excel report is written in a second process, beside the rest.
 PARALLEL_REPORT_CELLS = 400
+
+
+def _write_json_and_html(
+    report: Report, rules: list[RuleSummary], json_path: Path, html_path: Path
+) -> None:
+    write_json(report, json_path)
+    write_html(report, rules, html_path)
 
 
 def _write_reports(
     report: Report, rules: list[RuleSummary], out: Path, *, parallel: bool
 ) -> list[Path]:
-    """report.json, report.xlsx and report.html; the slow Excel one on the other core."""
+    """report.json, report.xlsx and report.html; JSON and HTML on the other core.
+
+    The Excel workbook is the slowest of the three and stays here: the other process
+    first has to receive the report (pickled, then rebuilt: 0.4 s at 5,000 cells), which
+    the JSON and HTML writers, together faster, absorb without lengthening the stage.
+    """
     paths = [out / "report.json", out / "report.xlsx", out / "report.html"]
     if parallel:
         context = multiprocessing.get_context("forkserver")
         with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=tune) as pool:
-            excel = pool.submit(write_excel, report, rules, paths[1])
-            write_json(report, paths[0])
-            write_html(report, rules, paths[2])
-            excel.result()
+            others = pool.submit(_write_json_and_html, report, rules, paths[0], paths[2])
+            write_excel(report, rules, paths[1])
+            others.result()
     else:
         write_json(report, paths[0])
         write_excel(report, rules, paths[1])
@@ -131,7 +147,9 @@ def run_audit(
         pack = pack or load_pack()
         processes = default_workers() if workers is None else workers
         with clock.stage("read"):
-            dataset = load(inputs, limits=limits, workers=processes, progress=progress)
+            dataset = load(
+                inputs, limits=limits, workers=processes, progress=progress, preload=_PRELOAD
+            )
         stats = dataset.stats
         discover = stats.get("discover_seconds", 0.0)
         clock.split(

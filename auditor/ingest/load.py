@@ -415,12 +415,14 @@ def load(
     limits: Limits = DEFAULT_LIMITS,
     workers: int = 0,
     progress: Progress | None = None,
+    preload: Sequence[str] = (),
 ) -> Dataset:
     """Read every file under ``inputs`` (files or directories).
 
     ``workers=0`` reads in this process (fast for tests and trusted files); with workers,
     each file is read in a bounded process (:mod:`auditor.ingest.pool`), so a file that
-    crashes or exhausts its reader becomes an ``error`` and the run goes on.
+    crashes or exhausts its reader becomes an ``error`` and the run goes on. ``preload``
+    names modules the fork server imports once for the run's later worker processes.
     """
     start = time.perf_counter()
     found = discover([Path(p) for p in inputs])
@@ -440,7 +442,8 @@ def load(
                 results[index] = read_file(item, limits)
         if not readable:
             return _timed(merge([r for r in results if r is not None]), discovered)
-        with WorkerPool(read_file, limits, min(workers, max(1, len(readable)))) as pool:
+        count = min(workers, max(1, len(readable)))
+        with WorkerPool(read_file, limits, count, preload=preload) as pool:
             for position, result in pool.run([found[i] for i in readable], failed_file):
                 results[readable[position]] = result
                 done += 1

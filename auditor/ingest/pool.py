@@ -101,14 +101,18 @@ class WorkerPool:
     the parent.
     """
 
-    def __init__(self, task: Task, limits: Limits, workers: int) -> None:
+    def __init__(
+        self, task: Task, limits: Limits, workers: int, *, preload: Sequence[str] = ()
+    ) -> None:
         self.task = task
         self.limits = limits
         method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
         self.context: Any = mp.get_context(method)
         if method == "forkserver":
-            # Import the task's module once in the fork server, not in every worker.
-            self.context.set_forkserver_preload([task.__module__])
+            # Import the task's module once in the fork server, not in every worker; and
+            # ``preload``, what later worker processes of the run will need (the fork
+            # server starts once per run, and forks them ready to work).
+            self.context.set_forkserver_preload([task.__module__, *preload])
         self.slots: list[_Slot] = []
         try:
             for _ in range(max(1, workers)):
