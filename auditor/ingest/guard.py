@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from auditor.ingest.read import (
+    FORMULA_ELEMENT,
     ReadError,
     column_number,
     corrupt,
@@ -115,14 +116,17 @@ def _reference_patterns(limits: Limits) -> tuple[re.Pattern[bytes], re.Pattern[b
     return wide, tall
 
 
-def _check_references(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
-    """Stream a sheet's XML and compare the cell references it holds with the limits.
+def _check_references(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> bool:
+    """Stream a sheet's XML and compare the cell references it holds with the limits;
+    say whether it holds a formula element (so the reader need not decompress it again
+    to look for formulas without a value).
 
     calamine sizes a sheet by its farthest cell, whatever the ``<dimension>`` says, so a
     single cell at XFD1048576 would make it allocate hundreds of GB.
     """
     wide, tall = _reference_patterns(limits)
     max_row = max_col = 0
+    formula = False
     tail = b""
     with archive.open(info) as handle:
         first = True
@@ -133,6 +137,7 @@ def _check_references(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: L
                 _check_dimension(chunk[:8192], limits)
                 first = False
             window = tail + chunk
+            formula = formula or FORMULA_ELEMENT.search(window) is not None
             for pattern in (wide, tall):
                 for match in pattern.finditer(window):
                     col = column_number(match.group(1).decode()) if match.group(1) else 0
@@ -141,6 +146,7 @@ def _check_references(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: L
             tail = chunk[-24:]  # a reference cut by the chunk's end; re-matches are harmless
     if max_row or max_col:
         _over(max_row, max_col, limits, declared=False)
+    return formula
 
 
 _ODS_TAG = re.compile(rb"<(/?)table:(table-row|table|named-expressions)(?=[\s/>])")
@@ -211,7 +217,7 @@ def _check_xml_head(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
         raise corrupt()
 
 
-def _check_archive(path: Path, limits: Limits) -> None:
+def _check_archive(path: Path, limits: Limits) -> frozenset[str] | None:
     with zipfile.ZipFile(path) as archive:
         members = archive.infolist()
         if len(members) > limits.max_members:
@@ -246,11 +252,21 @@ def _check_archive(path: Path, limits: Limits) -> None:
         for member in members:
             if _XML_MEMBER.search(member.filename):
                 _check_xml_head(archive, member)
+        formulas: set[str] = set()
+        # a sheet part outside the usual place: the reader looks for formulas itself
+        unusual = any(
+            m.filename.startswith("xl/worksheets/")
+            and m.filename.endswith(".xml")
+            and not _SHEET_XML.match(m.filename)
+            for m in members
+        )
         for member in members:
             if _SHEET_XML.match(member.filename):
-                _check_references(archive, member, limits)
+                if _check_references(archive, member, limits):
+                    formulas.add(member.filename)
             elif member.filename == "content.xml":
                 _check_ods_nesting(archive, member)
+        return None if unusual else frozenset(formulas)
 
 
 def _check_xls(path: Path, limits: Limits) -> None:
@@ -306,8 +322,25 @@ def _check_xls_dimensions(record: bytes, limits: Limits) -> None:
     _over(rows, last_col - first_col, limits, declared=True)
 
 
+@dataclass(frozen=True)
+class FileCheck:
+    """What the guard learnt while checking a file.
+
+    ``formula_members``: the sheet parts of an .xlsx holding a formula element, or
+    ``None`` when the guard cannot tell (not a zip, or a sheet part where it does not look).
+    """
+
+    kind: str
+    formula_members: frozenset[str] | None = None
+
+
 def check_file(path: Path, limits: Limits) -> str:
-    """Refuse ``path`` with a clear reason, or return its container kind (``zip``/``ole``).
+    """Refuse ``path`` with a clear reason, or return its container kind (``zip``/``ole``)."""
+    return inspect_file(path, limits).kind
+
+
+def inspect_file(path: Path, limits: Limits) -> FileCheck:
+    """Refuse ``path`` with a clear reason, or say what kind it is and where formulas are.
 
     Reads no more than the zip directory, the first 2 KB of each XML part and one
     streaming pass over each sheet's XML; never parses XML.
@@ -320,7 +353,18 @@ def check_file(path: Path, limits: Limits) -> str:
     kind = sniff(path)
     if kind == "ole":
         _check_xls(path, limits)
-        return kind
+        return FileCheck(kind)
+    try:
+        formulas = _check_archive(path, limits)
+    except ReadError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError):
+        raise corrupt() from None
+    except NotImplementedError:  # an unsupported compression method
+        raise corrupt() from None
+    except Exception:  # zlib.error and friends from a damaged member
+        raise corrupt() from None
+    return FileCheck(kind, formulas)
     try:
         _check_archive(path, limits)
     except ReadError:

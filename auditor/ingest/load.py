@@ -18,7 +18,7 @@ from typing import Any
 
 from auditor.ingest.dataset import Columns, Dataset, frame_from_columns, table_columns
 from auditor.ingest.discover import Found, discover
-from auditor.ingest.guard import Limits, check_file, column_letters
+from auditor.ingest.guard import Limits, column_letters, inspect_file
 from auditor.ingest.headers import REQUIRED, match_header
 from auditor.ingest.layout import (
     TableLayout,
@@ -127,8 +127,8 @@ def read_file(found: Found, limits: Limits = DEFAULT_LIMITS) -> FileResult:
         )
     try:
         start = time.perf_counter()
-        check_file(found.path, limits)
-        sheets = read_sheets(found.path)
+        checked = inspect_file(found.path, limits)
+        sheets = read_sheets(found.path, checked.formula_members)
         digest = sha256_of(found.path)
         middle = time.perf_counter()
         result = _read_sheets(found.rel, digest, sheets)

@@ -157,11 +157,13 @@ def _calamine_error(problem: BaseException) -> ReadError:
     return corrupt()
 
 
-def read_sheets(path: Path) -> list[Sheet]:
+def read_sheets(path: Path, formula_members: frozenset[str] | None = None) -> list[Sheet]:
     """All worksheets of a workbook as rows from spreadsheet row 1 (index 0).
 
     For .xlsx/.xlsm, formula cells that carry no cached value are listed in
     :attr:`Sheet.formula_without_value` (the reader never computes a formula).
+    ``formula_members``, the sheet parts the guard saw a formula in, spares a second
+    decompression of every sheet to find them.
     """
     kind = sniff(path)
     if kind == "ole" and _ole_is_encrypted_ooxml(path):
@@ -192,7 +194,7 @@ def read_sheets(path: Path) -> list[Sheet]:
     finally:
         workbook.close()
     if kind == "zip":
-        missing = formulas_without_value(path)
+        missing = formulas_without_value(path, formula_members)
         for sheet in sheets:
             sheet.formula_without_value = missing.get(sheet.name, [])
     return sheets
@@ -200,7 +202,9 @@ def read_sheets(path: Path) -> list[Sheet]:
 
 # ------------------------------------------------------------------ formulas without a value
 
-_FORMULA = re.compile(rb"f(?<=[<:]f)[\s>/]")
+#: A formula element (``<f>``, ``<x:f ...>``, ``<f/>``) in a sheet's XML.
+FORMULA_ELEMENT = re.compile(rb"f(?<=[<:]f)[\s>/]")
+_FORMULA = FORMULA_ELEMENT
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)$")
 _OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
@@ -345,7 +349,9 @@ def _quick_scan(handle: Any, found: list[tuple[int, int]]) -> bool:
         return False
 
 
-def formulas_without_value(path: Path) -> dict[str, list[tuple[int, int]]]:
+def formulas_without_value(
+    path: Path, formula_members: frozenset[str] | None = None
+) -> dict[str, list[tuple[int, int]]]:
     """For an .xlsx/.xlsm: sheet name -> cells whose formula has no cached value.
 
     Sheets without a formula element pay one decompression pass and nothing else; in
@@ -354,11 +360,15 @@ def formulas_without_value(path: Path) -> dict[str, list[tuple[int, int]]]:
     result: dict[str, list[tuple[int, int]]] = {}
     try:
         with zipfile.ZipFile(path) as archive:
-            with_formulas = {
-                name
-                for name in archive.namelist()
-                if name.startswith("xl/worksheets/") and _has_formula(archive, name)
-            }
+            with_formulas = (
+                set(formula_members)
+                if formula_members is not None
+                else {
+                    name
+                    for name in archive.namelist()
+                    if name.startswith("xl/worksheets/") and _has_formula(archive, name)
+                }
+            )
             if not with_formulas:
                 return result
             for sheet, member in _worksheet_members(archive).items():

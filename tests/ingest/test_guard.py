@@ -7,9 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from auditor.ingest.guard import Limits, check_file
-from auditor.ingest.read import ReadError, ole_stream_names, read_sheets
+from auditor.ingest.guard import Limits, check_file, inspect_file
+from auditor.ingest.read import (
+    ReadError,
+    formulas_without_value,
+    ole_stream_names,
+    read_sheets,
+)
 from tests import hostile
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def refused(path: Path, limits: Limits | None = None) -> ReadError:
@@ -196,3 +203,28 @@ def test_corrupt_member_data(tmp_path: Path) -> None:
     path.write_bytes(bytes(data))
     with pytest.raises(ReadError):
         check_file(path, Limits())
+
+
+def test_the_guard_finds_the_sheets_with_formulas_the_reader_would(tmp_path: Path) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active["A3"] = "=A2+1"  # no cached value
+    workbook.create_sheet("Trống")["B2"] = "text"
+    workbook.save(tmp_path / "o.xlsx")
+    paths = [
+        tmp_path / "o.xlsx",
+        hostile.formula_xlsx(tmp_path / "f.xlsx"),
+        *sorted((ROOT / "sample_data").rglob("*.xlsx")),
+        *sorted((ROOT / "tests" / "data").rglob("*.xlsx")),
+    ]
+    with_formulas = 0
+    for path in paths:
+        hint = inspect_file(path, Limits()).formula_members
+        assert hint is not None
+        assert formulas_without_value(path, hint) == formulas_without_value(path), path
+        with_formulas += bool(hint)
+    assert with_formulas >= 2  # the two workbooks with formulas were seen as such
+    assert inspect_file(tmp_path / "o.xlsx", Limits()).formula_members == {
+        "xl/worksheets/sheet1.xml"
+    }
