@@ -365,14 +365,3 @@ def inspect_file(path: Path, limits: Limits) -> FileCheck:
     except Exception:  # zlib.error and friends from a damaged member
         raise corrupt() from None
     return FileCheck(kind, formulas)
-    try:
-        _check_archive(path, limits)
-    except ReadError:
-        raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError):
-        raise corrupt() from None
-    except NotImplementedError:  # an unsupported compression method
-        raise corrupt() from None
-    except Exception:  # zlib.error and friends from a damaged member
-        raise corrupt() from None
-    return kind
