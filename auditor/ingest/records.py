@@ -183,17 +183,10 @@ def _parse_column(
     return list(map(memo.__getitem__, keys))
 
 
-def _conclusion_texts(raws: Sequence[Any]) -> list[str | None]:
+def _conclusion_text(value: Any) -> str | None:
     """The conclusion's wording, unless it is only a yes/no mark."""
-    memo: dict[tuple[type, Any], str | None] = {}
-    texts: list[str | None] = []
-    for raw in raws:
-        key = (raw.__class__, raw)
-        if key not in memo:
-            text = parse_text(raw)
-            memo[key] = None if text and fold(text) in _CONCLUSION_MARKS else text
-        texts.append(memo[key])
-    return texts
+    text = parse_text(value)
+    return None if text and fold(text) in _CONCLUSION_MARKS else text
 
 
 @lru_cache(maxsize=8)
@@ -230,7 +223,8 @@ def validate_rows(
     for name, (header, raws) in fields.items():
         columns[name] = _parse_column(parsers[name], header, raws, errors)
     if table == "sessions" and "conclusion" in fields:
-        columns["conclusion_text"] = _conclusion_texts(fields["conclusion"][1])
+        header, raws = fields["conclusion"]
+        columns["conclusion_text"] = _parse_column(_conclusion_text, header, raws, errors)
     for name in RECORD_TYPES[table].model_fields:
         columns.setdefault(name, [None] * count)
     if table != "cells":
