@@ -328,5 +328,6 @@ def evaluate(
         "facts_per_s": totals["facts"] / judging if judging else 0.0,
         "workers": float(workers if parallel else 1),
     }
-    ordered = {cell_id: violations.get(cell_id, []) for cell_id, _, _ in prepared.cells}
-    return Evaluation(ordered, prepared.cells, notes, stats)
+    audited = prepared.cells
+    ordered = {cell_id: violations.get(cell_id, []) for cell_id, _, _ in audited}
+    return Evaluation(ordered, audited, notes, stats)

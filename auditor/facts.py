@@ -229,8 +229,7 @@ def prepare(dataset: Dataset, *, year: int, as_of: dt.date) -> Prepared:
                 )
             )
         units.append(cell)
-    audited = [(c, cells[c].name, cells[c].parent) for c in sorted(cells)]
-    return Prepared(audited, units, _by_cell(current), _by_cell(plan_in_year), notes)
+    return Prepared(units, _by_cell(current), _by_cell(plan_in_year), notes)
 
 
 def _by_cell(frame: pd.DataFrame) -> pd.DataFrame:
@@ -295,11 +294,15 @@ class Batch:
 class Prepared:
     """The audited cells, their rows of the year sorted by cell, and the notes so far."""
 
-    cells: list[tuple[str, str | None, str | None]]  # (id, name, parent), sorted
-    units: list[_Cell]  # the same cells, sorted
+    units: list[_Cell]  # sorted by id
     sessions: pd.DataFrame
     plan: pd.DataFrame
     notes: list[Note]
+
+    @property
+    def cells(self) -> list[tuple[str, str | None, str | None]]:
+        """(id, name, parent) of every audited cell, sorted."""
+        return [(cell.cell_id, cell.name, cell.parent) for cell in self.units]
 
     def batches(self, size: int) -> list[Batch]:
         """The cells in runs of ``size``, each with its slice of the rows."""
