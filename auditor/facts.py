@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import namedtuple
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -42,9 +43,21 @@ class FactInfo:
 
 @dataclass
 class CellFacts:
+    """One cell's facts, and how to describe any of them.
+
+    What a violation shows (dates, topics, evidence rows) is built only for the facts
+    that turn out to be violations, a few in a hundred: building it for every fact was
+    a third of the time spent making facts (measured on 10,627 cells).
+    """
+
     cell_id: str
     facts: list[Fact]
-    info: dict[int, FactInfo]
+    #: Per fact, in ``id`` order: a function and the arguments that build its FactInfo.
+    sources: list[tuple[Callable[..., FactInfo], tuple[Any, ...]]]
+
+    def info(self, fact_id: int) -> FactInfo:
+        build, args = self.sources[fact_id - 1]
+        return build(*args)
 
 
 @lru_cache(maxsize=64)
@@ -366,14 +379,13 @@ def _cell_facts(
     notes: list[Note],
 ) -> CellFacts:
     facts: list[Fact] = []
-    info: dict[int, FactInfo] = {}
+    sources: list[tuple[Callable[..., FactInfo], tuple[Any, ...]]] = []
 
-    def add(fact: Fact, meta: FactInfo) -> None:
+    def add(fact: Fact, build: Callable[..., FactInfo], *args: Any) -> None:
         fact["id"] = len(facts) + 1
-        info[fact["id"]] = meta
         facts.append(fact)
+        sources.append((build, args))
 
-    plan_evidence = [_evidence(r) for r in plan_rows]
     planned: dict[int, list[str]] = {q: [] for q in range(1, 5)}
     for r in plan_rows:
         quarter: Any = r.quarter
@@ -403,14 +415,10 @@ def _cell_facts(
                 "plan_issued_md": _md(earliest, year),
                 "active_from_md": 0 if cell.active_from is None else _md(cell.active_from, year),
             },
-            FactInfo(
-                evidence=plan_evidence,
-                context={
-                    "year": year,
-                    "plan_issued": earliest,
-                    "plan_rows": len(plan_rows),
-                },
-            ),
+            _year_info,
+            year,
+            earliest,
+            plan_rows,
         )
     # --- quarters and months: counts per kind in one pass over the sessions
     counts: dict[str, list[int]] = {
@@ -440,7 +448,8 @@ def _cell_facts(
                 "has_plan": int(bool(plan_rows)),
                 "planned_topics": len(planned[q]),
             },
-            FactInfo(period=f"Q{q}", evidence=[], context={"quarter": q}),
+            _quarter_info,
+            q,
         )
     for m in months_audited:
         add(
@@ -452,7 +461,8 @@ def _cell_facts(
                 "forum_count": counts["forum"][m],
                 "extraordinary_count": counts["extraordinary"][m],
             },
-            FactInfo(period=f"M{m:02d}", evidence=[], context={"month": m}),
+            _month_info,
+            m,
         )
     # --- sessions
     for r in session_rows:
@@ -466,15 +476,15 @@ def _cell_facts(
             cell.active_to and day > cell.active_to
         ):
             continue
+        thematic = r.kind in THEMATIC_KINDS
         fact: Fact = {
             "type": "session",
             "quarter": quarter,
-            "thematic": int(r.kind in THEMATIC_KINDS),
+            "thematic": int(thematic),
             "regular": int(r.kind in REGULAR_KINDS),
         }
-        context: dict[str, Any] = {"date": day, "topic": _text(r.topic) or "—"}
-        details: dict[str, Any] = {}
-        if fact["thematic"]:
+        match: tuple[float, str | None] = (0.0, None)
+        if thematic:
             sent, approved = _date(r.draft_sent), _date(r.draft_approved)
             concluded, reported_on = _date(r.conclusion_date), _date(r.reported)
             fact.update(
@@ -490,25 +500,8 @@ def _cell_facts(
                 report_days=(reported_on - day).days if reported_on else 0,
                 plan_for_quarter=int(bool(planned[quarter])),
             )
-            score, which = best_match(_text(r.topic) or "", planned[quarter])
-            fact["topic_score"] = math.floor(score)
-            context.update(
-                draft_sent=sent,
-                draft_approved=approved,
-                conclusion_date=concluded,
-                reported=reported_on,
-                days_before=fact["draft_days_before"],
-                conclusion_days=fact["conclusion_days"],
-                report_days=fact["report_days"],
-                planned=" | ".join(planned[quarter]) or "—",
-                similarity=fact["topic_score"],
-            )
-            details = {
-                "planned": planned[quarter],
-                "actual": _text(r.topic),
-                "best_planned": which,
-                "similarity": round(score, 1),
-            }
+            match = best_match(_text(r.topic) or "", planned[quarter])
+            fact["topic_score"] = math.floor(match[0])
             if sent and sent > day:
                 notes.append(
                     _note(
@@ -528,18 +521,66 @@ def _cell_facts(
                     )
                 )
         if fact["regular"]:
-            total, exempted, present = _int(r.members_total), _int(r.exempted), _int(r.present)
-            base = (total - (exempted or 0)) if total is not None else None
+            base, present = _attendance(r)
             known = base is not None and base > 0 and present is not None
             fact["members_known"] = int(known)
             fact["attendance_ppm"] = -(-(present or 0) * 1_000_000 // base) if known and base else 0
-            context.update(
-                present=present if present is not None else "—",
-                base=base if base is not None else "—",
-            )
-            if known:
-                details.setdefault("present", present)
-                details.setdefault("base", base)
-        add(fact, FactInfo(date=day, evidence=[_evidence(r)], context=context))
-        info[fact["id"]].context["details"] = details
-    return CellFacts(cell.cell_id, facts, info)
+        add(fact, _session_info, fact, r, day, planned[quarter], match)
+    return CellFacts(cell.cell_id, facts, sources)
+
+
+def _attendance(r: Any) -> tuple[int | None, int | None]:
+    """The members expected (total less exempted) and those present, when known."""
+    total, exempted, present = _int(r.members_total), _int(r.exempted), _int(r.present)
+    return (total - (exempted or 0)) if total is not None else None, present
+
+
+def _year_info(year: int, earliest: dt.date | None, plan_rows: list[Any]) -> FactInfo:
+    return FactInfo(
+        evidence=[_evidence(r) for r in plan_rows],
+        context={"year": year, "plan_issued": earliest, "plan_rows": len(plan_rows)},
+    )
+
+
+def _quarter_info(quarter: int) -> FactInfo:
+    return FactInfo(period=f"Q{quarter}", evidence=[], context={"quarter": quarter})
+
+
+def _month_info(month: int) -> FactInfo:
+    return FactInfo(period=f"M{month:02d}", evidence=[], context={"month": month})
+
+
+def _session_info(
+    fact: Fact, r: Any, day: dt.date, planned: list[str], match: tuple[float, str | None]
+) -> FactInfo:
+    context: dict[str, Any] = {"date": day, "topic": _text(r.topic) or "—"}
+    details: dict[str, Any] = {}
+    if fact["thematic"]:
+        context.update(
+            draft_sent=_date(r.draft_sent),
+            draft_approved=_date(r.draft_approved),
+            conclusion_date=_date(r.conclusion_date),
+            reported=_date(r.reported),
+            days_before=fact["draft_days_before"],
+            conclusion_days=fact["conclusion_days"],
+            report_days=fact["report_days"],
+            planned=" | ".join(planned) or "—",
+            similarity=fact["topic_score"],
+        )
+        details = {
+            "planned": planned,
+            "actual": _text(r.topic),
+            "best_planned": match[1],
+            "similarity": round(match[0], 1),
+        }
+    if fact["regular"]:
+        base, present = _attendance(r)
+        context.update(
+            present=present if present is not None else "—",
+            base=base if base is not None else "—",
+        )
+        if fact["members_known"]:
+            details.setdefault("present", present)
+            details.setdefault("base", base)
+    context["details"] = details
+    return FactInfo(date=day, evidence=[_evidence(r)], context=context)
