@@ -106,8 +106,8 @@ class Judge:
         fact of the batch goes unmatched, before it runs the actions of those that
         matched. So this makes its C call and runs ``do_actions`` itself, both
         durable_rules' own (2.0.28, its last release), with orjson in place of ``json``
-        (ten times faster on these facts). On 10,627 cells this takes 0.6 of the time
-        that asserting fact by fact took.
+        (ten times faster on these facts). On 10,627 cells this takes 0.9 s, where
+        asserting fact by fact took 2.1 s.
         """
         self._hits = set()
         if not self.rules:
