@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from auditor.ingest.dataset import Columns, Dataset, frame_from_columns, table_columns
 from auditor.ingest.discover import Found, discover
-from auditor.ingest.guard import Limits, column_letters, inspect_file
+from auditor.ingest.guard import FileCheck, Limits, column_letters, inspect_file
 from auditor.ingest.headers import REQUIRED, match_header
 from auditor.ingest.layout import (
     TableLayout,
@@ -34,7 +37,7 @@ from auditor.ingest.layout import (
     sheet_table,
 )
 from auditor.ingest.pool import WorkerPool
-from auditor.ingest.read import ReadError, Sheet, read_sheets
+from auditor.ingest.read import ReadError, Sheet, read_sheets, sheet_sizes
 from auditor.ingest.records import validate_row, validate_rows
 from auditor.ingest.values import ValueProblem, parse_date, parse_quarter
 from auditor.models import InputFile, Note, RejectedRow, RowCounts
@@ -62,6 +65,34 @@ class FileResult:
     #: Seconds spent opening and reading the workbook, and turning its rows into records.
     read_seconds: float = 0.0
     validate_seconds: float = 0.0
+    #: Whether a sheet held a table or a key-value sheet of a cell.
+    tables_found: bool = False
+    #: Plan and session rows that had no cell code of their own.
+    without_cell: int = 0
+
+
+@dataclass(frozen=True)
+class FilePart:
+    """A file to read whole, or the sheets of it that one worker reads.
+
+    A large workbook is read in parts, one per worker, so its sheets are read and
+    validated on both cores: ``take`` only these sheets, or all but those in ``leave``.
+    ``checked`` is the guard's verdict when the parent has already checked the file.
+    """
+
+    found: Found
+    take: frozenset[str] | None = None
+    leave: frozenset[str] = frozenset()
+    checked: FileCheck | None = None
+    #: Every sheet name of the workbook, in its order (for putting the parts together).
+    order: tuple[str, ...] = ()
+
+    @property
+    def whole(self) -> bool:
+        return self.take is None and not self.leave
+
+    def wanted(self, name: str) -> bool:
+        return (self.take is None or name in self.take) and name not in self.leave
 
 
 def sha256_of(path: Path) -> str:
@@ -107,6 +138,15 @@ def _plan_sheet(sheet: Sheet) -> _SheetPlan:
 
 def read_file(found: Found, limits: Limits = DEFAULT_LIMITS) -> FileResult:
     """Read one file into records, rejected rows and notes, never raising for bad input."""
+    return read_part(FilePart(found), limits)
+
+
+def read_part(part: FilePart, limits: Limits = DEFAULT_LIMITS) -> FileResult:
+    """Read a file, or the sheets of it that ``part`` names, never raising for bad input.
+
+    A part's result is put together with the other parts' by :func:`combine_parts`.
+    """
+    found = part.found
     if found.skipped:
         return FileResult(
             InputFile(
@@ -127,11 +167,14 @@ def read_file(found: Found, limits: Limits = DEFAULT_LIMITS) -> FileResult:
         )
     try:
         start = time.perf_counter()
-        checked = inspect_file(found.path, limits)
-        sheets = read_sheets(found.path, checked.formula_members)
+        checked = part.checked or inspect_file(found.path, limits)
+        wanted = None if part.whole else part.wanted
+        sheets = read_sheets(found.path, checked.formula_members, wanted)
         digest = sha256_of(found.path)
         middle = time.perf_counter()
         result = _read_sheets(found.rel, digest, sheets)
+        if part.whole:
+            _finish(result)
         result.read_seconds = middle - start
         result.validate_seconds = time.perf_counter() - middle
         return result
@@ -169,8 +212,7 @@ def _read_sheets(rel: str, digest: str, sheets: list[Sheet]) -> FileResult:
     for plan in plans:
         if plan.key_value is not None:
             _key_value_record(rel, plan, result)
-    for plan in plans:
-        if plan.layout is not None and plan.layout.table == "cells":
+        elif plan.layout is not None and plan.layout.table == "cells":
             _table_records(rel, plan.sheet, plan.layout, None, result)
     for sheet in sheets:
         for row, column in sheet.formula_without_value:
@@ -207,7 +249,13 @@ def _read_sheets(rel: str, digest: str, sheets: list[Sheet]) -> FileResult:
                     message_en="No known table found in this sheet, ignored",
                 )
             )
-    if not any(p.layout or p.key_value for p in plans):
+    result.tables_found = any(p.layout or p.key_value for p in plans)
+    return result
+
+
+def _finish(result: FileResult) -> FileResult:
+    """Count the file's rows, and make it an error when no sheet held a table."""
+    if not result.tables_found:
         result.input = _with_error(
             result.input,
             "Không tìm thấy bảng chi bộ, kế hoạch hay sinh hoạt nào trong tệp",
@@ -219,6 +267,54 @@ def _read_sheets(rel: str, digest: str, sheets: list[Sheet]) -> FileResult:
         update={"rows": RowCounts(read=accepted + rejected, accepted=accepted, rejected=rejected)}
     )
     return result
+
+
+def _default_cell(ids: set[str]) -> str | None:
+    """The cell a file's plan and session rows belong to when they name none."""
+    return next(iter(ids)) if len(ids) == 1 else None
+
+
+def combine_parts(parts: Sequence[FileResult], order: Sequence[str]) -> FileResult | None:
+    """One file's result from its parts' (read by :func:`read_part`), as reading it whole
+    would give; ``None`` when it must be read whole after all.
+
+    That happens only when rows without a cell code of their own met a part that did
+    not know the file's one cell (its "Thông tin" sheet was in another part).
+    """
+    for part in parts:
+        if part.input.status != "ok":  # a sheet could not be read: neither can the file
+            return part
+    ids = [set(part.rows["cells"].get("cell_id", [])) for part in parts]
+    everyone = set().union(*ids)
+    for part, own in zip(parts, ids, strict=True):
+        if part.without_cell and _default_cell(own) != _default_cell(everyone):
+            return None
+    result = FileResult(parts[0].input)
+    for part in parts:
+        for table, columns in part.rows.items():
+            if columns.get("row"):
+                _extend_columns(result.rows[table], columns)
+        result.rejected += part.rejected
+        result.notes += part.notes
+        result.read_seconds += part.read_seconds
+        result.validate_seconds += part.validate_seconds
+        result.tables_found = result.tables_found or part.tables_found
+        result.without_cell += part.without_cell
+    position = {name: index for index, name in enumerate(order)}
+    for columns in result.rows.values():
+        _in_sheet_order(columns, position)
+    return _finish(result)
+
+
+def _in_sheet_order(columns: Columns, position: dict[str, int]) -> None:
+    """Put a table's rows in the order of their sheets (a stable sort: each sheet's rows
+    keep their order), as reading the workbook whole gives them."""
+    keys = [position.get(sheet, len(position)) for sheet in columns.get("sheet", [])]
+    if all(a <= b for a, b in itertools.pairwise(keys)):
+        return
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    for name, values in columns.items():
+        columns[name] = [values[index] for index in order]
 
 
 def _with_error(current: InputFile, vi: str, en: str) -> InputFile:
@@ -352,6 +448,7 @@ def _table_records(
     checked = validate_rows(
         table, fields, len(rows), default_cell=default_cell, required=REQUIRED[table]
     )
+    result.without_cell += checked.without_cell
     for position, errors in checked.errors.items():
         result.rejected.append(_rejected(rel, sheet.name, kept[position] + 1, table, errors))
     if checked.accepted:
@@ -404,6 +501,45 @@ def failed_file(found: Found, reason_vi: str, reason_en: str) -> FileResult:
     return _error_result(found, reason_vi, reason_en)
 
 
+def _failed_part(part: FilePart, reason_vi: str, reason_en: str) -> FileResult:
+    return _error_result(part.found, reason_vi, reason_en)
+
+
+#: From this size on disk a workbook is read in parts, one per worker (a cell's own
+#: workbook is tens of KB; a province's consolidated log of 200,000 rows is 9 MB).
+SPLIT_BYTES = 2 * 1024 * 1024
+
+
+def split_file(found: Found, limits: Limits, workers: int) -> list[FilePart] | FileResult:
+    """The parts a large .xlsx is read in: its sheets dealt to ``workers`` by unpacked
+    size, the largest first; or the file's error result when the guard refuses it.
+
+    The guard runs here, in the parent: it parses nothing and reads a bounded amount, and
+    it must pass before any worker opens the file, to know its sheets.
+    """
+    try:
+        checked = inspect_file(found.path, limits)
+        sizes = sheet_sizes(found.path) if checked.kind == "zip" else {}
+    except ReadError as problem:
+        return _error_result(found, problem.reason_vi, problem.reason_en)
+    except Exception:  # a worker meets it again and says what it is
+        return [FilePart(found)]
+    loads = [0] * workers
+    groups: list[set[str]] = [set() for _ in range(workers)]
+    for name in sorted(sizes, key=lambda name: -sizes[name]):
+        lightest = loads.index(min(loads))
+        groups[lightest].add(name)
+        loads[lightest] += sizes[name]
+    others = [frozenset(group) for group in groups[1:] if group]
+    if not others:
+        return [FilePart(found, checked=checked)]
+    order = tuple(sizes)
+    return [
+        FilePart(found, leave=frozenset().union(*others), checked=checked, order=order),
+        *(FilePart(found, take=group, checked=checked, order=order) for group in others),
+    ]
+
+
 def default_workers() -> int:
     """Two bounded workers where there are two cores (the usual office machine)."""
     return max(1, min(2, os.cpu_count() or 1))
@@ -428,28 +564,87 @@ def load(
     found = discover([Path(p) for p in inputs])
     discovered = time.perf_counter() - start
     results: list[FileResult | None] = [None] * len(found)
-    done = 0
     if workers <= 0:
         for index, item in enumerate(found):
             results[index] = read_file(item, limits)
-            done += 1
             if progress is not None:
-                progress(done, len(found), item.rel)
+                progress(index + 1, len(found), item.rel)
     else:
         readable = [i for i, item in enumerate(found) if not item.skipped]
         for index, item in enumerate(found):
             if item.skipped:
                 results[index] = read_file(item, limits)
-        if not readable:
-            return _timed(merge([r for r in results if r is not None]), discovered)
-        count = min(workers, max(1, len(readable)))
-        with WorkerPool(read_file, limits, count, preload=preload) as pool:
-            for position, result in pool.run([found[i] for i in readable], failed_file):
-                results[readable[position]] = result
-                done += 1
-                if progress is not None:
-                    progress(done, len(readable), found[readable[position]].rel)
+        if readable:
+            _read_in_workers(found, readable, results, limits, workers, progress, preload)
     return _timed(merge([r for r in results if r is not None]), discovered)
+
+
+def _size(found: Found) -> int:
+    try:
+        return found.path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _read_in_workers(
+    found: Sequence[Found],
+    readable: list[int],
+    results: list[FileResult | None],
+    limits: Limits,
+    workers: int,
+    progress: Progress | None,
+    preload: Sequence[str],
+) -> None:
+    """Fill ``results[i]`` for every readable file, in bounded worker processes.
+
+    The workers' fork server takes a moment to start (it imports the pipeline once); the
+    parent meanwhile checks the large files and deals their sheets into parts.
+    """
+    large = {i for i in readable if workers > 1 and _size(found[i]) >= SPLIT_BYTES}
+    count = workers if large else min(workers, len(readable))
+    done = 0
+
+    def finished(index: int, result: FileResult) -> None:
+        nonlocal done
+        results[index] = result
+        done += 1
+        if progress is not None:
+            progress(done, len(readable), found[index].rel)
+
+    with ThreadPoolExecutor(max_workers=1) as starter:
+        starting = starter.submit(WorkerPool, read_part, limits, count, preload=preload)
+        tasks: list[tuple[int, FilePart]] = []
+        try:
+            for index in readable:
+                parts = split_file(found[index], limits, count) if index in large else None
+                if isinstance(parts, FileResult):
+                    finished(index, parts)
+                else:
+                    tasks += [(index, part) for part in parts or [FilePart(found[index])]]
+        except BaseException:
+            starting.result().close()
+            raise
+        pool = starting.result()
+    with pool:
+        parts_of = Counter(index for index, _ in tasks)
+        got: dict[int, list[tuple[int, FileResult]]] = {}
+        again: list[int] = []
+        for position, result in pool.run([part for _, part in tasks], _failed_part):
+            index, part = tasks[position]
+            if part.whole:
+                finished(index, result)
+                continue
+            got.setdefault(index, []).append((position, result))
+            if len(got[index]) == parts_of[index]:
+                combined = combine_parts([r for _, r in sorted(got.pop(index))], part.order)
+                if combined is None:
+                    again.append(index)
+                else:
+                    finished(index, combined)
+        checked = {index: part.checked for index, part in tasks}
+        whole = [FilePart(found[i], checked=checked[i]) for i in again]
+        for position, result in pool.run(whole, _failed_part):
+            finished(again[position], result)
 
 
 def _timed(dataset: Dataset, discovered: float) -> Dataset:

@@ -20,13 +20,13 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from auditor.gctune import tune
-from auditor.ingest.discover import Found
 from auditor.ingest.guard import Limits
 
-#: Builds a file's result inside a worker; must be importable (a module-level function).
-Task = Callable[[Found, Limits], Any]
-#: Builds the result of a file whose worker died, raised or overran the time limit.
-OnFailure = Callable[[Found, str, str], Any]
+#: Builds a file's result inside a worker from the item given (a file, or a part of
+#: one); must be importable (a module-level function).
+Task = Callable[[Any, Limits], Any]
+#: Builds the result of an item whose worker died, raised or overran the time limit.
+OnFailure = Callable[[Any, str, str], Any]
 
 CRASH_VI = "Chương trình đọc bị dừng đột ngột khi đọc tệp (tệp hỏng hoặc vượt giới hạn bộ nhớ)"
 CRASH_EN = "The reader stopped abruptly on this file (corrupt, or over the memory limit)"
@@ -52,7 +52,7 @@ def _limit_memory(megabytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
 
 
-def _outcome(index: int, task: Task, found: Found, limits: Limits) -> bytes:
+def _outcome(index: int, task: Task, found: Any, limits: Limits) -> bytes:
     """The pickled reply for one file: ``(index, True, result)`` or ``(index, False, why)``."""
     try:
         result = task(found, limits)
@@ -150,7 +150,7 @@ class WorkerPool:
             return ERROR_VI.format(kind=detail), ERROR_EN.format(kind=detail)
         return CRASH_VI, CRASH_EN
 
-    def _dispatch(self, position: int, index: int, found: Found) -> None:
+    def _dispatch(self, position: int, index: int, found: Any) -> None:
         """Give a file to a slot, replacing its worker if it died while idle."""
         for _attempt in range(2):
             slot = self.slots[position]
@@ -164,7 +164,7 @@ class WorkerPool:
             return
         raise RuntimeError("cannot start a reader process")
 
-    def run(self, items: Sequence[Found], on_failure: OnFailure) -> Iterator[tuple[int, Any]]:
+    def run(self, items: Sequence[Any], on_failure: OnFailure) -> Iterator[tuple[int, Any]]:
         """Yield ``(index, result)`` for every item, as files finish (not in order).
 
         Every index is yielded exactly once: with the task's result, or with

@@ -11,6 +11,7 @@ import contextlib
 import posixpath
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -157,8 +158,13 @@ def _calamine_error(problem: BaseException) -> ReadError:
     return corrupt()
 
 
-def read_sheets(path: Path, formula_members: frozenset[str] | None = None) -> list[Sheet]:
-    """All worksheets of a workbook as rows from spreadsheet row 1 (index 0).
+def read_sheets(
+    path: Path,
+    formula_members: frozenset[str] | None = None,
+    wanted: Callable[[str], bool] | None = None,
+) -> list[Sheet]:
+    """All worksheets of a workbook (those whose name is ``wanted``) as rows from
+    spreadsheet row 1 (index 0).
 
     For .xlsx/.xlsm, formula cells that carry no cached value are listed in
     :attr:`Sheet.formula_without_value` (the reader never computes a formula).
@@ -179,6 +185,8 @@ def read_sheets(path: Path, formula_members: frozenset[str] | None = None) -> li
         for index, meta in enumerate(workbook.sheets_metadata):
             if str(meta.typ) != str(pc.SheetTypeEnum.WorkSheet):
                 continue
+            if wanted is not None and not wanted(meta.name):
+                continue
             sheet = workbook.get_sheet_by_index(index)
             rows = sheet.to_python(skip_empty_area=False)
             try:
@@ -194,7 +202,7 @@ def read_sheets(path: Path, formula_members: frozenset[str] | None = None) -> li
     finally:
         workbook.close()
     if kind == "zip":
-        missing = formulas_without_value(path, formula_members)
+        missing = formulas_without_value(path, formula_members, wanted)
         for sheet in sheets:
             sheet.formula_without_value = missing.get(sheet.name, [])
     return sheets
@@ -245,6 +253,19 @@ def _worksheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
             if rid in targets and name is not None:
                 members[name] = targets[rid]
     return members
+
+
+def sheet_sizes(path: Path) -> dict[str, int]:
+    """Sheet name -> unpacked size of its XML, for an .xlsx/.xlsm (empty if unknown)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            sizes = {info.filename: info.file_size for info in archive.infolist()}
+            members = _worksheet_members(archive)
+    except DefusedXmlException:
+        raise unsafe_xml() from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, ET.ParseError):
+        return {}
+    return {name: sizes[member] for name, member in members.items() if member in sizes}
 
 
 def _lacks_cached_value(cell: Any) -> bool:
@@ -350,7 +371,9 @@ def _quick_scan(handle: Any, found: list[tuple[int, int]]) -> bool:
 
 
 def formulas_without_value(
-    path: Path, formula_members: frozenset[str] | None = None
+    path: Path,
+    formula_members: frozenset[str] | None = None,
+    wanted: Callable[[str], bool] | None = None,
 ) -> dict[str, list[tuple[int, int]]]:
     """For an .xlsx/.xlsm: sheet name -> cells whose formula has no cached value.
 
@@ -372,7 +395,7 @@ def formulas_without_value(
             if not with_formulas:
                 return result
             for sheet, member in _worksheet_members(archive).items():
-                if member not in with_formulas:
+                if member not in with_formulas or (wanted is not None and not wanted(sheet)):
                     continue
                 cells: list[tuple[int, int]] = []
                 # Malformed XML that calamine read anyway: keep the cells found so far.

@@ -148,6 +148,8 @@ class Validated:
     columns: dict[str, list[Any]]
     accepted: list[int]
     errors: dict[int, list[FieldError]]
+    #: Rows with no cell code of their own (given ``default_cell``, or refused without it).
+    without_cell: int = 0
 
 
 _NUMBER_TYPES = frozenset({int, float, bool})
@@ -227,8 +229,10 @@ def validate_rows(
         columns["conclusion_text"] = _parse_column(_conclusion_text, header, raws, errors)
     for name in RECORD_TYPES[table].model_fields:
         columns.setdefault(name, [None] * count)
+    without_cell = 0
     if table != "cells":
         ids = columns["cell_id"]
+        without_cell = len(ids) - sum(map(bool, ids))
         if default_cell is not None:
             columns["cell_id"] = [value or default_cell for value in ids]
         else:
@@ -266,7 +270,7 @@ def validate_rows(
     accepted = [position for position in range(count) if position not in errors]
     if len(accepted) < count:
         columns = {name: [values[p] for p in accepted] for name, values in columns.items()}
-    return Validated(columns, accepted, errors)
+    return Validated(columns, accepted, errors, without_cell)
 
 
 def _validate_models(

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from auditor.ingest import load
+from auditor.ingest import Dataset, load
+from auditor.ingest.discover import Found
+from auditor.ingest.guard import Limits
 from tests.conftest import SESSION_HEADER, info_sheet, session_row, write_workbook
 
 Make = Callable[..., Path]
 D = dt.date
+#: The module (the package's ``load`` is its function of the same name).
+load_module = importlib.import_module("auditor.ingest.load")
 
 
 def _sessions(*rows: list[object], title: bool = True) -> tuple[str, list[list[object]]]:
@@ -512,3 +519,87 @@ def test_rows_that_only_look_like_totals_or_signatures_are_still_data(workbook: 
     data = load([workbook("CB.xlsx", [info_sheet(), ("Sinh hoạt", rows)])])
     assert sorted(r.row for r in data.rejected) == [3, 4, 5]
     assert data.inputs[0].rows.model_dump() == {"read": 5, "accepted": 2, "rejected": 3}
+
+
+# ------------------------------------------------------- a large workbook read in parts
+
+
+def _assert_same(split: Dataset, whole: Dataset) -> None:
+    for table in ("cells", "plan", "sessions"):
+        pd.testing.assert_frame_equal(getattr(split, table), getattr(whole, table))
+    assert split.inputs == whole.inputs
+
+    def where(item: Any) -> tuple[Any, ...]:
+        return (item.file or "", item.sheet or "", item.row or 0, getattr(item, "code", ""))
+
+    assert sorted(split.rejected, key=where) == sorted(whole.rejected, key=where)
+    assert sorted(split.notes, key=where) == sorted(whole.notes, key=where)
+
+
+def _cell_sessions(name: str, cell: str, days: list[dt.date]) -> tuple[str, list[list[object]]]:
+    rows = [["Mã chi bộ", *SESSION_HEADER[1:]]]
+    rows += [[cell, *session_row(n, day)[1:]] for n, day in enumerate(days, start=1)]
+    return (name, rows)
+
+
+def test_a_large_workbook_read_in_parts_gives_what_reading_it_whole_gives(
+    workbook: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both cores read one consolidated log: its sheets are dealt into parts by size,
+    and the parts put together give every record, rejected row and note, in order."""
+    days = [D(2024, 1, 1) + dt.timedelta(days=d) for d in range(0, 360, 3)]
+    late = _cell_sessions("Sinh hoạt 1", "CB-1", days[:40])
+    late[1][5][1] = "ngày 32/13"  # a bad date: the row is rejected with its place
+    late[1][9][7] = "=G10-2"  # a formula with no saved value: a note
+    path = workbook(
+        "tong_hop.xlsx",
+        [
+            ("Chi bộ", [["Mã chi bộ", "Tên chi bộ"], ["CB-1", "Một"], ["CB-2", "Hai"]]),
+            late,
+            ("Kế hoạch", [["Mã chi bộ", "Quý", "Chủ đề"], ["CB-1", "I", "Nghị quyết"]]),
+            _cell_sessions("Sinh hoạt 2", "CB-2", days),  # the largest: a part of its own
+        ],
+    )
+    monkeypatch.setattr(load_module, "SPLIT_BYTES", 0)
+    parts = load_module.split_file(Found(path, path.name), Limits(), 2)
+    assert isinstance(parts, list) and len(parts) == 2
+    assert [sorted(p.take or ()) for p in parts] == [[], ["Chi bộ", "Kế hoạch", "Sinh hoạt 1"]]
+    split, whole = load([path], workers=2), load([path], workers=0)
+    _assert_same(split, whole)
+    assert list(split.sessions["sheet"]) == ["Sinh hoạt 1"] * 39 + ["Sinh hoạt 2"] * 120
+    assert [(r.sheet, r.row) for r in split.rejected] == [("Sinh hoạt 1", 6)]
+    assert [(n.sheet, n.row) for n in split.notes] == [("Sinh hoạt 1", 10)]
+
+
+def test_rows_naming_no_cell_are_read_whole_when_their_cell_is_in_another_part(
+    workbook: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    days = [D(2024, 1, 1) + dt.timedelta(days=d) for d in range(0, 360, 3)]
+    path = workbook(
+        "CB.xlsx",
+        [info_sheet("CB-0012"), _sessions(*(session_row(n, d) for n, d in enumerate(days)))],
+    )
+    monkeypatch.setattr(load_module, "SPLIT_BYTES", 0)
+    parts = load_module.split_file(Found(path, path.name), Limits(), 2)
+    assert isinstance(parts, list) and len(parts) == 2
+    # the sessions' part cannot know their cell: the parts are not put together
+    read = [load_module.read_part(part) for part in parts]
+    assert load_module.combine_parts(read, parts[0].order) is None
+    split = load([path], workers=2)
+    _assert_same(split, load([path], workers=0))
+    assert set(split.sessions["cell_id"]) == {"CB-0012"}
+    assert split.rejected == []
+
+
+def test_a_large_workbook_the_guard_refuses_is_refused_before_any_worker_opens_it(
+    workbook: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = workbook("big.xlsx", [_sessions(*(session_row(n, D(2024, 1, 5)) for n in range(9)))])
+    monkeypatch.setattr(load_module, "SPLIT_BYTES", 0)
+    limits = Limits(max_rows=5)
+    refused = load_module.split_file(Found(path, path.name), limits, 2)
+    assert isinstance(refused, load_module.FileResult)
+    split = load([path], workers=2, limits=limits)
+    _assert_same(split, load([path], workers=0, limits=limits))
+    assert split.inputs[0].status == "error"
+    assert "dòng" in (split.inputs[0].error or "")
