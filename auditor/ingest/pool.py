@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing as mp
+import os
 import pickle
 import signal
 import time
@@ -76,7 +77,11 @@ def _worker(conn: Connection, task: Task, limits: Limits) -> None:
         except (EOFError, OSError):
             return
         if message is None:
-            return
+            # Nothing is left to flush (every reply went out whole), and tearing down the
+            # interpreter would free every object of the last file one by one while the
+            # parent waits: 0.2 s after a 200,000-row workbook.
+            conn.close()
+            os._exit(0)
         index, found = message
         try:
             reply = _outcome(index, task, found, limits)
