@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 import xlsxwriter
 
 from auditor.report.common import BAND_COLOURS
-from auditor.report.safe import is_formula_like
+from auditor.report.safe import FORMULA_TRIGGERS, is_formula_like
 
 __all__ = ["MAX_ROWS", "Book", "Styled"]
 
@@ -67,6 +67,16 @@ def _shown_length(value: Any) -> int:
         return 10
     text = str(value)
     return max((len(line) for line in text.splitlines()), default=0)
+
+
+def _longest(values: list[Any]) -> int:
+    """The longest line any of ``values`` shows (a column's values: text, or mostly blank)."""
+    shown = [value for value in values if value is not None]
+    if set(map(type, shown)) == {str}:
+        joined = "".join(shown)
+        if "\n" not in joined and "\r" not in joined:
+            return max(map(len, shown))
+    return max(map(_shown_length, shown), default=0)
 
 
 class Book:
@@ -161,11 +171,9 @@ class Book:
         widths = [max(len(h) + 2, 6) for h in headers]
         if min_widths:
             widths = [max(w, m) for w, m in zip(widths, min_widths, strict=False)]
-        for line in body:
-            for i, value in enumerate(line[: len(widths)]):
-                shown = _shown_length(value) + 2
-                if shown > widths[i]:
-                    widths[i] = max(widths[i], min(_MAX_WIDTH, shown))
+        for i in range(len(widths)):
+            shown = _longest([line[i] for line in body if i < len(line)]) + 2
+            widths[i] = max(widths[i], min(_MAX_WIDTH, shown))
         wrapped = [w >= _MAX_WIDTH for w in widths]
         for i, width in enumerate(widths):
             sheet.set_column(i, i, width)
@@ -179,9 +187,24 @@ class Book:
         for col, title in enumerate(headers):
             sheet.write_string(header_row, col, title, self.fmt("header"))
         row += 1
+        # the common cell, plain text in its column's style, without a call of our own
+        plain = [self.fmt("text", wrap=wrap) for wrap in wrapped]
+        columns = len(plain)
+        write_string = sheet.write_string
+        write_number, number = sheet.write_number, self.fmt("text")
         for line in body:
             for col, value in enumerate(line):
-                self.write_cell(sheet, row, col, value, wrap=col < len(wrapped) and wrapped[col])
+                if value is None:
+                    continue
+                kind = type(value)
+                if kind is str and col < columns:
+                    if value and not value.lstrip(" ").startswith(FORMULA_TRIGGERS):
+                        write_string(row, col, value, plain[col])
+                        continue
+                elif kind is int or kind is float:
+                    write_number(row, col, value, number)
+                    continue
+                self.write_cell(sheet, row, col, value, wrap=col < columns and wrapped[col])
             row += 1
         if dropped:
             sheet.write_string(
