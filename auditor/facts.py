@@ -140,14 +140,14 @@ def _fmt(day: dt.date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else "—"
 
 
-def _in_year_plan(issued: dt.date | None, year: int) -> bool:
+def _plan_in_year(issued: pd.Series, year: int) -> pd.Series:
     """Plan rows belong to the audited year unless their issue date says otherwise.
 
     A plan issued in the last quarter of the previous year is the plan for this year.
     """
-    if issued is None:
-        return True
-    return issued.year == year or (issued.year == year - 1 and issued.month >= 10)
+    years, months = issued.dt.year, issued.dt.month
+    kept = issued.isna() | (years == year) | ((years == year - 1) & (months >= 10))
+    return kept.astype(bool)
 
 
 @dataclass
@@ -160,14 +160,27 @@ class _Cell:
     listed: bool = False
 
 
+_CELL_COLUMNS = ("cell_id", "cell_name", "parent", "active_from", "active_to")
+
+
+def _values(column: pd.Series) -> list[Any]:
+    """A column's values as Python objects: dates as ``datetime.date``, blanks as None."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return column.to_numpy().astype("datetime64[D]").astype(object).tolist()
+    return column.astype(object).where(column.notna(), None).tolist()
+
+
 def _cells(dataset: Dataset, notes: list[Note]) -> dict[str, _Cell]:
     cells: dict[str, _Cell] = {}
-    for row in dataset.cells.itertuples(index=False):
-        cell = cells.setdefault(str(row.cell_id), _Cell(str(row.cell_id), listed=True))
-        cell.name = cell.name or _text(row.cell_name)
-        cell.parent = cell.parent or _text(row.parent)
-        cell.active_from = cell.active_from or _date(row.active_from)
-        cell.active_to = cell.active_to or _date(row.active_to)
+    listed = dataset.cells
+    for cell_id, name, parent, active_from, active_to in zip(
+        *(_values(listed[column]) for column in _CELL_COLUMNS), strict=True
+    ):
+        cell = cells.setdefault(str(cell_id), _Cell(str(cell_id), listed=True))
+        cell.name = cell.name or _text(name)
+        cell.parent = cell.parent or _text(parent)
+        cell.active_from = cell.active_from or active_from
+        cell.active_to = cell.active_to or active_to
     for table in (dataset.plan, dataset.sessions):
         for row in table.drop_duplicates("cell_id").itertuples(index=False):
             cell_id = str(row.cell_id)
@@ -213,9 +226,9 @@ def prepare(dataset: Dataset, *, year: int, as_of: dt.date) -> Prepared:
         )
     current = current[~duplicated]
     plan = dataset.plan
-    plan_keep = [_in_year_plan(_date(v), year) for v in plan["plan_issued"]]
-    plan_in_year = plan[pd.Series(plan_keep, index=plan.index, dtype=bool)] if len(plan) else plan
-    for row in plan[~pd.Series(plan_keep, index=plan.index, dtype=bool)].itertuples(index=False):
+    plan_keep = _plan_in_year(plan["plan_issued"], year)
+    plan_in_year = plan[plan_keep] if len(plan) else plan
+    for row in plan[~plan_keep].itertuples(index=False):
         notes.append(
             _note(
                 row,
@@ -347,13 +360,7 @@ def _rows_by_cell(frame: pd.DataFrame, row_type: Any) -> dict[str, list[Any]]:
     One pass over the whole table: iterating per-cell sub-frames costs a column slice per
     column per cell, which dominated the rules stage at province scale.
     """
-    columns = {}
-    for name in frame.columns:
-        column = frame[name]
-        if pd.api.types.is_datetime64_any_dtype(column):
-            columns[name] = column.to_numpy().astype("datetime64[D]").astype(object).tolist()
-        else:
-            columns[name] = column.astype(object).where(column.notna(), None).tolist()
+    columns = {name: _values(frame[name]) for name in frame.columns}
     grouped: dict[str, list[Any]] = {}
     if not len(frame):
         return grouped
