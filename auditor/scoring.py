@@ -102,19 +102,23 @@ def _apply_quota(group: list[_Cell], params: ScoringParams) -> list[QuotaMove]:
     good = sum(1 for c in group if c.band == quota.of_band)
     # Best first; the last one is the next to move.
     excellent.sort(key=lambda c: (-c.score, c.tiebreak_lost, c.cell_id))
-    while excellent and Fraction(len(excellent)) > share * good:
+    pct = _percent(share)
+    top, bottom = share.numerator, share.denominator
+    # len(excellent) > share * good, in whole numbers
+    while excellent and len(excellent) * bottom > top * good:
         cell = excellent.pop()
-        moves.append(_move(cell, params, len(excellent) + 1, good, _floor(share * good)))
+        moves.append(_move(cell, params, pct, len(excellent) + 1, good, top * good // bottom))
         cell.band = quota.of_band
         cell.moved = True
         good += 1
     return moves
 
 
-def _move(cell: _Cell, params: ScoringParams, excellent: int, good: int, allowed: int) -> QuotaMove:
+def _move(
+    cell: _Cell, params: ScoringParams, pct: str, excellent: int, good: int, allowed: int
+) -> QuotaMove:
     """The record of moving ``cell``; the counts are those just before the move."""
     quota = params.quota
-    pct = _percent(share_fraction(quota.share))
     top, low = quota.band, quota.of_band
     return QuotaMove(
         parent=cell.parent,
@@ -132,10 +136,6 @@ def _move(cell: _Cell, params: ScoringParams, excellent: int, good: int, allowed
             f"down to {low}"
         ),
     )
-
-
-def _floor(value: Fraction) -> int:
-    return value.numerator // value.denominator
 
 
 def score_cells(
