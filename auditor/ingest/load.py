@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -424,15 +425,14 @@ def _table_records(
     kept: list[int] = []
     for index in range(layout.first_data_row, len(sheet.rows)):
         row = sheet.rows[index]
-        width = len(row)
-        if row.count("") + row.count(None) == width:
-            continue
-        key = row[primary] if primary is not None and primary < width else None
+        key = row[primary] if primary is not None and primary < len(row) else None
         memo = (key.__class__, key)
         ok = keys.get(memo)
         if ok is None:
             ok = keys[memo] = _primary_ok(table, key)
-        if not ok:
+        if not ok:  # most rows carry their key: only the others are looked at closely
+            if row.count("") + row.count(None) == len(row):
+                continue
             if is_blank(row) or only_numbering(layout, row):
                 continue
             if is_total_row(row) or is_header_repeat(layout, row):
@@ -462,7 +462,7 @@ def _table_records(
 def _column(rows: list[list[Any]], col: int) -> list[Any]:
     """One column's raw values; a short row (a reader may trim one) gives blanks."""
     try:
-        return [row[col] for row in rows]
+        return list(map(itemgetter(col), rows))
     except IndexError:
         return [row[col] if col < len(row) else None for row in rows]
 
