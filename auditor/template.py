@@ -27,6 +27,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from auditor.catalogue import PERIODS_VI
 from auditor.ingest.headers import FIELDS, data_columns
+from auditor.report.safe import write_text
 from auditor.rulepack import RulePack, load_pack
 
 KINDS_VI = ["Thường kỳ", "Chuyên đề", "Thường kỳ + chuyên đề", "Diễn đàn", "Bất thường"]
@@ -199,7 +200,7 @@ class _Book:
 
     def cell_list(self, ids: Sequence[str]) -> str:
         for row, value in enumerate(ids):
-            self.lists.write_string(row, 5, value)
+            write_text(self.lists, row, 5, value)
         return f"=_danh_muc!$F$1:$F${max(1, len(ids))}"
 
     def close(self) -> None:
@@ -315,7 +316,7 @@ def _table(
             if value is None:
                 ws.write_blank(row, col, None, _open_format(book, field))
             else:
-                ws.write_string(row, col, value, book.open_text)
+                write_text(ws, row, col, value, book.open_text)
     for col, field in enumerate(columns, start=1):
         _validation(book, ws, field, 1, last, col, cell_ids)
     ws.freeze_panes(1, 1)
@@ -350,7 +351,7 @@ def _info(book: _Book, cell: TemplateCell) -> None:
         elif isinstance(value, int):
             ws.write_number(row, 1, value, book.open_count)
         else:
-            ws.write_string(row, 1, str(value), book.locked_text if row < 3 else book.open_text)
+            write_text(ws, row, 1, str(value), book.locked_text if row < 3 else book.open_text)
     ws.protect("", {"format_columns": True})
 
 

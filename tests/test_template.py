@@ -213,6 +213,16 @@ def test_text_from_the_cells_table_is_never_a_formula(tmp_path: Path) -> None:
     ]
 
 
+def test_text_shaped_like_rich_text_markup_is_written_as_it_reads(tmp_path: Path) -> None:
+    markup = '<r><t>a</t></r></is><f>HYPERLINK("http://x.invalid","y")</f><is><r><t>b</t></r>'
+    written = _template(tmp_path, [TemplateCell("CB-1", markup, "<r>broken</r>")])
+    book = openpyxl.load_workbook(written[0])  # well-formed XML
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            assert all(c.data_type != "f" for c in row), sheet.title
+    assert [book["Thông tin"][f"B{r}"].value for r in (2, 3)] == [markup, "<r>broken</r>"]
+
+
 def test_cli_template_from_the_sample_cells_list_and_from_report_json(tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(

@@ -5,6 +5,8 @@
   writers always store text as a string cell (never a formula) and give such text the
   cell's *quote prefix* flag, so Excel and LibreOffice keep it text even when a person
   edits the cell, without an apostrophe inside the value itself.
+  Text shaped like ``<r>…</r>`` is written as plain rich-text runs (:func:`write_text`):
+  XlsxWriter would copy it into the sheet's XML as it is.
 - HTML: Jinja2 autoescapes every template value; :func:`script_json` makes JSON safe to
   embed in a ``<script>`` element (no ``</script>``, ``<!--`` or line separators).
 - File names: :func:`safe_filename` turns a cell id or parent name into a portable name.
@@ -17,7 +19,7 @@ import re
 import unicodedata
 from typing import Any
 
-__all__ = ["FORMULA_TRIGGERS", "is_formula_like", "safe_filename", "script_json"]
+__all__ = ["FORMULA_TRIGGERS", "is_formula_like", "safe_filename", "script_json", "write_text"]
 
 #: First characters that make a spreadsheet program treat text as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -26,6 +28,30 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 def is_formula_like(text: str) -> bool:
     """True when ``text`` would be read as a formula (or a DDE payload) if typed in a cell."""
     return text.startswith(FORMULA_TRIGGERS) or text.lstrip(" ").startswith(FORMULA_TRIGGERS)
+
+
+def is_markup_like(text: str) -> bool:
+    """True when XlsxWriter would take ``text`` for rich-text markup of its own."""
+    return text.startswith("<r>") and text.endswith("</r>")
+
+
+def write_text(sheet: Any, row: int, col: int, text: str, cell_format: Any = None) -> None:
+    """Write ``text`` into a cell as a string that reads exactly as ``text``.
+
+    XlsxWriter copies text shaped like ``<r>…</r>`` into the sheet's XML unescaped (it
+    takes it for rich-text markup it made itself), so a workbook's
+    ``<r>…</r></is><f>…</f><is><r>…</r>`` would end the cell's text and give the cell a
+    formula. Such text is written as three plain runs instead, which XlsxWriter escapes.
+    """
+    if not is_markup_like(text):
+        sheet.write_string(row, col, text, cell_format)
+        return
+    pieces = (text[:1], text[1:-1], text[-1:])  # "<r></r>" is the shortest: none is empty
+    if cell_format is None:
+        sheet.write_rich_string(row, col, *pieces)
+        return
+    runs = [token for piece in pieces for token in (cell_format, piece)]
+    sheet.write_rich_string(row, col, *runs, cell_format)
 
 
 _SCRIPT_ESCAPES = {

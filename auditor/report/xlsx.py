@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 import xlsxwriter
 
 from auditor.report.common import BAND_COLOURS
-from auditor.report.safe import FORMULA_TRIGGERS, is_formula_like
+from auditor.report.safe import FORMULA_TRIGGERS, is_formula_like, write_text
 
 __all__ = ["MAX_ROWS", "Book", "Styled"]
 
@@ -126,7 +126,7 @@ class Book:
             # the common case first: plain text in the default style
             key = ("text", False, wrap)
             fmt = self._formats.get(key) or self.fmt("text", wrap=wrap)
-            sheet.write_string(row, col, value, fmt)
+            write_text(sheet, row, col, value, fmt)
             return
         style = "text"
         if isinstance(value, Styled):
@@ -147,8 +147,8 @@ class Book:
                 sheet.write_string(row, col, value.isoformat(), self.fmt(style))
         else:
             text = str(value)
-            sheet.write_string(
-                row, col, text, self.fmt(style, quote=is_formula_like(text), wrap=wrap)
+            write_text(
+                sheet, row, col, text, self.fmt(style, quote=is_formula_like(text), wrap=wrap)
             )
 
     def table(
@@ -185,7 +185,7 @@ class Book:
         header_row = row
         sheet.set_row(header_row, 30)
         for col, title in enumerate(headers):
-            sheet.write_string(header_row, col, title, self.fmt("header"))
+            write_text(sheet, header_row, col, title, self.fmt("header"))
         row += 1
         # the common cell, plain text in its column's style, without a call of our own
         plain = [self.fmt("text", wrap=wrap) for wrap in wrapped]
@@ -198,7 +198,11 @@ class Book:
                     continue
                 kind = type(value)
                 if kind is str and col < columns:
-                    if value and not value.lstrip(" ").startswith(FORMULA_TRIGGERS):
+                    if (
+                        value
+                        and not value.lstrip(" ").startswith(FORMULA_TRIGGERS)
+                        and not value.startswith("<r>")  # see safe.write_text
+                    ):
                         write_string(row, col, value, plain[col])
                         continue
                 elif kind is int or kind is float:

@@ -172,3 +172,21 @@ def test_empty_run(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == SHEETS
     assert rows(book["Tổng hợp"])[1:] == []
+
+
+#: XlsxWriter writes text shaped like "<r>…</r>" into the sheet XML as it is (it takes it
+#: for rich-text markup): this one would close the cell's text and give it a formula.
+MARKUP = '<r><t>a</t></r></is><f>HYPERLINK("http://x.invalid","y")</f><is><r><t>b</t></r>'
+
+
+@pytest.mark.parametrize("text", [MARKUP, "<r>broken</r>", "<r></r>"])
+def test_text_shaped_like_rich_text_markup_stays_plain_text(text: str, tmp_path: Path) -> None:
+    v = f.violation(message_vi=text, evidence=[("a.xlsx", "Sinh hoạt", 3)])
+    report = f.report([f.cell("CB-1", name=text, parent=text, violations=[v], score=97)])
+    path = tmp_path / "r.xlsx"
+    write_excel(report, f.rules(), path)
+    assert_no_formula(path)  # and the workbook's XML is well formed: openpyxl opened it
+    book = openpyxl.load_workbook(path)
+    assert book["Tổng hợp"]["A2"].value == text
+    assert book["Tổng hợp"]["C2"].value == text
+    assert book["Vi phạm"]["I2"].value == text
