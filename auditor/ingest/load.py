@@ -293,8 +293,12 @@ def combine_parts(parts: Sequence[FileResult], order: Sequence[str]) -> FileResu
     result = FileResult(parts[0].input)
     for part in parts:
         for table, columns in part.rows.items():
-            if columns.get("row"):
+            if not columns.get("row"):
+                continue
+            if result.rows[table].get("row"):
                 _extend_columns(result.rows[table], columns)
+            else:  # the first part with rows of this table: its columns as they are
+                result.rows[table] = columns
         result.rejected += part.rejected
         result.notes += part.notes
         result.read_seconds += part.read_seconds
