@@ -167,7 +167,9 @@ def _values(column: pd.Series) -> list[Any]:
     """A column's values as Python objects: dates as ``datetime.date``, blanks as None."""
     if pd.api.types.is_datetime64_any_dtype(column):
         return column.to_numpy().astype("datetime64[D]").astype(object).tolist()
-    return column.astype(object).where(column.notna(), None).tolist()
+    # pandas-stubs know no na_value=None; pandas takes it (a blank is None, not NaN or NA)
+    values: list[Any] = column.to_numpy(dtype=object, na_value=None).tolist()  # type: ignore[call-overload]
+    return values
 
 
 def _cells(dataset: Dataset, notes: list[Note]) -> dict[str, _Cell]:
@@ -287,7 +289,8 @@ PlanRow = namedtuple("PlanRow", table_columns("plan"))  # type: ignore[misc]
 
 @dataclass
 class CellInput:
-    """Everything one cell's facts are built from."""
+    """Everything one cell's facts are built from: rows as named tuples whose dates are
+    ``datetime.date`` and blanks ``None`` (as :meth:`Batch.inputs` makes them)."""
 
     cell: _Cell
     sessions: list[Any]
@@ -410,9 +413,9 @@ def _cell_facts(
     ]
     # --- the year
     if months_audited:
-        issued = [d for d in (_date(r.plan_issued) for r in plan_rows) if d is not None]
+        issued = [r.plan_issued for r in plan_rows if r.plan_issued is not None]
         earliest = min(issued) if issued else None
-        reported = sum(1 for r in plan_rows if _date(r.plan_reported) is not None)
+        reported = sum(1 for r in plan_rows if r.plan_reported is not None)
         add(
             {
                 "type": "year",
@@ -428,30 +431,29 @@ def _cell_facts(
             plan_rows,
         )
     # --- quarters and months: counts per kind in one pass over the sessions
-    counts: dict[str, list[int]] = {
-        key: [0] * 13 for key in ("regular", "thematic", "forum", "extraordinary")
-    }
+    n_regular, n_thematic, n_forum, n_extraordinary = ([0] * 13 for _ in range(4))
     for r in session_rows:
-        day = _date(r.date)
+        day = r.date
         if day is None:
             continue
-        kind = r.kind
-        counts["regular"][day.month] += kind in REGULAR_KINDS
-        counts["thematic"][day.month] += kind in THEMATIC_KINDS
-        counts["forum"][day.month] += kind == "forum"
-        counts["extraordinary"][day.month] += kind == "extraordinary"
-
-    def in_quarter(key: str, q: int) -> int:
-        return sum(counts[key][3 * q - 2 : 3 * q + 1])
+        kind, month = r.kind, day.month
+        if kind in REGULAR_KINDS:
+            n_regular[month] += 1
+        if kind in THEMATIC_KINDS:
+            n_thematic[month] += 1
+        if kind == "forum":
+            n_forum[month] += 1
+        elif kind == "extraordinary":
+            n_extraordinary[month] += 1
 
     for q in quarters_audited:
         add(
             {
                 "type": "quarter",
                 "quarter": q,
-                "thematic_count": in_quarter("thematic", q),
-                "regular_count": in_quarter("regular", q),
-                "forum_count": in_quarter("forum", q),
+                "thematic_count": sum(n_thematic[3 * q - 2 : 3 * q + 1]),
+                "regular_count": sum(n_regular[3 * q - 2 : 3 * q + 1]),
+                "forum_count": sum(n_forum[3 * q - 2 : 3 * q + 1]),
                 "has_plan": int(bool(plan_rows)),
                 "planned_topics": len(planned[q]),
             },
@@ -463,17 +465,17 @@ def _cell_facts(
             {
                 "type": "month",
                 "month": m,
-                "regular_count": counts["regular"][m],
-                "thematic_count": counts["thematic"][m],
-                "forum_count": counts["forum"][m],
-                "extraordinary_count": counts["extraordinary"][m],
+                "regular_count": n_regular[m],
+                "thematic_count": n_thematic[m],
+                "forum_count": n_forum[m],
+                "extraordinary_count": n_extraordinary[m],
             },
             _month_info,
             m,
         )
     # --- sessions
     for r in session_rows:
-        day = _date(r.date)
+        day = r.date
         if day is None or day > as_of:
             continue
         quarter = (day.month - 1) // 3 + 1
@@ -492,8 +494,8 @@ def _cell_facts(
         }
         match: tuple[float, str | None] = (0.0, None)
         if thematic:
-            sent, approved = _date(r.draft_sent), _date(r.draft_approved)
-            concluded, reported_on = _date(r.conclusion_date), _date(r.reported)
+            sent, approved = r.draft_sent, r.draft_approved
+            concluded, reported_on = r.conclusion_date, r.reported
             fact.update(
                 draft_sent_missing=int(sent is None),
                 draft_days_before=(day - sent).days if sent else 0,
