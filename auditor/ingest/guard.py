@@ -111,8 +111,9 @@ def _reference_patterns(limits: Limits) -> tuple[re.Pattern[bytes], re.Pattern[b
     # XFD, three letters, is Excel's last column
     letters = min(3, max(1, len(column_letters(limits.max_cols))))
     digits = max(1, len(str(max(0, limits.max_rows))))
-    wide = re.compile(rb'r="\$?([A-Z]{%d,3})\$?(\d+)"' % letters)
-    tall = re.compile(rb'r="\$?([A-Z]{0,3})\$?(\d{%d,})"' % digits)
+    # possessive (no backtracking: "$", letters and digits never overlap): twice as fast
+    wide = re.compile(rb'r="\$?+([A-Z]{%d,3}+)\$?+(\d++)"' % letters)
+    tall = re.compile(rb'r="\$?+([A-Z]{0,3}+)\$?+(\d{%d,}+)"' % digits)
     return wide, tall
 
 

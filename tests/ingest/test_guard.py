@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from auditor.ingest.guard import Limits, check_file, inspect_file
+from auditor.ingest.guard import Limits, _reference_patterns, check_file, inspect_file
 from auditor.ingest.read import (
     ReadError,
     formulas_without_value,
@@ -228,3 +231,24 @@ def test_the_guard_finds_the_sheets_with_formulas_the_reader_would(tmp_path: Pat
     assert inspect_file(tmp_path / "o.xlsx", Limits()).formula_members == {
         "xl/worksheets/sheet1.xml"
     }
+
+
+@given(
+    dollar=st.sampled_from(["", "$"]),
+    letters=st.text("ABCXYZ", max_size=4),
+    digits=st.text("0123456789", min_size=1, max_size=9),
+    limits=st.sampled_from([Limits(), Limits(max_rows=5_000, max_cols=30)]),
+)
+def test_reference_patterns_find_what_backtracking_ones_find(
+    dollar: str, letters: str, digits: str, limits: Limits
+) -> None:
+    """The guard's possessive patterns (fast) match exactly the references that the same
+    patterns with backtracking match, so no far cell slips past them."""
+    text = f'<c r="{dollar}{letters}{dollar}{digits}" t="n">'.encode()
+    for fast in _reference_patterns(limits):
+        slow = re.compile(
+            fast.pattern.replace(b"++", b"+").replace(b"}+", b"}").replace(b"?+", b"?")
+        )
+        assert [m.groups() for m in fast.finditer(text)] == [
+            m.groups() for m in slow.finditer(text)
+        ]
