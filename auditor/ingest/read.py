@@ -381,6 +381,8 @@ def formulas_without_value(
     the others only formula cells without a non-empty ``<v>`` are parsed (defusedxml).
     """
     result: dict[str, list[tuple[int, int]]] = {}
+    if formula_members is not None and not formula_members:
+        return result  # the guard saw no formula: not even the zip directory is read again
     try:
         with zipfile.ZipFile(path) as archive:
             with_formulas = (
