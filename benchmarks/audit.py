@@ -9,7 +9,8 @@ and durable_rules alone asserting the audit's own facts, with the audit's ratio 
 
 Read and validate run interleaved in the reading processes, facts and rules in the
 judging processes: their wall time is split in the proportion of the time those
-processes spent on each.
+processes spent on each. The audit and python-calamine are each run ``--repeat`` times
+(3) and the fastest run is shown; the slower references run once.
 
     .venv/bin/python benchmarks/audit.py  # 1,000 / 5,000 / 10,000 cells + 200k rows
     .venv/bin/python benchmarks/audit.py --cells 500 --rows 20000 --no-pandas  # a quick look
@@ -123,6 +124,14 @@ def measure_audit(root: Path, out: Path) -> dict[str, object]:
     }
 
 
+def _best(kind: str, root: Path, out: Path, repeat: int) -> dict[str, object]:
+    """The fastest of ``repeat`` runs: this machine's speed drifts by 10-30 % over
+    minutes (measured here), and the least disturbed run is the one that says what the
+    code costs (as ``timeit`` takes the minimum)."""
+    runs = [_child(kind, root, out) for _ in range(max(1, repeat))]
+    return min(runs, key=lambda run: float(run["seconds"]))  # type: ignore[arg-type]
+
+
 def _child(kind: str, root: Path, out: Path) -> dict[str, object]:
     """Run one measurement in a fresh interpreter so peak RSS is its own."""
     extra = f", Path({str(out)!r})" if kind == "audit" else ""
@@ -194,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-pandas", action="store_true", help="skip the slow pandas reference")
     parser.add_argument("--no-durable", action="store_true", help="skip the engine reference")
     parser.add_argument("--work", type=Path, default=None)
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of the audit and of python-calamine (best)"
+    )
     args = parser.parse_args(argv)
     from auditor.sample import generate, generate_consolidated
 
@@ -212,8 +224,8 @@ def main(argv: list[str] | None = None) -> int:
                     formats=("xlsx",),
                     consolidated=0,
                 )
-            audit = _child("audit", root, work / f"out_{cells}")
-            calamine = _child("calamine", root, root)
+            audit = _best("audit", root, work / f"out_{cells}", args.repeat)
+            calamine = _best("calamine", root, root, args.repeat)
             pandas = None if args.no_pandas else _child("pandas", root, root)
             durable = None if args.no_durable else _child("durable", root, root)
             _print_scale(f"{cells:,} per-cell workbooks", audit, calamine, pandas, durable)
@@ -225,8 +237,8 @@ def main(argv: list[str] | None = None) -> int:
                 generate_consolidated(
                     big_dir / "tong_hop.xlsx", year=2024, n_rows=args.rows, seed=7
                 )
-            audit = _child("audit", big_dir, work / "out_big")
-            calamine = _child("calamine", big_dir, big_dir)
+            audit = _best("audit", big_dir, work / "out_big", args.repeat)
+            calamine = _best("calamine", big_dir, big_dir, args.repeat)
             pandas = None if args.no_pandas else _child("pandas", big_dir, big_dir)
             durable = None if args.no_durable else _child("durable", big_dir, big_dir)
             _print_scale(
