@@ -123,7 +123,10 @@ class Judge:
                 self._ruleset_handle, "[" + payload.decode() + "]"
             )
             code = result[0]
-            if code == 2:  # a fact identity seen before: a hash collision in the C core
+            # 2: a fact whose identity (a 32-bit hash) the state already holds. The C core
+            # reports the last fact's unusual code only, but a state holds a few dozen
+            # distinct facts: a collision is about one cell in ten million.
+            if code == 2:
                 raise self._engine.MessageObservedException(list(facts))
             failure: list[BaseException | None] = [None]
 
