@@ -212,7 +212,6 @@ def read_sheets(
 
 #: A formula element (``<f>``, ``<x:f ...>``, ``<f/>``) in a sheet's XML.
 FORMULA_ELEMENT = re.compile(rb"f(?<=[<:]f)[\s>/]")
-_FORMULA = FORMULA_ELEMENT
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)$")
 _OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
@@ -225,7 +224,7 @@ def _has_formula(archive: zipfile.ZipFile, member: str) -> bool:
     tail = b""
     with archive.open(member) as handle:
         while chunk := handle.read(1 << 20):
-            if _FORMULA.search(tail + chunk[:8]) or _FORMULA.search(chunk):
+            if FORMULA_ELEMENT.search(tail + chunk[:8]) or FORMULA_ELEMENT.search(chunk):
                 return True
             tail = chunk[-8:]
     return False
@@ -341,7 +340,7 @@ def _quick_scan(handle: Any, found: list[tuple[int, int]]) -> bool:
             buffer = carry + chunk
             done = 0
             carry = b""
-            for match in _FORMULA.finditer(buffer):
+            for match in FORMULA_ELEMENT.finditer(buffer):
                 at = match.start()
                 if at < done:
                     continue
