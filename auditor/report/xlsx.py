@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 import xlsxwriter
 
 from auditor.report.common import BAND_COLOURS
-from auditor.report.safe import FORMULA_TRIGGERS, is_formula_like, write_text
+from auditor.report.safe import is_formula_like, write_text
 
 __all__ = ["MAX_ROWS", "Book", "Styled"]
 
@@ -187,10 +187,9 @@ class Book:
         for col, title in enumerate(headers):
             write_text(sheet, header_row, col, title, self.fmt("header"))
         row += 1
-        # the common cell, plain text in its column's style, without a call of our own
+        # the common cells (blank, plain text in its column's style, a number) first
         plain = [self.fmt("text", wrap=wrap) for wrap in wrapped]
         columns = len(plain)
-        write_string = sheet.write_string
         write_number, number = sheet.write_number, self.fmt("text")
         for line in body:
             for col, value in enumerate(line):
@@ -198,12 +197,8 @@ class Book:
                     continue
                 kind = type(value)
                 if kind is str and col < columns:
-                    if (
-                        value
-                        and not value.lstrip(" ").startswith(FORMULA_TRIGGERS)
-                        and not value.startswith("<r>")  # see safe.write_text
-                    ):
-                        write_string(row, col, value, plain[col])
+                    if value and not is_formula_like(value):
+                        write_text(sheet, row, col, value, plain[col])
                         continue
                 elif kind is int or kind is float:
                     write_number(row, col, value, number)
