@@ -566,10 +566,10 @@ def _session_info(
     details: dict[str, Any] = {}
     if fact["thematic"]:
         context.update(
-            draft_sent=_date(r.draft_sent),
-            draft_approved=_date(r.draft_approved),
-            conclusion_date=_date(r.conclusion_date),
-            reported=_date(r.reported),
+            draft_sent=r.draft_sent,
+            draft_approved=r.draft_approved,
+            conclusion_date=r.conclusion_date,
+            reported=r.reported,
             days_before=fact["draft_days_before"],
             conclusion_days=fact["conclusion_days"],
             report_days=fact["report_days"],
