@@ -7,12 +7,20 @@ Exit status: 0 whenever the reports were written (whatever they contain), 1 when
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from auditor.ingest.guard import Limits
@@ -30,6 +38,8 @@ out = Console()
 
 #: Above this many files the audit shows a progress bar.
 PROGRESS_MIN_FILES = 20
+#: The bar is redrawn at most this often (and once more at the end of each stage).
+REDRAW_SECONDS = 0.1
 
 
 def _usage(message_vi: str, message_en: str) -> typer.Exit:
@@ -156,7 +166,9 @@ def audit(
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
     # The bar shows only on long runs; the totals arrive with the first callbacks, so the
-    # input tree is walked once (by the importer), not a second time here.
+    # input tree is walked once (by the importer), not a second time here. It is redrawn
+    # at each callback rather than by a refresh thread: with no other thread running, the
+    # audit forks its report writer instead of pickling the report to it.
     bar = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -165,16 +177,25 @@ def audit(
         console=err,
         transient=True,
         disable=quiet,
+        auto_refresh=False,
     )
     with bar:
         reading = bar.add_task("Đọc tệp", total=None, visible=False)
         checking = bar.add_task("Kiểm tra", total=None, visible=False)
+        drawn = [0.0]
+
+        def show(task: TaskID, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, visible=total >= PROGRESS_MIN_FILES)
+            now = time.monotonic()
+            if now - drawn[0] >= REDRAW_SECONDS or done == total:
+                drawn[0] = now
+                bar.refresh()
 
         def on_file(done: int, total: int, _rel: str) -> None:
-            bar.update(reading, completed=done, total=total, visible=total >= PROGRESS_MIN_FILES)
+            show(reading, done, total)
 
         def on_cell(done: int, total: int) -> None:
-            bar.update(checking, completed=done, total=total, visible=total >= PROGRESS_MIN_FILES)
+            show(checking, done, total)
 
         result = run_audit(
             inputs,

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
 import pytest
 
-from auditor.audit import AuditResult, run_audit
+from auditor.audit import AuditResult, _write_reports, rule_summaries, run_audit
 from auditor.report import report_json_bytes
 from auditor.rulepack import load_pack
+from tests import report_factories as factories
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
@@ -129,3 +132,53 @@ def test_stage_timings_cover_the_pipeline_in_order(audited: AuditResult) -> None
     # the split stages keep the time the files and facts really took
     assert audited.stats["read_seconds"] > 0 and audited.stats["validate_seconds"] > 0
     assert audited.stats["facts"] > 0 and audited.stats["judge_seconds"] > 0
+
+
+def _reports_in(out: Path, *, parallel: bool) -> dict[str, bytes]:
+    out.mkdir()
+    report = factories.report(generated_at="2025-01-05T08:00:00+00:00")
+    _write_reports(report, rule_summaries(load_pack()), out, parallel=parallel)
+    return {name: (out / name).read_bytes() for name in ("report.json", "report.html")}
+
+
+#: Run in a fresh interpreter: this one may hold durable_rules' timer threads.
+_BOTH_WAYS = """
+import sys, threading
+from pathlib import Path
+from auditor.audit import report_context
+from tests.test_audit import _reports_in
+
+out = Path(sys.argv[1])
+print(report_context().get_start_method())
+_reports_in(out / "forked", parallel=True)
+stop = threading.Event()
+other = threading.Thread(target=stop.wait)
+other.start()
+print(report_context().get_start_method())
+_reports_in(out / "served", parallel=True)
+stop.set()
+other.join()
+"""
+
+
+def test_the_report_process_forks_only_when_no_other_thread_runs(tmp_path: Path) -> None:
+    ran = subprocess.run(
+        [sys.executable, "-c", _BOTH_WAYS, str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert ran.stdout.split() == ["fork", "forkserver"]
+    serial = _reports_in(tmp_path / "serial", parallel=False)
+    for way in ("forked", "served"):
+        assert {name: (tmp_path / way / name).read_bytes() for name in serial} == serial
+        assert (tmp_path / way / "report.xlsx").stat().st_size > 0
+
+
+def test_a_report_the_other_process_cannot_write_fails_the_run(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "report.json").mkdir()  # a folder where the JSON file must go
+    report = factories.report()
+    with pytest.raises(OSError):
+        _write_reports(report, rule_summaries(load_pack()), tmp_path / "out", parallel=True)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from auditor.cli import app
@@ -74,3 +77,27 @@ def test_rules_lists_the_pack_and_explains_one_rule() -> None:
     assert explained.exit_code == 0
     assert "draft_min_days" in explained.output
     assert runner.invoke(app, ["rules", "ZZ99"]).exit_code == 2
+
+
+def test_the_cli_runs_no_thread_of_its_own_while_the_reports_are_written(
+    workbook: Make, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (with no thread but the audit's, a large audit forks its JSON and HTML writer
+    # instead of pickling the report to it: a progress bar redrawing itself from a thread
+    # would cost that)
+    import auditor.audit
+
+    threads: list[int] = []
+    write_excel = auditor.audit.write_excel
+
+    def counting(*args: Any, **kwargs: Any) -> None:
+        # durable_rules' own timers (in-process judging) come and go: not counted
+        threads.append(sum(not isinstance(t, threading.Timer) for t in threading.enumerate()))
+        write_excel(*args, **kwargs)
+
+    monkeypatch.setattr(auditor.audit, "write_excel", counting)
+    path = _one_cell(workbook)
+    auditor.audit.run_audit([path], year=2024, out=tmp_path / "direct")
+    result = runner.invoke(app, ["audit", str(path), "--year", "2024", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert len(threads) == 2 and threads[0] == threads[1]
