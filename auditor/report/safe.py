@@ -19,7 +19,14 @@ import re
 import unicodedata
 from typing import Any
 
-__all__ = ["FORMULA_TRIGGERS", "is_formula_like", "safe_filename", "script_json", "write_text"]
+__all__ = [
+    "FORMULA_TRIGGERS",
+    "is_formula_like",
+    "is_plain",
+    "safe_filename",
+    "script_json",
+    "write_text",
+]
 
 #: First characters that make a spreadsheet program treat text as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -33,6 +40,20 @@ def is_formula_like(text: str) -> bool:
 def is_markup_like(text: str) -> bool:
     """True when XlsxWriter would take ``text`` for rich-text markup of its own."""
     return text.startswith("<r>") and text.endswith("</r>")
+
+
+#: First characters of text that may be formula-like (a trigger, or spaces before one)
+#: or markup-like (``<``); text starting with any other character is neither.
+_WORTH_A_LOOK = frozenset(FORMULA_TRIGGERS) | {" ", "<"}
+
+
+def is_plain(text: str) -> bool:
+    """True when ``text`` can go to ``write_string`` as it is: neither formula-like nor
+    markup-like. Most report text starts with a letter or digit and is decided by its
+    first character (the Excel writers' fast path: hundreds of thousands of cells)."""
+    if text[:1] not in _WORTH_A_LOOK:
+        return True
+    return not is_formula_like(text) and not is_markup_like(text)
 
 
 def write_text(sheet: Any, row: int, col: int, text: str, cell_format: Any = None) -> None:

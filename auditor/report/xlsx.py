@@ -10,6 +10,7 @@ sheet after the other), or ``in_memory`` for small workbooks. Text always goes t
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -17,7 +18,7 @@ from typing import Any, NamedTuple
 import xlsxwriter
 
 from auditor.report.common import BAND_COLOURS
-from auditor.report.safe import is_formula_like, write_text
+from auditor.report.safe import is_formula_like, is_plain, write_text
 
 __all__ = ["MAX_ROWS", "Book", "Styled"]
 
@@ -58,7 +59,7 @@ _STYLES: dict[str, dict[str, Any]] = {
 
 def _shown_length(value: Any) -> int:
     if type(value) is str and "\n" not in value and "\r" not in value:
-        return len(value)  # most cells: one line of text
+        return len(value)  # most values: one line of text
     if isinstance(value, Styled):
         value = value.value
     if value is None:
@@ -69,13 +70,14 @@ def _shown_length(value: Any) -> int:
     return max((len(line) for line in text.splitlines()), default=0)
 
 
-def _longest(values: list[Any]) -> int:
-    """The longest line any of ``values`` shows (a column's values: text, or mostly blank)."""
-    shown = [value for value in values if value is not None]
-    if set(map(type, shown)) == {str}:
-        joined = "".join(shown)
-        if "\n" not in joined and "\r" not in joined:
-            return max(map(len, shown))
+def _longest(values: Sequence[Any]) -> int:
+    """The longest line any of ``values`` shows (a column's values: a few hundred
+    distinct ones over thousands of rows, or mostly blank)."""
+    try:
+        shown = set(values)
+    except TypeError:  # an unhashable value: look at every one
+        return max(map(_shown_length, values), default=0)
+    shown.discard(None)
     return max(map(_shown_length, shown), default=0)
 
 
@@ -122,15 +124,12 @@ class Book:
         return candidate
 
     def write_cell(self, sheet: Any, row: int, col: int, value: Any, wrap: bool = False) -> None:
-        if type(value) is str and value and not is_formula_like(value):
-            # the common case first: plain text in the default style
-            key = ("text", False, wrap)
-            fmt = self._formats.get(key) or self.fmt("text", wrap=wrap)
-            write_text(sheet, row, col, value, fmt)
-            return
         style = "text"
         if isinstance(value, Styled):
             value, style = value.value, value.style
+        if type(value) is str and value and is_plain(value):
+            sheet.write_string(row, col, value, self.fmt(style, wrap=wrap))
+            return
         if value is None or value == "":
             if style != "text":
                 sheet.write_blank(row, col, None, self.fmt(style))
@@ -171,9 +170,8 @@ class Book:
         widths = [max(len(h) + 2, 6) for h in headers]
         if min_widths:
             widths = [max(w, m) for w, m in zip(widths, min_widths, strict=False)]
-        for i in range(len(widths)):
-            shown = _longest([line[i] for line in body if i < len(line)]) + 2
-            widths[i] = max(widths[i], min(_MAX_WIDTH, shown))
+        for i, values in zip(range(len(widths)), itertools.zip_longest(*body), strict=False):
+            widths[i] = max(widths[i], min(_MAX_WIDTH, _longest(values) + 2))
         wrapped = [w >= _MAX_WIDTH for w in widths]
         for i, width in enumerate(widths):
             sheet.set_column(i, i, width)
@@ -190,20 +188,19 @@ class Book:
         # the common cells (blank, plain text in its column's style, a number) first
         plain = [self.fmt("text", wrap=wrap) for wrap in wrapped]
         columns = len(plain)
-        write_number, number = sheet.write_number, self.fmt("text")
+        write_string, write_number = sheet.write_string, sheet.write_number
+        number = self.fmt("text")
         for line in body:
             for col, value in enumerate(line):
                 if value is None:
                     continue
                 kind = type(value)
-                if kind is str and col < columns:
-                    if value and not is_formula_like(value):
-                        write_text(sheet, row, col, value, plain[col])
-                        continue
+                if kind is str and col < columns and value and is_plain(value):
+                    write_string(row, col, value, plain[col])
                 elif kind is int or kind is float:
                     write_number(row, col, value, number)
-                    continue
-                self.write_cell(sheet, row, col, value, wrap=col < columns and wrapped[col])
+                else:
+                    self.write_cell(sheet, row, col, value, wrap=col < columns and wrapped[col])
             row += 1
         if dropped:
             sheet.write_string(
