@@ -8,6 +8,7 @@ sheets) becomes a note. One broken file never stops the others.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import itertools
 import os
@@ -16,7 +17,6 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,7 @@ from auditor.ingest.layout import (
 )
 from auditor.ingest.pool import WorkerPool
 from auditor.ingest.read import ReadError, Sheet, read_sheets, sheet_sizes
-from auditor.ingest.records import validate_row, validate_rows
+from auditor.ingest.records import each_distinct, validate_row, validate_rows
 from auditor.ingest.values import ValueProblem, parse_date, parse_quarter
 from auditor.models import InputFile, Note, RejectedRow, RowCounts
 
@@ -424,17 +424,18 @@ def _table_records(
     table = layout.table
     columns = [(name, c.index, c.header) for name, c in layout.field_columns().items()]
     primary = next((index for name, index, _ in columns if name == _PRIMARY[table]), None)
-    keys: dict[tuple[type, Any], bool] = {}
-    in_signature = False
+    first = layout.first_data_row
+    body = sheet.rows[first:]
+    # the rows column by column (a short row, as a reader may trim one, gives blanks)
+    by_column = list(itertools.zip_longest(*body))
+    # Most rows carry their key: only the others are looked at closely.
+    keys = _pick(by_column, [primary], len(body))[0]
+    verdicts = each_distinct(functools.partial(_primary_ok, table), keys)
     kept: list[int] = []
-    for index in range(layout.first_data_row, len(sheet.rows)):
-        row = sheet.rows[index]
-        key = row[primary] if primary is not None and primary < len(row) else None
-        memo = (key.__class__, key)
-        ok = keys.get(memo)
-        if ok is None:
-            ok = keys[memo] = _primary_ok(table, key)
-        if not ok:  # most rows carry their key: only the others are looked at closely
+    in_signature = False
+    for offset, ok in enumerate(verdicts):
+        if not ok:
+            row = body[offset]
             if row.count("") + row.count(None) == len(row):
                 continue
             if is_blank(row) or only_numbering(layout, row):
@@ -444,31 +445,41 @@ def _table_records(
             if (in_signature and is_signature_block_line(row)) or is_signature_row(row):
                 in_signature = True
                 continue
-        kept.append(index)
+        kept.append(offset)
     if not kept:
         return
-    rows = [sheet.rows[index] for index in kept]
-    fields = {name: (header, _column(rows, col)) for name, col, header in columns}
+    if len(kept) < len(body):
+        by_column = list(itertools.zip_longest(*[body[offset] for offset in kept]))
+    values = _pick(by_column, [col for _, col, _ in columns], len(kept))
+    fields = {
+        name: (header, value) for (name, _, header), value in zip(columns, values, strict=True)
+    }
     checked = validate_rows(
-        table, fields, len(rows), default_cell=default_cell, required=REQUIRED[table]
+        table, fields, len(kept), default_cell=default_cell, required=REQUIRED[table]
     )
     result.without_cell += checked.without_cell
     for position, errors in checked.errors.items():
-        result.rejected.append(_rejected(rel, sheet.name, kept[position] + 1, table, errors))
+        result.rejected.append(
+            _rejected(rel, sheet.name, first + kept[position] + 1, table, errors)
+        )
     if checked.accepted:
         records = dict(checked.columns)
         records["file"] = [rel] * len(checked.accepted)
         records["sheet"] = [sheet.name] * len(checked.accepted)
-        records["row"] = [kept[position] + 1 for position in checked.accepted]
+        records["row"] = [first + kept[position] + 1 for position in checked.accepted]
         _extend_columns(result.rows[table], records)
 
 
-def _column(rows: list[list[Any]], col: int) -> list[Any]:
-    """One column's raw values; a short row (a reader may trim one) gives blanks."""
-    try:
-        return list(map(itemgetter(col), rows))
-    except IndexError:
-        return [row[col] if col < len(row) else None for row in rows]
+def _pick(
+    by_column: list[tuple[Any, ...]], wanted: Sequence[int | None], count: int
+) -> list[Sequence[Any]]:
+    """The ``wanted`` columns of a table of ``count`` rows; ``None`` or a column past the
+    last gives blanks."""
+    blank = (None,) * count
+    return [
+        by_column[index] if index is not None and index < len(by_column) else blank
+        for index in wanted
+    ]
 
 
 def merge(results: Sequence[FileResult]) -> Dataset:

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditor.ingest.headers import REQUIRED
-from auditor.ingest.records import validate_row, validate_rows
+from auditor.ingest.records import each_distinct, validate_row, validate_rows
 
 HEADERS = {
     "date": "Ngày sinh hoạt",
@@ -51,6 +51,19 @@ def test_mixed_number_types_in_one_column_are_parsed_apart() -> None:
         "True",
         "Not a number",
     )
+
+
+@given(st.lists(st.sampled_from([v for vs in RAW_VALUES.values() for v in vs] + [0, False, 0.0])))
+def test_each_distinct_value_gives_what_each_value_would(values: list[Any]) -> None:
+    # (type, repr) tells 1, 1.0 and True apart, as a parser may
+    calls: list[Any] = []
+
+    def look(value: Any) -> tuple[str, str]:
+        calls.append(value)
+        return type(value).__name__, repr(value)
+
+    assert each_distinct(look, values) == [(type(v).__name__, repr(v)) for v in values]
+    assert len(calls) == len({(type(v), v) for v in values})
 
 
 row_strategy = st.fixed_dictionaries({name: st.sampled_from(v) for name, v in RAW_VALUES.items()})
