@@ -7,15 +7,11 @@ benchmarks can say where the time goes.
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
-import sys
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from auditor.engine import evaluate
@@ -24,6 +20,7 @@ from auditor.ingest import Dataset, load
 from auditor.ingest.guard import Limits
 from auditor.ingest.load import DEFAULT_LIMITS, Progress, default_workers
 from auditor.models import Report, RulesInfo
+from auditor.processes import worker_context
 from auditor.report import (
     RuleSummary,
     cell_files,
@@ -105,35 +102,21 @@ def _write_held() -> None:
     _write_json_and_html(*_HELD)
 
 
-def report_context() -> BaseContext:
-    """How the JSON and HTML writer process starts.
-
-    ``fork`` where this process runs no other thread: the child starts with the report
-    already in memory, where the fork server's child has to receive it pickled. Pickling
-    10,627 cells' report took 0.2 s here, on the Excel writer's interpreter lock, and the
-    reports as a whole took 0.4 s longer than the Excel workbook alone (measured here).
-    A fork copies only the calling thread, so a lock another thread held at that moment
-    would stay held in the child; with any other thread running (a caller's, a progress
-    bar's), the fork server is used.
-    """
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("forkserver")
-
-
 def _write_reports(
     report: Report, rules: list[RuleSummary], out: Path, *, parallel: bool
 ) -> list[Path]:
     """report.json, report.xlsx and report.html; JSON and HTML on the other core.
 
     The Excel workbook is the slowest of the three and stays here; the other process
-    writes JSON and HTML, together faster, in the meantime.
+    writes JSON and HTML, together faster, in the meantime. Forked, it starts with the
+    report; from the fork server, it receives it pickled (0.2 s at 10,627 cells, on the
+    Excel writer's interpreter lock).
     """
     paths = [out / "report.json", out / "report.xlsx", out / "report.html"]
     if parallel:
         work = (report, rules, paths[0], paths[2])
         with ProcessPoolExecutor(
-            max_workers=1, mp_context=report_context(), initializer=_hold, initargs=work
+            max_workers=1, mp_context=worker_context(), initializer=_hold, initargs=work
         ) as pool:
             others = pool.submit(_write_held)
             write_excel(report, rules, paths[1])

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import multiprocessing
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -27,6 +26,7 @@ from auditor.facts import Batch, Fact, FactInfo, cell_facts, display_value, prep
 from auditor.gctune import tune
 from auditor.ingest.dataset import Dataset
 from auditor.models import Note, Violation
+from auditor.processes import worker_context
 from auditor.rulepack import AllOf, AnyOf, Rule, RulePack, Test, resolve_param
 
 _OPS = {"neq": "$neq", "lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
@@ -290,7 +290,7 @@ def evaluate(
 
     parallel = workers > 1 and cell_count >= PARALLEL_MIN_CELLS
     if parallel:
-        context = multiprocessing.get_context("forkserver")
+        context = worker_context()
         with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=tune) as pool:
             for result in pool.map(judge_chunk, tasks):
                 collect(result)

@@ -145,16 +145,16 @@ def _reports_in(out: Path, *, parallel: bool) -> dict[str, bytes]:
 _BOTH_WAYS = """
 import sys, threading
 from pathlib import Path
-from auditor.audit import report_context
+from auditor.processes import worker_context
 from tests.test_audit import _reports_in
 
 out = Path(sys.argv[1])
-print(report_context().get_start_method())
+print(worker_context().get_start_method())
 _reports_in(out / "forked", parallel=True)
 stop = threading.Event()
 other = threading.Thread(target=stop.wait)
 other.start()
-print(report_context().get_start_method())
+print(worker_context().get_start_method())
 _reports_in(out / "served", parallel=True)
 stop.set()
 other.join()

@@ -37,7 +37,7 @@ from auditor.ingest.layout import (
     only_numbering,
     sheet_table,
 )
-from auditor.ingest.pool import WorkerPool
+from auditor.ingest.pool import WorkerPool, forks_first
 from auditor.ingest.read import ReadError, Sheet, read_sheets, sheet_sizes
 from auditor.ingest.records import each_distinct, validate_row, validate_rows
 from auditor.ingest.values import ValueProblem, parse_date, parse_quarter
@@ -612,8 +612,9 @@ def _read_in_workers(
 ) -> None:
     """Fill ``results[i]`` for every readable file, in bounded worker processes.
 
-    The workers' fork server takes a moment to start (it imports the pipeline once); the
-    parent meanwhile checks the large files and deals their sheets into parts.
+    The parent checks the large files and deals their sheets into parts while the
+    workers start: forked, at once; from the fork server, which first imports the
+    pipeline, in a moment.
     """
     large = {i for i in readable if workers > 1 and _size(found[i]) >= SPLIT_BYTES}
     count = workers if large else min(workers, len(readable))
@@ -626,20 +627,33 @@ def _read_in_workers(
         if progress is not None:
             progress(done, len(readable), found[index].rel)
 
-    with ThreadPoolExecutor(max_workers=1) as starter:
-        starting = starter.submit(WorkerPool, read_part, limits, count, preload=preload)
+    def parts() -> list[tuple[int, FilePart]]:
         tasks: list[tuple[int, FilePart]] = []
+        for index in readable:
+            split = split_file(found[index], limits, count) if index in large else None
+            if isinstance(split, FileResult):
+                finished(index, split)
+            else:
+                tasks += [(index, part) for part in split or [FilePart(found[index])]]
+        return tasks
+
+    if forks_first(limits):
+        pool = WorkerPool(read_part, limits, count, preload=preload)
         try:
-            for index in readable:
-                parts = split_file(found[index], limits, count) if index in large else None
-                if isinstance(parts, FileResult):
-                    finished(index, parts)
-                else:
-                    tasks += [(index, part) for part in parts or [FilePart(found[index])]]
+            tasks = parts()
         except BaseException:
-            starting.result().close()
+            pool.close()
             raise
-        pool = starting.result()
+    else:
+        # the fork server imports the pipeline meanwhile
+        with ThreadPoolExecutor(max_workers=1) as starter:
+            starting = starter.submit(WorkerPool, read_part, limits, count, preload=preload)
+            try:
+                tasks = parts()
+            except BaseException:
+                starting.result().close()
+                raise
+            pool = starting.result()
     with pool:
         parts_of = Counter(index for index, _ in tasks)
         got: dict[int, list[tuple[int, FileResult]]] = {}

@@ -10,6 +10,7 @@ replaced and the run goes on. Two workers also use both cores of a typical offic
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import multiprocessing as mp
 import os
 import pickle
@@ -22,6 +23,7 @@ from typing import Any
 
 from auditor.gctune import tune
 from auditor.ingest.guard import Limits
+from auditor.processes import address_space_mb, can_fork
 
 #: Builds a file's result inside a worker from the item given (a file, or a part of
 #: one); must be importable (a module-level function).
@@ -37,6 +39,9 @@ ERROR_VI = "Lỗi không mong đợi khi đọc tệp ({kind})"
 ERROR_EN = "Unexpected error while reading the file ({kind})"
 TIMEOUT_VI = "Đọc tệp quá thời gian cho phép ({s:g} giây)"
 TIMEOUT_EN = "Reading the file exceeded the time limit ({s:g} s)"
+#: A worker is forked only while this process's address space is at most this share of
+#: a worker's memory limit (the fork starts with all of it).
+FORK_SHARE = 4
 
 
 def _limit_memory(megabytes: int) -> None:
@@ -69,6 +74,9 @@ def _outcome(index: int, task: Task, found: Any, limits: Limits) -> bytes:
 
 def _worker(conn: Connection, task: Task, limits: Limits) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    # A crash here is the file's error, which the parent reports; a fault dump inherited
+    # from a forking parent would only print a stack trace on the user's terminal.
+    faulthandler.disable()
     _limit_memory(limits.memory_mb)
     tune()
     while True:
@@ -90,6 +98,11 @@ def _worker(conn: Connection, task: Task, limits: Limits) -> None:
         conn.send_bytes(reply)
 
 
+def forks_first(limits: Limits) -> bool:
+    """Whether a new pool's first workers are forked from this process (at once)."""
+    return can_fork() and address_space_mb() <= limits.memory_mb / FORK_SHARE
+
+
 @dataclass
 class _Slot:
     process: Any
@@ -101,9 +114,11 @@ class _Slot:
 class WorkerPool:
     """A few bounded worker processes, one file each at a time.
 
-    Workers are started from a fork server (``spawn`` where there is none), so each one
-    starts small and its address-space limit leaves room for the file, not for a copy of
-    the parent.
+    The first workers are forked where that is safe and this process is still small
+    (:mod:`auditor.processes`): they start at once. Otherwise, and for every worker that
+    replaces one that failed (by then this process may hold much of the run), they start
+    from a fork server (``spawn`` where there is none), so each one starts small and its
+    address-space limit leaves room for the file, not for a copy of the parent.
     """
 
     def __init__(
@@ -118,19 +133,18 @@ class WorkerPool:
             # ``preload``, what later worker processes of the run will need (the fork
             # server starts once per run, and forks them ready to work).
             self.context.set_forkserver_preload([task.__module__, *preload])
+        first = mp.get_context("fork") if forks_first(limits) else self.context
         self.slots: list[_Slot] = []
         try:
             for _ in range(max(1, workers)):
-                self.slots.append(self._start())
+                self.slots.append(self._start(first))
         except BaseException:
             self.close()
             raise
 
-    def _start(self) -> _Slot:
-        parent, child = self.context.Pipe()
-        process = self.context.Process(
-            target=_worker, args=(child, self.task, self.limits), daemon=True
-        )
+    def _start(self, context: Any) -> _Slot:
+        parent, child = context.Pipe()
+        process = context.Process(target=_worker, args=(child, self.task, self.limits), daemon=True)
         process.start()
         child.close()
         return _Slot(process, parent)
@@ -141,7 +155,7 @@ class WorkerPool:
             slot.process.kill()
         slot.process.join(timeout=5)
         slot.conn.close()
-        self.slots[position] = self._start()
+        self.slots[position] = self._start(self.context)
 
     def _failure(self, why: tuple[str, str]) -> tuple[str, str]:
         kind, detail = why

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -88,3 +90,23 @@ def test_worker_time_limit_stops_a_reader_that_never_returns(tmp_path: Path) -> 
 def test_empty_run_and_more_workers_than_files() -> None:
     assert run([], workers=2) == []
     assert run(["a", "none"], workers=3) == [("ok", "a"), None]
+
+
+#: In a fresh interpreter (small, with no other thread), so the first worker is forked.
+_FORKED = """
+from auditor.ingest.guard import Limits
+from auditor.ingest.pool import forks_first
+from tests.ingest.test_pool import run
+
+limits = Limits(timeout_s=1.5, memory_mb=2048)
+print(forks_first(limits))
+print(*(r[0] for r in run(["a", "abort", "b", "big", "c", "slow", "d"], limits, workers=1)))
+"""
+
+
+def test_a_forked_worker_fails_alone_and_its_replacement_comes_from_the_fork_server() -> None:
+    root = Path(__file__).resolve().parents[2]
+    ran = subprocess.run(
+        [sys.executable, "-c", _FORKED], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert ran.stdout.split("\n")[:2] == ["True", "ok error ok error ok error ok"]
