@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import threading
+import time
 
 from auditor.engine import Judge, compile_rule
 from auditor.rulepack import load_pack
@@ -45,6 +47,15 @@ def _cell(rng: random.Random) -> list[dict[str, object]]:
     for index, fact in enumerate(facts, start=1):
         fact["id"] = index
     return facts
+
+
+def test_a_judge_starts_no_thread_that_could_take_a_cells_actions() -> None:
+    before = threading.active_count()
+    judge = Judge(PACK.rules)
+    hits = judge.judge(_cell(random.Random(7)))
+    time.sleep(0.3)  # durable_rules' dispatch timers would have started by now
+    assert threading.active_count() == before
+    assert judge.judge(_cell(random.Random(7))) == hits
 
 
 def test_ten_thousand_cells_run_without_a_crash_and_give_the_same_result_twice() -> None:
