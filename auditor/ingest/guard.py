@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import struct
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -218,7 +219,9 @@ def _check_xml_head(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
         raise corrupt()
 
 
-def _check_archive(path: Path, limits: Limits) -> frozenset[str] | None:
+def _check_archive(
+    path: Path, limits: Limits, scan: Callable[[str], bool] | None
+) -> frozenset[str] | None:
     with zipfile.ZipFile(path) as archive:
         members = archive.infolist()
         if len(members) > limits.max_members:
@@ -263,6 +266,8 @@ def _check_archive(path: Path, limits: Limits) -> frozenset[str] | None:
         )
         for member in members:
             if _SHEET_XML.match(member.filename):
+                if scan is not None and not scan(member.filename):
+                    continue
                 if _check_references(archive, member, limits):
                     formulas.add(member.filename)
             elif member.filename == "content.xml":
@@ -340,11 +345,15 @@ def check_file(path: Path, limits: Limits) -> str:
     return inspect_file(path, limits).kind
 
 
-def inspect_file(path: Path, limits: Limits) -> FileCheck:
+def inspect_file(
+    path: Path, limits: Limits, scan: Callable[[str], bool] | None = None
+) -> FileCheck:
     """Refuse ``path`` with a clear reason, or say what kind it is and where formulas are.
 
     Reads no more than the zip directory, the first 2 KB of each XML part and one
-    streaming pass over each sheet's XML; never parses XML.
+    streaming pass over each sheet's XML (of the sheet parts ``scan`` names, when given:
+    the parts a worker reading some sheets of a large workbook will open); never parses
+    XML.
     """
     size = path.stat().st_size
     if size == 0:
@@ -356,7 +365,7 @@ def inspect_file(path: Path, limits: Limits) -> FileCheck:
         _check_xls(path, limits)
         return FileCheck(kind)
     try:
-        formulas = _check_archive(path, limits)
+        formulas = _check_archive(path, limits, scan)
     except ReadError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError):

@@ -171,6 +171,17 @@ def read_sheets(
     ``formula_members``, the sheet parts the guard saw a formula in, spares a second
     decompression of every sheet to find them.
     """
+    kind, sheets = parse_sheets(path, wanted)
+    mark_formulas(path, kind, sheets, formula_members, wanted)
+    return sheets
+
+
+def parse_sheets(
+    path: Path, wanted: Callable[[str], bool] | None = None
+) -> tuple[str, list[Sheet]]:
+    """The container kind and the worksheets (those whose name is ``wanted``) as calamine
+    reads them; :func:`mark_formulas` completes them. calamine lets other threads run
+    while it parses a sheet."""
     kind = sniff(path)
     if kind == "ole" and _ole_is_encrypted_ooxml(path):
         raise password_protected()
@@ -201,11 +212,21 @@ def read_sheets(
         raise _calamine_error(problem) from None
     finally:
         workbook.close()
+    return kind, sheets
+
+
+def mark_formulas(
+    path: Path,
+    kind: str,
+    sheets: list[Sheet],
+    formula_members: frozenset[str] | None,
+    wanted: Callable[[str], bool] | None = None,
+) -> None:
+    """Fill :attr:`Sheet.formula_without_value` of an .xlsx/.xlsm's ``sheets``."""
     if kind == "zip":
         missing = formulas_without_value(path, formula_members, wanted)
         for sheet in sheets:
             sheet.formula_without_value = missing.get(sheet.name, [])
-    return sheets
 
 
 # ------------------------------------------------------------------ formulas without a value
@@ -254,8 +275,9 @@ def _worksheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
     return members
 
 
-def sheet_sizes(path: Path) -> dict[str, int]:
-    """Sheet name -> unpacked size of its XML, for an .xlsx/.xlsm (empty if unknown)."""
+def sheet_parts(path: Path) -> dict[str, tuple[str, int]]:
+    """Sheet name -> (zip member of its XML, unpacked size), for an .xlsx/.xlsm (empty if
+    unknown)."""
     try:
         with zipfile.ZipFile(path) as archive:
             sizes = {info.filename: info.file_size for info in archive.infolist()}
@@ -264,7 +286,7 @@ def sheet_sizes(path: Path) -> dict[str, int]:
         raise unsafe_xml() from None
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, ET.ParseError):
         return {}
-    return {name: sizes[member] for name, member in members.items() if member in sizes}
+    return {name: (member, sizes[member]) for name, member in members.items() if member in sizes}
 
 
 def _lacks_cached_value(cell: Any) -> bool:

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from auditor.ingest import Dataset, load
 from auditor.ingest.discover import Found
 from auditor.ingest.guard import Limits
+from tests import hostile
 from tests.conftest import SESSION_HEADER, info_sheet, session_row, write_workbook
 
 Make = Callable[..., Path]
@@ -591,15 +592,49 @@ def test_rows_naming_no_cell_are_read_whole_when_their_cell_is_in_another_part(
     assert split.rejected == []
 
 
-def test_a_large_workbook_the_guard_refuses_is_refused_before_any_worker_opens_it(
+def test_a_large_workbook_the_guard_refuses_gets_the_reason_it_gets_read_whole(
     workbook: Make, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = workbook("big.xlsx", [_sessions(*(session_row(n, D(2024, 1, 5)) for n in range(9)))])
+    # each part's worker scans its own sheets while calamine parses them
+    path = workbook(
+        "big.xlsx",
+        [info_sheet(), _sessions(*(session_row(n, D(2024, 1, 5)) for n in range(9)))],
+    )
     monkeypatch.setattr(load_module, "SPLIT_BYTES", 0)
     limits = Limits(max_rows=5)
-    refused = load_module.split_file(Found(path, path.name), limits, 2)
-    assert isinstance(refused, load_module.FileResult)
+    assert len(load_module.split_file(Found(path, path.name), limits, 2)) == 2
     split = load([path], workers=2, limits=limits)
     _assert_same(split, load([path], workers=0, limits=limits))
     assert split.inputs[0].status == "error"
     assert "dòng" in (split.inputs[0].error or "")
+
+
+def test_a_large_workbook_whose_zip_directory_is_refused_is_never_opened_by_a_worker(
+    workbook: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = workbook("big.xlsx", [info_sheet(), _sessions(session_row(1, D(2024, 1, 5)))])
+    monkeypatch.setattr(load_module, "SPLIT_BYTES", 0)
+    limits = Limits(max_members=3)
+    refused = load_module.split_file(Found(path, path.name), limits, 2)
+    assert isinstance(refused, load_module.FileResult)
+    assert refused.input.status == "error" and "members" in (refused.input.error_en or "")
+
+
+def test_a_part_that_crashes_its_worker_gets_the_guards_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # calamine asks for 512 GB for the far cell and aborts its (bounded) worker; the
+    # parent then asks the guard why, and says what reading the file whole says
+    far = '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+    path = hostile.raw_xlsx(
+        tmp_path / "far.xlsx",
+        [
+            ("Thông tin", hostile.sheet_xml(hostile.rows_xml([["Mã chi bộ", "CB-1"]]))),
+            ("Sinh hoạt", hostile.sheet_xml(far)),
+        ],
+    )
+    monkeypatch.setattr(load_module, "SPLIT_BYTES", 0)
+    assert len(load_module.split_file(Found(path, path.name), Limits(), 2)) == 2
+    split = load([path], workers=2)
+    _assert_same(split, load([path], workers=0))
+    assert "16,384 cột" in (split.inputs[0].error or "")
