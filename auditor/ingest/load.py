@@ -537,7 +537,7 @@ def merge(results: Sequence[FileResult]) -> Dataset:
             spelling.setdefault(cell_id.casefold(), cell_id)
     for table in ("cells", "plan", "sessions"):
         ids = tables[table]["cell_id"]
-        tables[table]["cell_id"] = [spelling[cell_id.casefold()] for cell_id in ids]
+        tables[table]["cell_id"] = each_distinct(lambda cell_id: spelling[cell_id.casefold()], ids)
     dataset.cells = frame_from_columns("cells", tables["cells"])
     dataset.plan = frame_from_columns("plan", tables["plan"])
     dataset.sessions = frame_from_columns("sessions", tables["sessions"])
