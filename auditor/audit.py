@@ -66,9 +66,9 @@ class _Clock:
             self.timings[part] = rest * share / total if total else rest / len(shares)
 
 
-#: Modules the rules and report worker processes use: imported once by the fork server
-#: that starts the reading workers, so later workers start without importing them
-#: (0.7 s each, measured here).
+#: Modules the rules and report worker processes use, for when they start from the fork
+#: server (a fork copies them from here): imported there once, with the reading workers',
+#: so later workers start without importing them (0.7 s each, measured here).
 _PRELOAD = ("auditor.engine", "auditor.report")
 
 #: From this many cells the reports are written on two cores (JSON and HTML in a second

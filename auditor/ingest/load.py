@@ -127,24 +127,21 @@ class _SheetPlan:
 def _plan_sheet(sheet: Sheet) -> _SheetPlan:
     named = sheet_table(sheet.name)
     rows = sheet.rows
-    if named == "cells":
-        # A key-value sheet answers at once; matching each label row as a possible header
-        # was a fifth of the time spent on a small per-cell workbook.
-        pairs = key_values(rows)
-        if "cell_id" in pairs and match_header("cells", str(pairs["cell_id"][2])) is None:
-            return _SheetPlan(sheet, None, pairs)
+    pairs = key_values(rows) if named == "cells" else None
+    # A key-value sheet answers at once; matching each label row as a possible header
+    # was a fifth of the time spent on a small per-cell workbook.
+    if pairs and "cell_id" in pairs and match_header("cells", str(pairs["cell_id"][2])) is None:
+        return _SheetPlan(sheet, None, pairs)
     if named is not None:
         layout = find_header(rows, (named,))
-        if layout is None and named == "cells":
-            pairs = key_values(rows)
-            if "cell_id" in pairs:
-                return _SheetPlan(sheet, None, pairs)
+        if layout is None and pairs and "cell_id" in pairs:
+            return _SheetPlan(sheet, None, pairs)
         if layout is not None:
             return _SheetPlan(sheet, layout)
     layout = find_header(rows, all_tables())
     if layout is not None:
         return _SheetPlan(sheet, layout)
-    pairs = key_values(rows)
+    pairs = key_values(rows) if pairs is None else pairs
     if "cell_id" in pairs and "cell_name" in pairs:
         return _SheetPlan(sheet, None, pairs)
     return _SheetPlan(sheet, None)
