@@ -72,7 +72,13 @@ def _outcome(index: int, task: Task, found: Any, limits: Limits) -> bytes:
     return pickle.dumps((index, False, why), pickle.HIGHEST_PROTOCOL)
 
 
-def _worker(conn: Connection, task: Task, limits: Limits) -> None:
+def _worker(
+    conn: Connection, task: Task, limits: Limits, inherited: Sequence[Connection] = ()
+) -> None:
+    # A forked worker holds copies of the parent's ends of the pipes, its own included:
+    # closed, the worker sees its pipe end (and exits) when the parent dies.
+    for end in inherited:
+        end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     # A crash here is the file's error, which the parent reports; a fault dump inherited
     # from a forking parent would only print a stack trace on the user's terminal.
@@ -144,7 +150,11 @@ class WorkerPool:
 
     def _start(self, context: Any) -> _Slot:
         parent, child = context.Pipe()
-        process = context.Process(target=_worker, args=(child, self.task, self.limits), daemon=True)
+        forked = context.get_start_method() == "fork"
+        inherited = [parent, *(slot.conn for slot in self.slots)] if forked else []
+        process = context.Process(
+            target=_worker, args=(child, self.task, self.limits, inherited), daemon=True
+        )
         process.start()
         child.close()
         return _Slot(process, parent)

@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from auditor.ingest.discover import Found
 from auditor.ingest.guard import Limits
 from auditor.ingest.pool import WorkerPool
@@ -110,3 +112,39 @@ def test_a_forked_worker_fails_alone_and_its_replacement_comes_from_the_fork_ser
         [sys.executable, "-c", _FORKED], cwd=root, capture_output=True, text=True, check=True
     )
     assert ran.stdout.split("\n")[:2] == ["True", "ok error ok error ok error ok"]
+
+
+_KILLED = """
+import os, signal
+from auditor.ingest.guard import Limits
+from auditor.ingest.pool import WorkerPool, forks_first
+from tests.ingest.test_pool import task
+
+limits = Limits(memory_mb=2048)
+pool = WorkerPool(task, limits, 2)
+print(forks_first(limits), *(slot.process.pid for slot in pool.slots), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_forked_workers_end_when_the_parent_is_killed() -> None:
+    root = Path(__file__).resolve().parents[2]
+    # (orphaned workers would keep its output open: the timeout ends the wait)
+    ran = subprocess.run(
+        [sys.executable, "-c", _KILLED], cwd=root, capture_output=True, text=True, timeout=30
+    )
+    forked, *pids = ran.stdout.split()
+    assert forked == "True" and len(pids) == 2
+    deadline = time.monotonic() + 10
+    while any(_running(int(pid)) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_running(int(pid)) for pid in pids)
