@@ -73,7 +73,10 @@ def _whole_numbers(values: list[Any]) -> pd.Series:
     five count columns of 200,000 sessions); a value a float cannot hold exactly, or a
     fraction (which ``astype`` refuses), takes the slow way.
     """
-    floats = np.array(values, dtype=float)  # None -> nan
+    try:
+        floats = np.array(values, dtype=float)  # None -> nan
+    except (OverflowError, TypeError, ValueError):
+        return pd.Series(values, dtype=object).astype("Int64")
     blank = np.isnan(floats)
     filled = np.where(blank, 0.0, floats)
     if len(values) and (

@@ -92,7 +92,8 @@ class FilePart:
     leave: frozenset[str] = frozenset()
     #: Every sheet name of the workbook, in its order (for putting the parts together).
     order: tuple[str, ...] = ()
-    #: Zip member of each sheet's XML -> the sheet's name (parts of a large .xlsx).
+    #: Zip member of each sheet's XML -> the sheet's name, for a large .xlsx (whole or a
+    #: part): its worker parses while it guards (:func:`_parse_while_guarding`).
     sheet_of: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -178,11 +179,11 @@ def read_part(part: FilePart, limits: Limits = DEFAULT_LIMITS) -> FileResult:
         )
     try:
         start = time.perf_counter()
-        if part.whole:
+        if part.sheet_of:  # a large workbook, or a part of one
+            sheets = _parse_while_guarding(part, limits)
+        else:
             checked = inspect_file(found.path, limits)
             sheets = read_sheets(found.path, checked.formula_members)
-        else:
-            sheets = _parse_while_guarding(part, limits)
         digest = sha256_of(found.path)
         middle = time.perf_counter()
         result = _read_sheets(found.rel, digest, sheets)
@@ -547,10 +548,10 @@ def failed_file(found: Found, reason_vi: str, reason_en: str) -> FileResult:
 
 
 def _failed_part(part: FilePart, reason_vi: str, reason_en: str, limits: Limits) -> FileResult:
-    """The result of a part whose worker crashed or overran its time limit. A part of a
-    large workbook was parsed while it was being guarded: the guard, asked now, may know
-    the file's real fault."""
-    if not part.whole:
+    """The result of a part whose worker crashed or overran its time limit. A large
+    workbook was parsed while it was being guarded: the guard, asked now, may know the
+    file's real fault."""
+    if part.sheet_of:
         try:
             inspect_file(part.found.path, limits)
         except ReadError as problem:
@@ -567,7 +568,8 @@ SPLIT_BYTES = 2 * 1024 * 1024
 
 def split_file(found: Found, limits: Limits, workers: int) -> list[FilePart] | FileResult:
     """The parts a large .xlsx is read in: its sheets dealt to ``workers`` by unpacked
-    size, the largest first; or the file's error result when the guard refuses it.
+    size, the largest first (one part when it has one sheet); or the file's error result
+    when the guard refuses it.
 
     The guard's checks of the zip directory and of the XML parts' heads run here, in the
     parent, before any worker opens the file or this one reads its sheet list; each
@@ -587,10 +589,10 @@ def split_file(found: Found, limits: Limits, workers: int) -> list[FilePart] | F
         groups[lightest].add(name)
         loads[lightest] += parts[name][1]
     others = [frozenset(group) for group in groups[1:] if group]
-    if not others:
-        return [FilePart(found)]
-    order = tuple(parts)
     sheet_of = {member: name for name, (member, _) in parts.items()}
+    if not others:
+        return [FilePart(found, sheet_of=sheet_of)]
+    order = tuple(parts)
     return [
         FilePart(found, leave=frozenset().union(*others), order=order, sheet_of=sheet_of),
         *(FilePart(found, take=group, order=order, sheet_of=sheet_of) for group in others),

@@ -20,9 +20,12 @@ def test_whole_numbers_are_what_astype_int64_gives(values: list[Any]) -> None:
     pd.testing.assert_series_equal(_whole_numbers(values), expected)
 
 
-def test_a_fraction_is_refused_as_astype_refuses_it() -> None:
-    with pytest.raises(TypeError):
-        _whole_numbers([1, 2.5, None])
+@pytest.mark.parametrize("values", [[1, 2.5, None], [10**400, 1]])
+def test_what_astype_refuses_is_refused(values: list[Any]) -> None:
+    with pytest.raises((TypeError, OverflowError)):
+        pd.Series(values, dtype=object).astype("Int64")
+    with pytest.raises((TypeError, OverflowError)):
+        _whole_numbers(values)
 
 
 def test_count_columns_are_nullable_whole_numbers() -> None:

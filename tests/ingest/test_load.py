@@ -609,6 +609,19 @@ def test_a_large_workbook_the_guard_refuses_gets_the_reason_it_gets_read_whole(
     assert "dòng" in (split.inputs[0].error or "")
 
 
+def test_a_large_workbook_of_one_sheet_is_parsed_while_guarded_and_reads_as_whole(
+    workbook: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = workbook("big.xlsx", [_sessions(*(session_row(n, D(2024, 1, 5)) for n in range(9)))])
+    monkeypatch.setattr(load_module, "SPLIT_BYTES", 0)
+    [part] = load_module.split_file(Found(path, path.name), Limits(), 2)
+    assert part.whole and part.sheet_of
+    for limits in (Limits(), Limits(max_rows=5)):
+        split = load([path], workers=2, limits=limits)
+        _assert_same(split, load([path], workers=0, limits=limits))
+    assert split.inputs[0].status == "error" and "dòng" in (split.inputs[0].error or "")
+
+
 def test_a_large_workbook_whose_zip_directory_is_refused_is_never_opened_by_a_worker(
     workbook: Make, monkeypatch: pytest.MonkeyPatch
 ) -> None:
