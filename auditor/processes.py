@@ -6,8 +6,7 @@ report to write), where a fork server must first import the pipeline (0.5-1 s at
 start of a run, measured here) and a child of it must receive its data pickled. A fork
 copies only the calling thread, though: a lock another thread held at that moment would
 stay held in the child. So a child is forked only while this process runs no other
-thread (a caller's, a progress bar's, durable_rules' timers after in-process judging);
-otherwise the fork server starts it.
+thread (a caller's, say, or a progress bar's); otherwise the fork server starts it.
 """
 
 from __future__ import annotations
