@@ -47,14 +47,15 @@ def frame_from_columns(table: str, data: Columns) -> pd.DataFrame:
     """Build a table's DataFrame from its columns (a missing one is blank)."""
     columns = table_columns(table)
     count = len(data.get("row", []))
-    frame = pd.DataFrame(
-        {c: pd.Series(data.get(c) or [None] * count, dtype=object) for c in columns},
-        columns=columns,
-    )
+    whole = INT_COLUMNS[table]
+
+    def column_of(name: str) -> pd.Series:
+        values = data.get(name) or [None] * count
+        return _whole_numbers(values) if name in whole else pd.Series(values, dtype=object)
+
+    frame = pd.DataFrame({c: column_of(c) for c in columns}, columns=columns)
     for column in DATE_COLUMNS[table]:
         frame[column] = pd.to_datetime(frame[column], errors="raise").astype("datetime64[ns]")
-    for column in INT_COLUMNS[table]:
-        frame[column] = _whole_numbers(data.get(column) or [None] * count)
     frame["row"] = frame["row"].astype("int64")
     for column in ("conclusion", "minutes"):
         if column in frame:
