@@ -80,6 +80,15 @@ class SessionRecord(_Record):
     reported: dt.date | None = None
     minutes: bool = False
     notes: str | None = None
+    #: Hướng dẫn 42-HD/BTCTW columns (all optional). Times are minutes after midnight.
+    start_time: int | None = Field(default=None, ge=0, le=1439)
+    end_time: int | None = Field(default=None, ge=0, le=1439)
+    minutes_long: int | None = Field(default=None, ge=0, le=1440)
+    prep_meeting: dt.date | None = None
+    notice_sent: dt.date | None = None
+    posted: dt.date | None = None
+    #: ``Tốt``, ``Khá``, ``Trung bình`` or ``Kém`` (a 0-100 score is banded on import).
+    quality: str | None = None
 
 
 TableName = Literal["cells", "plan", "sessions"]

@@ -14,13 +14,31 @@ from auditor.models import RECORD_TYPES, InputFile, Note, RejectedRow
 DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "cells": ("active_from", "active_to"),
     "plan": ("plan_issued", "plan_reported"),
-    "sessions": ("date", "draft_approved", "draft_sent", "conclusion_date", "reported"),
+    "sessions": (
+        "date",
+        "draft_approved",
+        "draft_sent",
+        "conclusion_date",
+        "reported",
+        "prep_meeting",
+        "notice_sent",
+        "posted",
+    ),
 }
 #: Columns holding whole numbers (pandas nullable ``Int64``).
 INT_COLUMNS: dict[str, tuple[str, ...]] = {
     "cells": ("members",),
     "plan": ("quarter", "topic_group"),
-    "sessions": ("topic_group", "members_total", "exempted", "present", "absent_excused"),
+    "sessions": (
+        "topic_group",
+        "members_total",
+        "exempted",
+        "present",
+        "absent_excused",
+        "start_time",
+        "end_time",
+        "minutes_long",
+    ),
 }
 
 

@@ -53,6 +53,13 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "reported": ("Ngày báo cáo cấp trên", "Báo cáo cấp trên"),
         "minutes": ("Biên bản", "Có biên bản"),
         "notes": ("Ghi chú",),
+        "start_time": ("Giờ bắt đầu", "Bắt đầu", "Từ giờ"),
+        "end_time": ("Giờ kết thúc", "Kết thúc", "Đến giờ"),
+        "minutes_long": ("Thời lượng (phút)", "Thời lượng", "Số phút"),
+        "prep_meeting": ("Ngày họp chi ủy", "Họp chi ủy", "Ngày chuẩn bị"),
+        "notice_sent": ("Ngày thông báo", "Thông báo", "Ngày gửi thông báo"),
+        "posted": ("Ngày đăng Sổ tay", "Đăng Sổ tay", "Sổ tay đảng viên"),
+        "quality": ("Xếp loại buổi sinh hoạt", "Đánh giá chất lượng", "Xếp loại"),
     },
 }
 

@@ -30,6 +30,7 @@ from auditor.ingest.values import (
     parse_topic_group,
     parse_yes_no,
 )
+from auditor.ingest.times import parse_length, parse_quality, parse_time
 from auditor.models import RECORD_TYPES, THEMATIC_KINDS, FieldError
 
 Parser = Callable[[Any], Any]
@@ -109,6 +110,13 @@ PARSERS: dict[str, dict[str, Parser]] = {
         "reported": parse_date_or_mark,
         "minutes": _conclusion,
         "notes": parse_text,
+        "start_time": parse_time,
+        "end_time": parse_time,
+        "minutes_long": parse_length,
+        "prep_meeting": parse_date_or_mark,
+        "notice_sent": parse_date_or_mark,
+        "posted": parse_date_or_mark,
+        "quality": parse_quality,
     },
 }
 
@@ -338,17 +346,20 @@ def _row_check_candidates(table: str, columns: dict[str, list[Any]]) -> list[int
     if table == "sessions":
         return [
             position
-            for position, (total, present, exempted, kind, topic) in enumerate(
+            for position, (total, present, exempted, kind, topic, start, end) in enumerate(
                 zip(
                     columns["members_total"],
                     columns["present"],
                     columns["exempted"],
                     columns["kind"],
                     columns["topic"],
+                    columns["start_time"],
+                    columns["end_time"],
                     strict=True,
                 )
             )
             if (kind in THEMATIC_KINDS and not topic)
+            or (start is not None and end is not None and end < start)
             or (
                 total is not None
                 and ((present is not None and present > total) or (exempted or 0) > total)
@@ -406,6 +417,16 @@ def _row_checks(
                     raw("topic"),
                     "Sinh hoạt chuyên đề phải ghi chủ đề",
                     "A thematic session needs its topic",
+                )
+            )
+        start, end = value("start_time"), value("end_time")
+        if start is not None and end is not None and end < start:
+            errors.append(
+                _error(
+                    header("end_time"),
+                    raw("end_time"),
+                    "Giờ kết thúc trước giờ bắt đầu",
+                    "The session ends before it starts",
                 )
             )
     if table == "cells":
