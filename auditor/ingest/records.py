@@ -18,6 +18,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from auditor.ingest.headers import canonical_header
 from auditor.ingest.text import fold
+from auditor.ingest.times import parse_length, parse_quality, parse_time
 from auditor.ingest.values import (
     ValueProblem,
     display,
@@ -30,7 +31,6 @@ from auditor.ingest.values import (
     parse_topic_group,
     parse_yes_no,
 )
-from auditor.ingest.times import parse_length, parse_quality, parse_time
 from auditor.models import RECORD_TYPES, THEMATIC_KINDS, FieldError
 
 Parser = Callable[[Any], Any]

@@ -83,9 +83,8 @@ def parse_time(value: object) -> int | None:
         fraction = float(value) % 1.0
         if value >= 1 and fraction == 0:
             # a whole number is a bare hour ("14") or a date with no time
-            if isinstance(value, int) or float(value).is_integer():
-                if value <= 23:
-                    return _minutes(int(value), 0)
+            if (isinstance(value, int) or float(value).is_integer()) and value <= 23:
+                return _minutes(int(value), 0)
             raise _unreadable_time()
         total = round(fraction * 24 * 60) % (24 * 60)
         return total
@@ -167,7 +166,7 @@ def parse_quality(value: object) -> str | None:
     0-100 score banded as CL01 says."""
     if value is None:
         return None
-    if isinstance(value, bool) or isinstance(value, dt.date | dt.time | dt.timedelta):
+    if isinstance(value, (bool, dt.date | dt.time | dt.timedelta)):
         raise _unreadable_quality()
     if isinstance(value, int | float):
         return _score_label(float(value))
