@@ -12,7 +12,7 @@ from auditor.models import RECORD_TYPES, InputFile, Note, RejectedRow
 
 #: Columns of each table's DataFrame that hold dates (pandas datetime64, NaT when blank).
 DATE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "cells": ("active_from", "active_to"),
+    "cells": ("active_from", "active_to", "parent_since"),
     "plan": ("plan_issued", "plan_reported"),
     "sessions": (
         "date",
@@ -27,7 +27,7 @@ DATE_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 #: Columns holding whole numbers (pandas nullable ``Int64``).
 INT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "cells": ("members",),
+    "cells": ("members", "disciplined"),
     "plan": ("quarter", "topic_group"),
     "sessions": (
         "topic_group",
