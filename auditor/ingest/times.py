@@ -78,7 +78,7 @@ def parse_time(value: object) -> int | None:
     if isinstance(value, dt.date):
         raise _unreadable_time()
     if isinstance(value, int | float):
-        if math.isnan(value) or value < 0:
+        if not math.isfinite(value) or value < 0:
             raise _unreadable_time()
         fraction = float(value) % 1.0
         if value >= 1 and fraction == 0:
@@ -125,7 +125,7 @@ def parse_length(value: object) -> int | None:
     if isinstance(value, dt.date):
         raise ValueProblem("Không phải là số phút", "Not a number of minutes")
     if isinstance(value, int | float):
-        if math.isnan(value):
+        if not math.isfinite(value):
             raise ValueProblem("Không phải là số phút", "Not a number of minutes")
         if 0 < value < 1:  # a duration typed as a time: a fraction of a day
             return _check_length(round(value * 24 * 60))
@@ -184,7 +184,7 @@ def _unreadable_quality() -> ValueProblem:
 
 
 def _score_label(score: float) -> str:
-    if math.isnan(score) or not 0 <= score <= 100:
+    if not math.isfinite(score) or not 0 <= score <= 100:
         raise _unreadable_quality()
     for floor, label in _SCORE_BANDS:
         if score >= floor:
