@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -266,6 +267,22 @@ def docx_bytes(d: Document) -> bytes:
     _closing(doc, d)
     out = io.BytesIO()
     doc.save(out)
+    return _dated_once(out.getvalue())
+
+
+def _dated_once(data: bytes) -> bytes:
+    """The same package with every member dated 1 Jan 1980.
+
+    python-docx stamps each zip member with the clock, so a rerun a second later gave
+    other bytes; the report's promise (same inputs, same files) covers the documents too.
+    """
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = info.compress_type
+            fixed.external_attr = info.external_attr
+            dst.writestr(fixed, src.read(info))
     return out.getvalue()
 
 
