@@ -29,6 +29,7 @@ from auditor.report import (
     write_json,
     write_per_cell,
 )
+from auditor.report.documents import DEFAULT_LETTERHEAD, Letterhead, write_documents
 from auditor.rulepack import RulePack, load_pack
 from auditor.scoring import score_cells
 
@@ -159,10 +160,13 @@ def run_audit(
     progress: Progress | None = None,
     rule_progress: Callable[[int, int], None] | None = None,
     generated_at: str | None = None,
+    documents: bool = False,
+    letterhead: Letterhead | None = None,
 ) -> AuditResult:
     """Audit the workbooks under ``inputs`` for ``year`` and write the reports to ``out``.
 
-    Files are read in bounded worker processes unless ``workers=0``.
+    Files are read in bounded worker processes unless ``workers=0``. ``documents``
+    also writes the printable notices, report and ranking list (``out/van_ban``).
     """
     with fewer_collections():
         clock = _Clock()
@@ -216,10 +220,27 @@ def run_audit(
                     out,
                     parallel=processes > 1 and len(report.cells) >= PARALLEL_REPORT_CELLS,
                 )
+                tables = [dataset.cells, dataset.plan, dataset.sessions]
+                if per_cell or documents:
+                    files_by_cell = cell_files(report, tables)
                 if per_cell:
-                    tables = [dataset.cells, dataset.plan, dataset.sessions]
                     written += write_per_cell(
-                        report, rules, out / "chi_bo", files_by_cell=cell_files(report, tables)
+                        report, rules, out / "chi_bo", files_by_cell=files_by_cell
+                    )
+            if documents:
+                with clock.stage("documents"):
+                    held = (
+                        set(dataset.sessions["cell_id"]) if "cell_id" in dataset.sessions else set()
+                    )
+                    written += write_documents(
+                        report,
+                        rules,
+                        out,
+                        letterhead=letterhead or DEFAULT_LETTERHEAD,
+                        files_by_cell=files_by_cell,
+                        cells_without_sessions=sorted(
+                            c.cell_id for c in report.cells if c.cell_id not in held
+                        ),
                     )
         stats = {**dataset.stats, **evaluation.stats}
         return AuditResult(report, dataset, written, clock.timings, stats)

@@ -91,6 +91,21 @@ def audit(
         bool,
         typer.Option("--per-cell", help="Ghi thêm một tệp cho mỗi chi bộ / one workbook per cell."),
     ] = False,
+    documents: Annotated[
+        bool,
+        typer.Option(
+            "--documents",
+            help="Ghi thêm thông báo từng chi bộ, báo cáo và danh sách xếp loại (.docx, PDF) "
+            "/ printable notices, report and ranking list.",
+        ),
+    ] = False,
+    letterhead: Annotated[
+        Path | None,
+        typer.Option(
+            "--letterhead",
+            help="Tệp YAML tiêu đề văn bản (cấp ủy, địa danh, người ký...) / letterhead file.",
+        ),
+    ] = None,
     fail_under: Annotated[
         int | None,
         typer.Option("--fail-under", help="Trả mã 1 nếu có chi bộ dưới số điểm này."),
@@ -163,6 +178,15 @@ def audit(
                 f"--as-of '{as_of}' is not a YYYY-MM-DD date.",
             ) from None
     pack = _load_pack(rules, overrides, set_ or [])
+    heading = None
+    if letterhead is not None:
+        from auditor.report.documents import LetterheadError, load_letterhead
+
+        try:
+            heading = load_letterhead(letterhead)
+        except LetterheadError as problem:
+            raise _usage(str(problem), "Invalid letterhead file (see above).") from None
+        documents = True
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
     # The bar shows only on long runs; the totals arrive with the first callbacks, so the
@@ -209,6 +233,8 @@ def audit(
             progress=on_file,
             rule_progress=on_cell,
             generated_at=stamp,
+            documents=documents,
+            letterhead=heading,
         )
     if not quiet:
         _summary(result.report, out_dir)

@@ -24,6 +24,7 @@ __all__ = [
     "format_date",
     "format_period",
     "points_by_rule",
+    "remedy_text",
     "rule_columns",
 ]
 
@@ -40,6 +41,21 @@ class RuleSummary:
     remedy_vi: str = ""
     remedy_en: str = ""
     params: dict[str, Any] = field(default_factory=dict)
+
+
+class _Keep(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def remedy_text(rule: RuleSummary, *, english: bool = False) -> str:
+    """A rule's remedy with its parameters filled in ("trong vòng {report_max_days} ngày"
+    -> "trong vòng 30 ngày"); a placeholder the rule has no parameter for stays as it is."""
+    text = rule.remedy_en if english else rule.remedy_vi
+    try:
+        return text.format_map(_Keep(rule.params))
+    except (ValueError, IndexError, AttributeError):  # braces that are not placeholders
+        return text
 
 
 BAND_NAMES_VI = {

@@ -20,6 +20,7 @@ from auditor.report.common import (
     details_text,
     format_period,
     points_by_rule,
+    remedy_text,
     rule_columns,
 )
 from auditor.report.xlsx import Book, Styled
@@ -79,7 +80,7 @@ def violation_rows(
                 v.date,
                 v.points,
                 v.message_vi,
-                rule.remedy_vi if rule else "",
+                remedy_text(rule) if rule else "",
                 details_text(v.details),
             ]
             if not v.evidence:
@@ -223,7 +224,7 @@ def _rules_sheet(
                 rule.title_vi if rule else "(không có trong bộ quy tắc)",
                 rule.points if rule else None,
                 PERIOD_KIND_VI.get(rule.period, rule.period) if rule else "",
-                rule.remedy_vi if rule else "",
+                remedy_text(rule) if rule else "",
                 _params_text(rule.params) if rule else "",
                 count.get(rule_id, 0),
                 cells.get(rule_id, 0),
