@@ -87,6 +87,17 @@ def audit(
     rules: RulesOpt = None,
     overrides: OverridesOpt = None,
     set_: SetOpt = None,
+    scoring: Annotated[
+        str | None,
+        typer.Option(
+            "--scoring",
+            help="Cách chấm điểm (qd124, qd366 hoặc tệp YAML); mặc định theo năm kiểm tra.",
+        ),
+    ] = None,
+    waivers: Annotated[
+        Path | None,
+        typer.Option("--waivers", help="Tệp YAML các miễn trừ / waivers file (YAML)."),
+    ] = None,
     per_cell: Annotated[
         bool,
         typer.Option("--per-cell", help="Ghi thêm một tệp cho mỗi chi bộ / one workbook per cell."),
@@ -178,6 +189,18 @@ def audit(
                 f"--as-of '{as_of}' is not a YYYY-MM-DD date.",
             ) from None
     pack = _load_pack(rules, overrides, set_ or [])
+    chosen = None
+    if scoring is not None:
+        from auditor.scoring_params import ScoringError, scoring_named
+
+        try:
+            chosen = scoring_named(scoring)
+        except ScoringError as problem:
+            raise _usage(str(problem), "Unusable --scoring (see above).") from None
+    if waivers is not None and not waivers.is_file():
+        raise _usage(
+            f"Không tìm thấy tệp miễn trừ: {waivers}.", f"Waivers file not found: {waivers}."
+        )
     heading = None
     if letterhead is not None:
         from auditor.report.documents import LetterheadError, load_letterhead
@@ -227,6 +250,8 @@ def audit(
             out=out_dir,
             as_of=cutoff,
             pack=pack,
+            scoring=chosen,
+            waivers=waivers,
             per_cell=per_cell,
             limits=limits,
             workers=workers,
