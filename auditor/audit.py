@@ -19,7 +19,7 @@ from auditor.gctune import fewer_collections, tune
 from auditor.ingest import Dataset, load
 from auditor.ingest.guard import Limits
 from auditor.ingest.load import DEFAULT_LIMITS, Progress, default_workers
-from auditor.models import Report, RulesInfo
+from auditor.models import Note, RejectedRow, Report, RulesInfo, ScoringInfo
 from auditor.processes import worker_context
 from auditor.report import (
     RuleSummary,
@@ -29,8 +29,11 @@ from auditor.report import (
     write_json,
     write_per_cell,
 )
+from auditor.report.documents import DEFAULT_LETTERHEAD, Letterhead, write_documents
 from auditor.rulepack import RulePack, load_pack
 from auditor.scoring import score_cells
+from auditor.scoring_params import Scoring, scoring_for_year
+from auditor.waivers import apply_waivers, load_waiver_file
 
 
 @dataclass
@@ -146,6 +149,18 @@ def rule_summaries(pack: RulePack) -> list[RuleSummary]:
     ]
 
 
+def scoring_info(scoring: Scoring) -> ScoringInfo:
+    """What report.json says of the scoring that ranked the year."""
+    return ScoringInfo(
+        name=scoring.name,
+        title_vi=scoring.title_vi,
+        source=scoring.source,
+        quota_share=scoring.quota.share,
+        quota_base=scoring.quota.base,
+        quota_level=scoring.quota.level if scoring.quota.enabled else "none",
+    )
+
+
 def run_audit(
     inputs: Sequence[Path | str],
     *,
@@ -153,21 +168,29 @@ def run_audit(
     out: Path | None,
     as_of: dt.date | None = None,
     pack: RulePack | None = None,
+    scoring: Scoring | None = None,
+    waivers: Path | None = None,
     per_cell: bool = False,
     limits: Limits = DEFAULT_LIMITS,
     workers: int | None = None,
     progress: Progress | None = None,
     rule_progress: Callable[[int, int], None] | None = None,
     generated_at: str | None = None,
+    documents: bool = False,
+    letterhead: Letterhead | None = None,
 ) -> AuditResult:
     """Audit the workbooks under ``inputs`` for ``year`` and write the reports to ``out``.
 
-    Files are read in bounded worker processes unless ``workers=0``.
+    Files are read in bounded worker processes unless ``workers=0``. The year is scored
+    by ``scoring``, by default the scoring of the audit year (``qd124`` up to 2024,
+    ``qd366`` from 2025). ``documents`` also writes the printable notices, report and
+    ranking list (``out/van_ban``).
     """
     with fewer_collections():
         clock = _Clock()
         as_of = as_of or dt.date(year, 12, 31)
         pack = pack or load_pack()
+        scoring = scoring or scoring_for_year(year)
         processes = default_workers() if workers is None else workers
         with clock.stage("read"):
             dataset = load(
@@ -188,21 +211,35 @@ def run_audit(
             )
         clock.split("rules", {"facts": evaluation.stats["facts_wall_seconds"]}, {"rules": 1.0})
         with clock.stage("score"):
+            found = evaluation.violations
+            waiver_notes: list[Note] = []
+            refused: list[RejectedRow] = []
+            if waivers is not None:
+                given, refused = load_waiver_file(waivers)
+                found, waiver_notes = apply_waivers(found, given, year=year)
             results, moves = score_cells(
-                evaluation.audited_cells, evaluation.violations, pack.scoring
+                evaluation.audited_cells, found, scoring, evaluation.extras
             )
         report = Report(
             year=year,
             as_of=as_of,
-            rules=RulesInfo(pack=pack.name, version=pack.version, sha256=pack.sha256),
+            rules=RulesInfo(
+                pack=pack.name,
+                version=pack.version,
+                sha256=pack.sha256,
+                scoring=scoring_info(scoring),
+            ),
             inputs=sorted(dataset.inputs, key=lambda i: i.file),
             cells=results,
-            rejected_rows=sorted(dataset.rejected, key=lambda r: (r.file, r.sheet, r.row)),
+            rejected_rows=sorted(
+                [*dataset.rejected, *refused], key=lambda r: (r.file, r.sheet, r.row)
+            ),
             notes=sorted(
-                [*dataset.notes, *evaluation.notes],
+                [*dataset.notes, *evaluation.notes, *waiver_notes],
                 key=lambda n: (n.file or "", n.sheet or "", n.row or 0, n.code, n.message_en),
             ),
             quota_moves=moves,
+            merged_cells=evaluation.merged,
             generated_at=generated_at,
         )
         written: list[Path] = []
@@ -216,10 +253,27 @@ def run_audit(
                     out,
                     parallel=processes > 1 and len(report.cells) >= PARALLEL_REPORT_CELLS,
                 )
+                tables = [dataset.cells, dataset.plan, dataset.sessions]
+                if per_cell or documents:
+                    files_by_cell = cell_files(report, tables)
                 if per_cell:
-                    tables = [dataset.cells, dataset.plan, dataset.sessions]
                     written += write_per_cell(
-                        report, rules, out / "chi_bo", files_by_cell=cell_files(report, tables)
+                        report, rules, out / "chi_bo", files_by_cell=files_by_cell
+                    )
+            if documents:
+                with clock.stage("documents"):
+                    held = (
+                        set(dataset.sessions["cell_id"]) if "cell_id" in dataset.sessions else set()
+                    )
+                    written += write_documents(
+                        report,
+                        rules,
+                        out,
+                        letterhead=letterhead or DEFAULT_LETTERHEAD,
+                        files_by_cell=files_by_cell,
+                        cells_without_sessions=sorted(
+                            c.cell_id for c in report.cells if c.cell_id not in held
+                        ),
                     )
         stats = {**dataset.stats, **evaluation.stats}
         return AuditResult(report, dataset, written, clock.timings, stats)

@@ -90,10 +90,36 @@ def audit(
     rules: RulesOpt = None,
     overrides: OverridesOpt = None,
     set_: SetOpt = None,
+    scoring: Annotated[
+        str | None,
+        typer.Option(
+            "--scoring",
+            help="Cách chấm điểm (qd124, qd366 hoặc tệp YAML); mặc định theo năm kiểm tra.",
+        ),
+    ] = None,
+    waivers: Annotated[
+        Path | None,
+        typer.Option("--waivers", help="Tệp YAML các miễn trừ / waivers file (YAML)."),
+    ] = None,
     per_cell: Annotated[
         bool,
         typer.Option("--per-cell", help="Ghi thêm một tệp cho mỗi chi bộ / one workbook per cell."),
     ] = False,
+    documents: Annotated[
+        bool,
+        typer.Option(
+            "--documents",
+            help="Ghi thêm thông báo từng chi bộ, báo cáo và danh sách xếp loại (.docx, PDF) "
+            "/ printable notices, report and ranking list.",
+        ),
+    ] = False,
+    letterhead: Annotated[
+        Path | None,
+        typer.Option(
+            "--letterhead",
+            help="Tệp YAML tiêu đề văn bản (cấp ủy, địa danh, người ký...) / letterhead file.",
+        ),
+    ] = None,
     fail_under: Annotated[
         int | None,
         typer.Option("--fail-under", help="Trả mã 1 nếu có chi bộ dưới số điểm này."),
@@ -166,6 +192,27 @@ def audit(
                 f"--as-of '{as_of}' is not a YYYY-MM-DD date.",
             ) from None
     pack = _load_pack(rules, overrides, set_ or [])
+    chosen = None
+    if scoring is not None:
+        from auditor.scoring_params import ScoringError, scoring_named
+
+        try:
+            chosen = scoring_named(scoring)
+        except ScoringError as problem:
+            raise _usage(str(problem), "Unusable --scoring (see above).") from None
+    if waivers is not None and not waivers.is_file():
+        raise _usage(
+            f"Không tìm thấy tệp miễn trừ: {waivers}.", f"Waivers file not found: {waivers}."
+        )
+    heading = None
+    if letterhead is not None:
+        from auditor.report.documents import LetterheadError, load_letterhead
+
+        try:
+            heading = load_letterhead(letterhead)
+        except LetterheadError as problem:
+            raise _usage(str(problem), "Invalid letterhead file (see above).") from None
+        documents = True
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
     # The bar shows only on long runs; the totals arrive with the first callbacks, so the
@@ -206,12 +253,16 @@ def audit(
             out=out_dir,
             as_of=cutoff,
             pack=pack,
+            scoring=chosen,
+            waivers=waivers,
             per_cell=per_cell,
             limits=limits,
             workers=workers,
             progress=on_file,
             rule_progress=on_cell,
             generated_at=stamp,
+            documents=documents,
+            letterhead=heading,
         )
     if not quiet:
         _summary(result.report, out_dir)

@@ -26,7 +26,7 @@ import orjson
 from auditor.facts import Batch, Fact, FactInfo, cell_facts, display_value, prepare
 from auditor.gctune import tune
 from auditor.ingest.dataset import Dataset
-from auditor.models import Note, Violation
+from auditor.models import MergedCell, Note, Violation
 from auditor.processes import worker_context
 from auditor.rulepack import AllOf, AnyOf, Rule, RulePack, Test, resolve_param
 
@@ -215,6 +215,10 @@ class Evaluation:
     audited_cells: list[tuple[str, str | None, str | None]]  # (id, name, parent), sorted
     notes: list[Note]
     stats: dict[str, float] = field(default_factory=dict)
+    #: Per audited cell, the fields of its result taken from the cells table.
+    extras: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Cells merged into another, listed without a score.
+    merged: list[MergedCell] = field(default_factory=list)
 
 
 def _sort_key(v: Violation) -> tuple[Any, ...]:
@@ -373,4 +377,4 @@ def evaluate(
     }
     audited = prepared.cells
     ordered = {cell_id: violations.get(cell_id, []) for cell_id, _, _ in audited}
-    return Evaluation(ordered, audited, notes, stats)
+    return Evaluation(ordered, audited, notes, stats, prepared.extras(), prepared.merged)

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.ingest.dataset import Dataset, table_columns
-from auditor.models import REGULAR_KINDS, THEMATIC_KINDS, Evidence, Note
+from auditor.models import REGULAR_KINDS, THEMATIC_KINDS, Evidence, Inherited, MergedCell, Note
 from auditor.topics import best_match
 
 Fact = dict[str, Any]
@@ -150,6 +150,9 @@ def _plan_in_year(issued: pd.Series, year: int) -> pd.Series:
     return kept.astype(bool)
 
 
+Span = tuple[dt.date | None, dt.date | None]
+
+
 @dataclass
 class _Cell:
     cell_id: str
@@ -158,9 +161,37 @@ class _Cell:
     active_from: dt.date | None = None
     active_to: dt.date | None = None
     listed: bool = False
+    disciplined: int | None = None
+    merged_from: tuple[str, ...] = ()
+    merged_into: str | None = None
+    previous_parent: str | None = None
+    parent_since: dt.date | None = None
+    previous_name: str | None = None
+    #: Where the cells table lists it first (file, sheet, row), for notes about it.
+    where: tuple[str, str, int] | None = None
+    #: When the cell's line (itself and its merged predecessors) existed; empty: its own
+    #: ``active_from``..``active_to``.
+    spans: tuple[Span, ...] = ()
+    #: What each predecessor merged into it brought.
+    inherited: tuple[Inherited, ...] = ()
+
+    def own_span(self) -> Span:
+        return (self.active_from, self.active_to)
+
+    def line(self) -> tuple[Span, ...]:
+        return self.spans or (self.own_span(),)
 
 
 _CELL_COLUMNS = ("cell_id", "cell_name", "parent", "active_from", "active_to")
+#: Optional columns of the cells table about reorganised cells (rulebook-2025.md, 3).
+_REORG_COLUMNS = (
+    "disciplined",
+    "merged_from",
+    "merged_into",
+    "previous_parent",
+    "parent_since",
+    "previous_name",
+)
 
 
 def _values(column: pd.Series) -> list[Any]:
@@ -172,17 +203,45 @@ def _values(column: pd.Series) -> list[Any]:
     return values
 
 
+def _column(frame: pd.DataFrame, name: str) -> list[Any]:
+    return _values(frame[name]) if name in frame.columns else [None] * len(frame)
+
+
+def _split_ids(value: Any) -> tuple[str, ...]:
+    text = _text(value)
+    if not text:
+        return ()
+    parts = (p.strip().replace(" ", "") for p in text.replace(";", ",").split(","))
+    return tuple(dict.fromkeys(p for p in parts if p))
+
+
 def _cells(dataset: Dataset, notes: list[Note]) -> dict[str, _Cell]:
     cells: dict[str, _Cell] = {}
     listed = dataset.cells
-    for cell_id, name, parent, active_from, active_to in zip(
-        *(_values(listed[column]) for column in _CELL_COLUMNS), strict=True
+    where = zip(
+        _column(listed, "file"), _column(listed, "sheet"), _column(listed, "row"), strict=True
+    )
+    for (cell_id, name, parent, active_from, active_to), extra, at in zip(
+        zip(*(_values(listed[column]) for column in _CELL_COLUMNS), strict=True),
+        zip(*(_column(listed, column) for column in _REORG_COLUMNS), strict=True),
+        where,
+        strict=True,
     ):
         cell = cells.setdefault(str(cell_id), _Cell(str(cell_id), listed=True))
         cell.name = cell.name or _text(name)
         cell.parent = cell.parent or _text(parent)
         cell.active_from = cell.active_from or active_from
         cell.active_to = cell.active_to or active_to
+        disciplined, merged_from, merged_into, previous_parent, parent_since, previous = extra
+        if disciplined is not None:
+            cell.disciplined = max(cell.disciplined or 0, int(disciplined))
+        cell.merged_from = tuple(dict.fromkeys((*cell.merged_from, *_split_ids(merged_from))))
+        cell.merged_into = cell.merged_into or (_text(merged_into) or "").replace(" ", "") or None
+        cell.previous_parent = cell.previous_parent or _text(previous_parent)
+        cell.parent_since = cell.parent_since or parent_since
+        cell.previous_name = cell.previous_name or _text(previous)
+        if cell.where is None and at[0] is not None:
+            cell.where = (str(at[0]), str(at[1]), int(at[2]))
     for table in (dataset.plan, dataset.sessions):
         for row in table.drop_duplicates("cell_id").itertuples(index=False):
             cell_id = str(row.cell_id)
@@ -199,11 +258,179 @@ def _cells(dataset: Dataset, notes: list[Note]) -> dict[str, _Cell]:
     return cells
 
 
+def _cell_note(cell: _Cell, code: str, vi: str, en: str) -> Note:
+    file, sheet, row = cell.where or (None, None, None)
+    return Note(file=file, sheet=sheet, row=row, code=code, message_vi=vi, message_en=en)
+
+
+def _merge_edges(cells: dict[str, _Cell], notes: list[Note]) -> dict[str, str]:
+    """Predecessor -> successor, from either side of each merge (rulebook-2025.md, 5).
+
+    One side is enough. When the two sides disagree (A says "merged into C", D lists A
+    in "merged from") the successor's list wins and a note says so: the successor's
+    record is the one kept up to date after the merge. A predecessor or successor named
+    but found nowhere is a note; a cycle is an error of the cells table (a note with
+    its file and row), and the cycle's edges are ignored.
+    """
+    spelled = {cell_id.casefold(): cell_id for cell_id in cells}
+    edges: dict[str, str] = {}
+    for succ_id in sorted(cells):
+        succ = cells[succ_id]
+        for named in succ.merged_from:
+            pred = spelled.get(named.casefold())
+            if pred is None:
+                notes.append(
+                    _cell_note(
+                        succ,
+                        "merge_predecessor_missing",
+                        f"Chi bộ {succ_id} ghi sáp nhập từ {named}, nhưng không có dữ liệu "
+                        f"nào của {named} trong các tệp đầu vào",
+                        f"Cell {succ_id} was merged from {named}, but no input has any "
+                        f"record of {named}",
+                    )
+                )
+            elif pred != succ_id:
+                edges[pred] = succ_id
+    for pred_id in sorted(cells):
+        item = cells[pred_id]
+        if item.merged_into is None:
+            continue
+        target = spelled.get(item.merged_into.casefold())
+        if target is None:
+            notes.append(
+                _cell_note(
+                    item,
+                    "merge_successor_missing",
+                    f"Chi bộ {pred_id} ghi sáp nhập vào {item.merged_into}, nhưng không có dữ "
+                    f"liệu nào của {item.merged_into}: {pred_id} được kiểm tra riêng",
+                    f"Cell {pred_id} was merged into {item.merged_into}, which no input "
+                    f"has: {pred_id} is audited on its own",
+                )
+            )
+        elif pred_id in edges and edges[pred_id] != target:
+            notes.append(
+                _cell_note(
+                    item,
+                    "merge_disagreement",
+                    f"Chi bộ {pred_id} ghi sáp nhập vào {target}, nhưng chi bộ {edges[pred_id]} "
+                    f"ghi sáp nhập từ {pred_id}: theo {edges[pred_id]}",
+                    f"Cell {pred_id} says it was merged into {target}, but cell "
+                    f"{edges[pred_id]} lists it as merged from: {edges[pred_id]} is taken",
+                )
+            )
+        elif target != pred_id:
+            edges[pred_id] = target
+    for start in sorted(edges):
+        seen = [start]
+        node = edges.get(start)
+        while node is not None and node not in seen:
+            seen.append(node)
+            node = edges.get(node)
+        if node is not None and node == start:
+            ring = " → ".join([*seen, start])
+            notes.append(
+                _cell_note(
+                    cells[start],
+                    "merge_cycle",
+                    f"Lỗi bảng chi bộ: sáp nhập vòng tròn {ring}; các sáp nhập này bị bỏ qua",
+                    f"Cells table error: merges form a cycle {ring}; they are ignored",
+                )
+            )
+            for member in seen:
+                edges.pop(member, None)
+    return edges
+
+
+def _merge(
+    cells: dict[str, _Cell],
+    sessions: pd.DataFrame,
+    plan: pd.DataFrame,
+    notes: list[Note],
+) -> tuple[pd.DataFrame, pd.DataFrame, list[MergedCell]]:
+    """Give each merged cell its predecessors' rows and days, and list the predecessors.
+
+    Rows taken over keep their place in their workbook (evidence) and carry the
+    predecessor's id in ``origin``.
+    """
+    edges = _merge_edges(cells, notes)
+    if not edges:
+        return sessions, plan, []
+
+    def root(cell_id: str) -> str:
+        while cell_id in edges:
+            cell_id = edges[cell_id]
+        return cell_id
+
+    owner = {pred: root(pred) for pred in edges}
+    merged: list[MergedCell] = []
+    counts: dict[str, tuple[int, int]] = {}
+    for frame_index, frame in enumerate((sessions, plan)):
+        if not len(frame):
+            continue
+        ids = frame["cell_id"].astype(str)
+        for pred, n in ids[ids.isin(list(owner))].value_counts().items():
+            had = counts.get(str(pred), (0, 0))
+            counts[str(pred)] = (int(n), had[1]) if frame_index == 0 else (had[0], int(n))
+
+    def rekey(frame: pd.DataFrame) -> pd.DataFrame:
+        if not len(frame):
+            return frame.assign(origin=pd.Series([], dtype=object))
+        ids = frame["cell_id"].astype(str)
+        taken = ids.isin(list(owner))
+        return frame.assign(
+            origin=ids.where(taken, None), cell_id=ids.map(lambda i: owner.get(i, i))
+        )
+
+    for pred in sorted(owner):
+        cell, succ = cells[pred], edges[pred]
+        line_root = cells[owner[pred]]
+        n_sessions, n_plan = counts.get(pred, (0, 0))
+        line_root.spans = (*line_root.line(), *cell.line())
+        line_root.inherited = (
+            *line_root.inherited,
+            Inherited(
+                cell_id=pred,
+                cell_name=cell.name,
+                merged_on=cell.active_to,
+                sessions=n_sessions,
+                plan_rows=n_plan,
+            ),
+        )
+        if cell.disciplined:
+            line_root.disciplined = (line_root.disciplined or 0) + cell.disciplined
+        on_vi = f" ngày {_fmt(cell.active_to)}" if cell.active_to else ""
+        on_en = f" on {cell.active_to}" if cell.active_to else ""
+        merged.append(
+            MergedCell(
+                cell_id=pred,
+                cell_name=cell.name,
+                parent=cell.parent,
+                merged_into=succ,
+                merged_on=cell.active_to,
+                message_vi=f"Đã sáp nhập vào {succ}{on_vi}",
+                message_en=f"Merged into {succ}{on_en}",
+            )
+        )
+        notes.append(
+            _cell_note(
+                cell,
+                "merged_records",
+                f"Chi bộ {pred} đã sáp nhập vào {succ}{on_vi}: {n_sessions} buổi sinh hoạt và "
+                f"{n_plan} dòng kế hoạch của {pred} được tính cho {owner[pred]}",
+                f"Cell {pred} was merged into {succ}{on_en}: its {n_sessions} meetings and "
+                f"{n_plan} plan rows count for {owner[pred]}",
+            )
+        )
+    for pred in owner:
+        del cells[pred]
+    return rekey(sessions), rekey(plan), merged
+
+
 def prepare(dataset: Dataset, *, year: int, as_of: dt.date) -> Prepared:
     """Each cell's rows for the audited year, and the data-quality notes of the tables."""
     notes: list[Note] = []
     cells = _cells(dataset, notes)
-    sessions = dataset.sessions
+    sessions, plan, merged = _merge(cells, dataset.sessions, dataset.plan, notes)
     in_year = (sessions["date"].dt.year == year) if len(sessions) else pd.Series([], dtype=bool)
     for row in sessions[~in_year].itertuples(index=False):
         notes.append(
@@ -227,7 +454,6 @@ def prepare(dataset: Dataset, *, year: int, as_of: dt.date) -> Prepared:
             )
         )
     current = current[~duplicated]
-    plan = dataset.plan
     plan_keep = _plan_in_year(plan["plan_issued"], year)
     plan_in_year = plan[plan_keep] if len(plan) else plan
     for row in plan[~plan_keep].itertuples(index=False):
@@ -240,10 +466,11 @@ def prepare(dataset: Dataset, *, year: int, as_of: dt.date) -> Prepared:
             )
         )
     listed_with_sessions = set(sessions["cell_id"].astype(str)) if len(sessions) else set()
+    merged_ids = {m.cell_id for m in merged}
     units: list[_Cell] = []
     for cell_id in sorted(cells):
         cell = cells[cell_id]
-        if cell.listed and cell_id not in listed_with_sessions:
+        if cell.listed and cell_id not in listed_with_sessions and cell_id not in merged_ids:
             first = dataset.cells[dataset.cells["cell_id"] == cell_id].iloc[0]
             notes.append(
                 Note(
@@ -257,7 +484,7 @@ def prepare(dataset: Dataset, *, year: int, as_of: dt.date) -> Prepared:
                 )
             )
         units.append(cell)
-    return Prepared(units, _by_cell(current), _by_cell(plan_in_year), notes)
+    return Prepared(units, _by_cell(current), _by_cell(plan_in_year), notes, merged)
 
 
 def _by_cell(frame: pd.DataFrame) -> pd.DataFrame:
@@ -283,8 +510,9 @@ def cell_facts(item: CellInput, *, year: int, as_of: dt.date) -> tuple[CellFacts
 
 
 #: Rows handed to the per-cell step; module-level so they can travel to worker processes.
-SessionRow = namedtuple("SessionRow", table_columns("sessions"))  # type: ignore[misc]
-PlanRow = namedtuple("PlanRow", table_columns("plan"))  # type: ignore[misc]
+#: ``origin`` is the predecessor a merged cell took the row over from (None: its own).
+SessionRow = namedtuple("SessionRow", [*table_columns("sessions"), "origin"])  # type: ignore[misc]
+PlanRow = namedtuple("PlanRow", [*table_columns("plan"), "origin"])  # type: ignore[misc]
 
 
 @dataclass
@@ -327,6 +555,24 @@ class Prepared:
     sessions: pd.DataFrame
     plan: pd.DataFrame
     notes: list[Note]
+    merged: list[MergedCell] = field(default_factory=list)
+
+    def extras(self) -> dict[str, dict[str, Any]]:
+        """Per audited cell, what its result shows from the cells table besides its name
+        and parent: discipline, a rename, a move, what it inherited."""
+        extras: dict[str, dict[str, Any]] = {}
+        for cell in self.units:
+            extra: dict[str, Any] = {
+                "disciplined": cell.disciplined,
+                "previous_name": cell.previous_name,
+                "previous_parent": cell.previous_parent,
+                "parent_since": cell.parent_since,
+                "merged_from": list(cell.inherited),
+            }
+            kept = {k: v for k, v in extra.items() if v not in (None, [])}
+            if kept:
+                extras[cell.cell_id] = kept
+        return extras
 
     @property
     def cells(self) -> list[tuple[str, str | None, str | None]]:
@@ -363,10 +609,12 @@ def _rows_by_cell(frame: pd.DataFrame, row_type: Any) -> dict[str, list[Any]]:
     One pass over the whole table: iterating per-cell sub-frames costs a column slice per
     column per cell, which dominated the rules stage at province scale.
     """
-    columns = {name: _values(frame[name]) for name in frame.columns}
     grouped: dict[str, list[Any]] = {}
     if not len(frame):
         return grouped
+    columns = {name: _values(frame[name]) for name in frame.columns}
+    if "origin" not in columns:
+        columns["origin"] = [None] * len(frame)
     for values in zip(*(columns[name] for name in row_type._fields), strict=True):
         row: Any = row_type(*values)
         grouped.setdefault(str(row.cell_id), []).append(row)
@@ -374,9 +622,37 @@ def _rows_by_cell(frame: pd.DataFrame, row_type: Any) -> dict[str, list[Any]]:
 
 
 def _existed(cell: _Cell, start: dt.date, end: dt.date) -> bool:
-    return (cell.active_from is None or cell.active_from <= start) and (
-        cell.active_to is None or cell.active_to >= end
+    """Whether the cell, or its line with its merged predecessors, existed on every day
+    of ``start``..``end``."""
+    if not cell.spans:
+        return (cell.active_from is None or cell.active_from <= start) and (
+            cell.active_to is None or cell.active_to >= end
+        )
+    day = start
+    for begin, finish in sorted(cell.spans, key=lambda span: span[0] or dt.date.min):
+        if begin is not None and begin > day:
+            break
+        if finish is None:
+            return True
+        if finish >= day:
+            day = finish + dt.timedelta(days=1)
+        if day > end:
+            return True
+    return day > end
+
+
+def _alive(cell: _Cell, day: dt.date) -> bool:
+    """Whether the cell's line existed on ``day``."""
+    return any(
+        (begin is None or begin <= day) and (finish is None or day <= finish)
+        for begin, finish in cell.line()
     )
+
+
+def _line_start(cell: _Cell) -> dt.date | None:
+    """When the cell's line began (None: before any date the tables give)."""
+    starts = [begin for begin, _ in cell.line()]
+    return None if any(b is None for b in starts) else min(b for b in starts if b is not None)
 
 
 def _cell_facts(
@@ -412,6 +688,7 @@ def _cell_facts(
         if _quarter_bounds(year, q)[1] <= as_of and _existed(cell, *_quarter_bounds(year, q))
     ]
     # --- the year
+    line_start = _line_start(cell)
     if months_audited:
         issued = [r.plan_issued for r in plan_rows if r.plan_issued is not None]
         earliest = min(issued) if issued else None
@@ -423,7 +700,8 @@ def _cell_facts(
                 "plan_reported_rows": reported,
                 "plan_issued_missing": int(earliest is None),
                 "plan_issued_md": _md(earliest, year),
-                "active_from_md": 0 if cell.active_from is None else _md(cell.active_from, year),
+                # KH02's deadline: judged when the cell's line existed by then
+                "active_from_md": 0 if line_start is None else _md(line_start, year),
             },
             _year_info,
             year,
@@ -481,9 +759,7 @@ def _cell_facts(
         quarter = (day.month - 1) // 3 + 1
         if _quarter_bounds(year, quarter)[1] > as_of:
             continue
-        if (cell.active_from and day < cell.active_from) or (
-            cell.active_to and day > cell.active_to
-        ):
+        if not _alive(cell, day):
             continue
         thematic = r.kind in THEMATIC_KINDS
         fact: Fact = {
@@ -591,5 +867,9 @@ def _session_info(
         if fact["members_known"]:
             details.setdefault("present", present)
             details.setdefault("base", base)
+    origin = getattr(r, "origin", None)
+    if origin is not None:
+        details["inherited_from"] = str(origin)
+    context["inherited_from"] = origin or "—"
     context["details"] = details
     return FactInfo(date=day, evidence=[_evidence(r)], context=context)

@@ -45,6 +45,15 @@ class CellRecord(_Record):
     secretary: str | None = None
     active_from: dt.date | None = None
     active_to: dt.date | None = None
+    #: Members disciplined in the year (Quy định 366: such a cell is at most HTTNV).
+    disciplined: int | None = None
+    #: Predecessors merged into this cell, ``"A, B"`` (rulebook-2025.md, section 5).
+    merged_from: str | None = None
+    #: The cell this one was merged into.
+    merged_into: str | None = None
+    previous_parent: str | None = None
+    parent_since: dt.date | None = None
+    previous_name: str | None = None
 
 
 class PlanRecord(_Record):
@@ -158,6 +167,23 @@ class Evidence(_Record):
     row: int
 
 
+class Waiver(_Record):
+    """A board's excuse of a cell from a rule for a period or a day (rulebook-2025.md,
+    section 6), with where it was written."""
+
+    cell_id: str
+    rule: str
+    period: str | None = None
+    date: dt.date | None = None
+    reason: str
+    approved_by: str
+    approved_on: dt.date | None = None
+    expires: dt.date | None = None
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+
+
 class Violation(_Record):
     rule: str
     points: int
@@ -167,6 +193,32 @@ class Violation(_Record):
     message_en: str
     evidence: list[Evidence] = Field(default_factory=list)
     details: dict[str, Any] = Field(default_factory=dict)
+    #: Excused by a waiver: still shown, costs no points and counts for no cap.
+    waived: bool = False
+    waiver: Waiver | None = None
+
+
+class BandChange(_Record):
+    """A rule of the scoring that lowered a cell's band, in words: a cap (``rule`` is the
+    rule id counted), a condition (``rule`` is the cells-table field, ``disciplined``) or
+    the quota (``rule`` is ``quota``)."""
+
+    rule: str
+    kind: Literal["cap", "condition", "quota"]
+    band_from: Band
+    band_to: Band
+    message_vi: str
+    message_en: str
+
+
+class Inherited(_Record):
+    """What a merged cell took over from one predecessor (rulebook-2025.md, section 5)."""
+
+    cell_id: str
+    cell_name: str | None = None
+    merged_on: dt.date | None = None
+    sessions: int = 0
+    plan_rows: int = 0
 
 
 class CellResult(_Record):
@@ -180,16 +232,49 @@ class CellResult(_Record):
     points_lost: int
     moved_by_quota: bool = False
     violations: list[Violation] = Field(default_factory=list)
+    #: Every rule of the scoring that lowered the band the score alone gives, in order.
+    band_changes: list[BandChange] = Field(default_factory=list)
+    previous_name: str | None = None
+    previous_parent: str | None = None
+    parent_since: dt.date | None = None
+    disciplined: int | None = None
+    #: Predecessors merged into this cell, with what each brought.
+    merged_from: list[Inherited] = Field(default_factory=list)
+
+
+class MergedCell(_Record):
+    """A cell merged into another during the year: listed, "đã sáp nhập vào C", with no
+    violations, score, band or rank of its own (its records are the successor's)."""
+
+    cell_id: str
+    cell_name: str | None
+    parent: str | None
+    merged_into: str
+    merged_on: dt.date | None = None
+    message_vi: str
+    message_en: str
+
+
+class ScoringInfo(_Record):
+    """The scoring that ranked the year (``qd124`` up to 2024, ``qd366`` from 2025)."""
+
+    name: str
+    title_vi: str
+    source: str
+    quota_share: float
+    quota_base: str
+    quota_level: str
 
 
 class RulesInfo(_Record):
     pack: str
     version: str
     sha256: str
+    scoring: ScoringInfo | None = None
 
 
 class QuotaMove(_Record):
-    """A cell moved from HTXSNV to HTTNV by the 124-QĐ/TW quota, and why."""
+    """A cell moved from HTXSNV to HTTNV by the quota of the year's scoring, and why."""
 
     parent: str | None
     cell_id: str
@@ -208,6 +293,8 @@ class Report(_Record):
     rejected_rows: list[RejectedRow]
     notes: list[Note]
     quota_moves: list[QuotaMove] = Field(default_factory=list)
+    #: Cells merged into another during the year, listed without score, band or rank.
+    merged_cells: list[MergedCell] = Field(default_factory=list)
     generated_at: str | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)

@@ -1,10 +1,19 @@
-"""Score, band, caps, the 124-QĐ/TW quota and rank (rules.md, "Scoring").
+"""Score, band, caps, conditions, the quota and rank (rules.md, "Scoring";
+rulebook-2025.md, section 4).
 
-Choices the contract leaves open, made here once:
+The numbers come from the year's scoring (``qd124`` up to 2024, ``qd366`` from 2025,
+``auditor/scorings/``). Choices the contract leaves open, made here once:
 
-- **Quota groups.** Cells are grouped by ``parent``; every cell without a parent falls in
-  one group of its own ("the whole run" for a run where no parent is given, otherwise the
-  group of the cells whose parent is unknown).
+- **Quota groups.** With ``level: parent`` cells are grouped by ``parent`` (the đảng bộ
+  at the end of the audited period: a moved cell counts where it is now); every cell
+  without a parent falls in one group of its own ("the whole run" for a run where no
+  parent is given, otherwise the group of the cells whose parent is unknown). With
+  ``level: run`` the whole run is one group; ``level: none`` applies no quota.
+- **Quota base.** ``base: HTTNV`` compares the excellent cells with the HTTNV ones;
+  ``HTTNV_or_better`` with HTTNV and HTXSNV together (the excellent included).
+- **Waived violations** are listed but cost no points and count for no cap.
+- **Words.** Every cap, condition and quota move that lowered a cell's band is written
+  on the cell (``band_changes``), naming the rule and the text it comes from.
 - **Quota arithmetic** is exact: the share is read as a decimal fraction
   (``Fraction(str(0.2)) == 1/5``) and the test is ``excellent <= share * good`` on
   rationals, never floats. It is re-evaluated after every move, because a moved cell
@@ -25,14 +34,21 @@ Choices the contract leaves open, made here once:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
-from auditor.models import BANDS, Band, CellResult, QuotaMove, Violation
-from auditor.scoring_params import ScoringParams
+from auditor.models import BANDS, Band, BandChange, CellResult, QuotaMove, Violation
+from auditor.scoring_params import Condition, ScoringParams
 
 __all__ = ["band_for_score", "rank_scores", "score_cells", "share_fraction"]
+
+
+#: Fields of a cell's result that ``extras`` may fill.
+_EXTRA_FIELDS = frozenset(
+    {"previous_name", "previous_parent", "parent_since", "disciplined", "merged_from"}
+)
 
 
 def band_for_score(score: int, params: ScoringParams) -> Band:
@@ -73,6 +89,8 @@ class _Cell:
     band_before_quota: Band
     band: Band
     moved: bool = False
+    changes: list[BandChange] = field(default_factory=list)
+    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 def _violation_key(v: Violation) -> tuple[str, dt.date, str]:
@@ -94,7 +112,9 @@ def _group_label_en(parent: str | None) -> str:
     return parent if parent is not None else "the group of cells with no parent organisation"
 
 
-def _apply_quota(group: list[_Cell], params: ScoringParams) -> list[QuotaMove]:
+def _apply_quota(group: list[_Cell], params: ScoringParams, parent: str | None) -> list[QuotaMove]:
+    """Move excellent cells of one group down until the quota holds; ``parent`` names the
+    group (None: cells with no parent, or the whole run with ``level: run``)."""
     quota = params.quota
     share = share_fraction(quota.share)
     moves: list[QuotaMove] = []
@@ -104,10 +124,29 @@ def _apply_quota(group: list[_Cell], params: ScoringParams) -> list[QuotaMove]:
     excellent.sort(key=lambda c: (-c.score, c.tiebreak_lost, c.cell_id))
     pct = _percent(share)
     top, bottom = share.numerator, share.denominator
-    # len(excellent) > share * good, in whole numbers
-    while excellent and len(excellent) * bottom > top * good:
+    whole_run = quota.level == "run"
+
+    def base() -> int:
+        return good + len(excellent) if quota.base == "HTTNV_or_better" else good
+
+    # len(excellent) > share * base, in whole numbers
+    while excellent and len(excellent) * bottom > top * base():
+        counted = base()
         cell = excellent.pop()
-        moves.append(_move(cell, params, pct, len(excellent) + 1, good, top * good // bottom))
+        move = _move(
+            cell, params, pct, len(excellent) + 1, counted, top * counted // bottom, whole_run
+        )
+        moves.append(move)
+        cell.changes.append(
+            BandChange(
+                rule="quota",
+                kind="quota",
+                band_from=cell.band,
+                band_to=quota.of_band,
+                message_vi=move.message_vi,
+                message_en=move.message_en,
+            )
+        )
         cell.band = quota.of_band
         cell.moved = True
         good += 1
@@ -115,25 +154,80 @@ def _apply_quota(group: list[_Cell], params: ScoringParams) -> list[QuotaMove]:
 
 
 def _move(
-    cell: _Cell, params: ScoringParams, pct: str, excellent: int, good: int, allowed: int
+    cell: _Cell,
+    params: ScoringParams,
+    pct: str,
+    excellent: int,
+    counted: int,
+    allowed: int,
+    whole_run: bool,
 ) -> QuotaMove:
     """The record of moving ``cell``; the counts are those just before the move."""
     quota = params.quota
     top, low = quota.band, quota.of_band
+    if quota.base == "HTTNV_or_better":
+        base_vi, base_en = f"số chi bộ {low} trở lên", f"the cells rated {low} or better"
+    else:
+        base_vi, base_en = low, low
+    group_vi = "toàn bộ lượt kiểm tra" if whole_run else _group_label_vi(cell.parent)
+    group_en = "the whole run" if whole_run else _group_label_en(cell.parent)
+    source = f" ({quota.source})" if quota.source else ""
     return QuotaMove(
         parent=cell.parent,
         cell_id=cell.cell_id,
         score=cell.score,
         message_vi=(
-            f"Vượt chỉ tiêu {pct}% {top} so với {low} trong {_group_label_vi(cell.parent)}: "
-            f"{excellent} {top} so với {good} {low} (tối đa {allowed}); chi bộ {top} có điểm "
-            f"thấp nhất ({cell.score} điểm) chuyển xuống {low}"
+            f"Vượt chỉ tiêu {pct}% {top} so với {base_vi} trong {group_vi}{source}: "
+            f"{excellent} {top} so với {counted} {base_vi} (tối đa {allowed}); chi bộ {top} "
+            f"có điểm thấp nhất ({cell.score} điểm) chuyển xuống {low}"
         ),
         message_en=(
-            f"Exceeds the {pct}% quota of {top} relative to {low} in "
-            f"{_group_label_en(cell.parent)}: {excellent} {top} against {good} {low} "
+            f"Exceeds the {pct}% quota of {top} relative to {base_en} in "
+            f"{group_en}{source}: {excellent} {top} against {counted} {base_en} "
             f"(at most {allowed}); the lowest-scoring {top} cell ({cell.score} points) moves "
             f"down to {low}"
+        ),
+    )
+
+
+def _cap_change(rule: str, count: int, found: int, before: Band, after: Band) -> BandChange:
+    times_vi = f"{found} lần" if found > 1 else "có"
+    return BandChange(
+        rule=rule,
+        kind="cap",
+        band_from=before,
+        band_to=after,
+        message_vi=(
+            f"Vi phạm {rule} ({times_vi}; từ {count} lần trở lên): xếp loại tối đa {after}, "
+            f"hạ từ {before} xuống {after}"
+        ),
+        message_en=(
+            f"{rule} violated {found} time(s) ({count} or more): at most {after}, "
+            f"lowered from {before} to {after}"
+        ),
+    )
+
+
+def _condition_change(condition: Condition, value: Any, band: Band) -> BandChange | None:
+    """The change ``condition`` makes to ``band`` for a cell whose field holds ``value``."""
+    if not isinstance(value, int) or value < condition.at_least:
+        return None
+    if _worse(band, condition.max_band) == band:
+        return None
+    source = f" ({condition.source})" if condition.source else ""
+    top = condition.max_band
+    return BandChange(
+        rule=condition.field,
+        kind="condition",
+        band_from=band,
+        band_to=top,
+        message_vi=(
+            f"Chi bộ {condition.label_vi} ({value}){source}: xếp loại tối đa {top}, "
+            f"hạ từ {band} xuống {top}"
+        ),
+        message_en=(
+            f"The cell {condition.label_en} ({value}){source}: at most {top}, "
+            f"lowered from {band} to {top}"
         ),
     )
 
@@ -142,11 +236,15 @@ def score_cells(
     cells: Sequence[tuple[str, str | None, str | None]],
     violations: dict[str, list[Violation]],
     params: ScoringParams,
+    extras: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> tuple[list[CellResult], list[QuotaMove]]:
     """Score every audited cell ``(cell_id, cell_name, parent)`` from its violations.
 
-    Returns the cells sorted by (rank, cell id) and the quota moves made.
+    ``extras`` holds, per cell id, more fields of its result taken from the cells table
+    (``disciplined``, ``previous_name``, ``merged_from`` ...); the scoring's conditions
+    read them. Returns the cells sorted by (rank, cell id) and the quota moves made.
     """
+    extras = extras or {}
     listed: dict[str, tuple[str | None, str | None]] = {}
     for cell_id, name, parent in cells:
         listed.setdefault(cell_id, (name, parent))
@@ -158,12 +256,22 @@ def score_cells(
     scored: list[_Cell] = []
     for cell_id, (name, parent) in listed.items():
         found = sorted(violations.get(cell_id, []), key=_violation_key)
-        lost = sum(v.points for v in found)
+        counted = [v for v in found if not v.waived]
+        lost = sum(v.points for v in counted)
         score = max(0, params.start - lost)
         band = band_for_score(score, params)
+        extra = extras.get(cell_id, {})
+        changes: list[BandChange] = []
         for cap in params.caps:
-            if sum(1 for v in found if v.rule == cap.rule) >= cap.count:
-                band = _worse(band, cap.max_band)
+            times = sum(1 for v in counted if v.rule == cap.rule)
+            if times >= cap.count and _worse(band, cap.max_band) != band:
+                changes.append(_cap_change(cap.rule, cap.count, times, band, cap.max_band))
+                band = cap.max_band
+        for condition in params.conditions:
+            change = _condition_change(condition, extra.get(condition.field), band)
+            if change is not None:
+                changes.append(change)
+                band = change.band_to
         scored.append(
             _Cell(
                 cell_id=cell_id,
@@ -171,20 +279,24 @@ def score_cells(
                 parent=parent,
                 violations=found,
                 points_lost=lost,
-                tiebreak_lost=sum(v.points for v in found if prefix and v.rule.startswith(prefix)),
+                tiebreak_lost=sum(
+                    v.points for v in counted if prefix and v.rule.startswith(prefix)
+                ),
                 score=score,
                 band_before_quota=band,
                 band=band,
+                changes=changes,
+                extra=extra,
             )
         )
 
     moves: list[QuotaMove] = []
-    if params.quota.enabled:
+    if params.quota.active:
         groups: dict[str | None, list[_Cell]] = {}
         for cell in scored:
-            groups.setdefault(cell.parent, []).append(cell)
+            groups.setdefault(None if params.quota.level == "run" else cell.parent, []).append(cell)
         for parent in sorted(groups, key=lambda p: (p is None, p or "")):
-            moves += _apply_quota(groups[parent], params)
+            moves += _apply_quota(groups[parent], params, parent)
 
     ranks = rank_scores(c.score for c in scored)
     results = [
@@ -199,6 +311,8 @@ def score_cells(
             points_lost=c.points_lost,
             moved_by_quota=c.moved,
             violations=c.violations,
+            band_changes=c.changes,
+            **{k: v for k, v in c.extra.items() if k in _EXTRA_FIELDS},
         )
         for c in scored
     ]

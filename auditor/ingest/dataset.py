@@ -12,13 +12,13 @@ from auditor.models import RECORD_TYPES, InputFile, Note, RejectedRow
 
 #: Columns of each table's DataFrame that hold dates (pandas datetime64, NaT when blank).
 DATE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "cells": ("active_from", "active_to"),
+    "cells": ("active_from", "active_to", "parent_since"),
     "plan": ("plan_issued", "plan_reported"),
     "sessions": ("date", "draft_approved", "draft_sent", "conclusion_date", "reported"),
 }
 #: Columns holding whole numbers (pandas nullable ``Int64``).
 INT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "cells": ("members",),
+    "cells": ("members", "disciplined"),
     "plan": ("quarter", "topic_group"),
     "sessions": ("topic_group", "members_total", "exempted", "present", "absent_excused"),
 }

@@ -25,6 +25,12 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "secretary": ("Bí thư", "Bí thư chi bộ"),
         "active_from": ("Ngày thành lập", "Thành lập"),
         "active_to": ("Ngày giải thể", "Giải thể", "Sáp nhập", "Ngày sáp nhập"),
+        "disciplined": ("Số đảng viên bị kỷ luật", "Bị kỷ luật", "Kỷ luật"),
+        "merged_from": ("Sáp nhập từ", "Hợp nhất từ", "Chi bộ cũ"),
+        "merged_into": ("Sáp nhập vào", "Hợp nhất vào"),
+        "previous_parent": ("Đảng bộ cũ", "Trực thuộc cũ"),
+        "parent_since": ("Trực thuộc từ ngày", "Từ ngày"),
+        "previous_name": ("Tên cũ", "Tên trước đây"),
     },
     "plan": {
         "cell_id": _CELL_ID,

@@ -12,18 +12,19 @@ import functools
 import hashlib
 import itertools
 import os
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from auditor.ingest.dataset import Columns, Dataset, frame_from_columns, table_columns
 from auditor.ingest.discover import Found, discover
 from auditor.ingest.guard import Limits, column_letters, inspect_file
-from auditor.ingest.headers import REQUIRED, match_header
+from auditor.ingest.headers import REQUIRED, canonical_header, match_header
 from auditor.ingest.layout import (
     TableLayout,
     all_tables,
@@ -247,6 +248,18 @@ def _read_sheets(rel: str, digest: str, sheets: list[Sheet]) -> FileResult:
         elif plan.layout is not None and plan.layout.table == "cells":
             _table_records(rel, plan.sheet, plan.layout, None, result)
     for sheet in sheets:
+        if sheet.duplicate_of is not None:
+            result.notes.append(
+                Note(
+                    file=rel,
+                    sheet=sheet.name,
+                    code="sheet_duplicate_name",
+                    message_vi=f"Tệp có hai trang tính cùng tên “{sheet.duplicate_of}”; trang "
+                    "sau không đọc được — đổi tên một trang rồi kiểm tra lại",
+                    message_en=f"The workbook has two sheets named “{sheet.duplicate_of}”; the "
+                    "later one cannot be read — rename one and audit again",
+                )
+            )
         for row, column in sheet.formula_without_value:
             result.notes.append(
                 Note(
@@ -260,8 +273,7 @@ def _read_sheets(rel: str, digest: str, sheets: list[Sheet]) -> FileResult:
                     "value; treated as blank (formulas are never computed)",
                 )
             )
-    cell_ids = set(result.rows["cells"].get("cell_id", []))
-    default_cell = next(iter(cell_ids)) if len(cell_ids) == 1 else None
+    default_cell = _default_cell(set(result.rows["cells"].get("cell_id", [])), rel)
     for plan in plans:
         if plan.layout is not None and plan.layout.table != "cells":
             _table_records(rel, plan.sheet, plan.layout, default_cell, result)
@@ -282,7 +294,25 @@ def _read_sheets(rel: str, digest: str, sheets: list[Sheet]) -> FileResult:
                 )
             )
     result.tables_found = any(p.layout or p.key_value for p in plans)
+    if result.without_cell and default_cell and not result.rows["cells"].get("cell_id"):
+        result.notes.append(_cell_from_name_note(rel, default_cell))
     return result
+
+
+def _cell_from_name_note(rel: str, cell: str) -> Note:
+    return Note(
+        file=rel,
+        code=CELL_FROM_FILE_NAME,
+        message_vi=f"Tệp không ghi mã chi bộ (trang Thông tin); các dòng không ghi mã được "
+        f"tính cho chi bộ {cell} theo tên tệp",
+        message_en=f"The workbook gives no cell code (Thông tin sheet); rows without one are "
+        f"taken as cell {cell}'s, from the file name",
+    )
+
+
+CELL_FROM_FILE_NAME = "cell_from_file_name"
+#: A cell code at the start of a file name: ``CB-012_2024.xlsx``, ``cb-7 nam 2024.xls``.
+_CODE_IN_NAME = re.compile(r"^([A-Za-zĐđ]{1,6}-\d{1,6})(?=$|[_ .\-])")
 
 
 def _finish(result: FileResult) -> FileResult:
@@ -293,7 +323,7 @@ def _finish(result: FileResult) -> FileResult:
             "Không tìm thấy bảng chi bộ, kế hoạch hay sinh hoạt nào trong tệp",
             "No cells, plan or sessions table found in the workbook",
         )
-    rejected = len({(r.sheet, r.row) for r in result.rejected})
+    rejected = len(result.rejected)  # one entry per row (a row's errors are in one)
     accepted = sum(len(v.get("row", [])) for v in result.rows.values())
     result.input = result.input.model_copy(
         update={"rows": RowCounts(read=accepted + rejected, accepted=accepted, rejected=rejected)}
@@ -301,9 +331,14 @@ def _finish(result: FileResult) -> FileResult:
     return result
 
 
-def _default_cell(ids: set[str]) -> str | None:
-    """The cell a file's plan and session rows belong to when they name none."""
-    return next(iter(ids)) if len(ids) == 1 else None
+def _default_cell(ids: set[str], rel: str) -> str | None:
+    """The cell a file's plan and session rows belong to when they name none: the one
+    cell the file's own cells rows give, or, when they give none, a cell code that
+    starts the file's name (``CB-012_2024.xlsx``)."""
+    if ids:
+        return next(iter(ids)) if len(ids) == 1 else None
+    match = _CODE_IN_NAME.match(PurePath(rel).name)
+    return match.group(1) if match else None
 
 
 def combine_parts(parts: Sequence[FileResult], order: Sequence[str]) -> FileResult | None:
@@ -318,8 +353,9 @@ def combine_parts(parts: Sequence[FileResult], order: Sequence[str]) -> FileResu
             return part
     ids = [set(part.rows["cells"].get("cell_id", [])) for part in parts]
     everyone = set().union(*ids)
+    rel = parts[0].input.file
     for part, own in zip(parts, ids, strict=True):
-        if part.without_cell and _default_cell(own) != _default_cell(everyone):
+        if part.without_cell and _default_cell(own, rel) != _default_cell(everyone, rel):
             return None
     result = FileResult(parts[0].input)
     for part in parts:
@@ -331,7 +367,9 @@ def combine_parts(parts: Sequence[FileResult], order: Sequence[str]) -> FileResu
             else:  # the first part with rows of this table: its columns as they are
                 result.rows[table] = columns
         result.rejected += part.rejected
-        result.notes += part.notes
+        result.notes += [
+            note for note in part.notes if not (everyone and note.code == CELL_FROM_FILE_NAME)
+        ]
         result.read_seconds += part.read_seconds
         result.validate_seconds += part.validate_seconds
         result.tables_found = result.tables_found or part.tables_found
@@ -366,7 +404,51 @@ def _key_value_record(rel: str, plan: _SheetPlan, result: FileResult) -> None:
     cells = {name: (value, label) for name, (_, label, value) in pairs.items()}
     row = pairs["cell_id"][0] + 1
     record, errors = validate_row("cells", cells, default_cell=None, required=REQUIRED["cells"])
+    id_label = pairs["cell_id"][1]
+    if record is None and not any(error.column == id_label for error in errors):
+        # The cell's code is good: it holds for the file's rows, and each bad field
+        # (a blank name, a formula without a value, a date that is no date) is a note.
+        record = _key_value_salvage(rel, plan, cells, errors, result)
     _keep(rel, plan.sheet.name, row, "cells", record, errors, result)
+
+
+def _key_value_salvage(
+    rel: str,
+    plan: _SheetPlan,
+    cells: dict[str, tuple[Any, str]],
+    errors: list[Any],
+    result: FileResult,
+) -> dict[str, Any] | None:
+    """The cell's record without its bad fields (a missing name becomes the code), and
+    a note for each of them; ``None`` if it still cannot be a record."""
+    pairs = plan.key_value or {}
+    bad = {error.column for error in errors}
+    kept = {name: cell for name, cell in cells.items() if cell[1] not in bad}
+    if "cell_name" not in kept:
+        kept["cell_name"] = cells["cell_id"]
+    record, _still = validate_row("cells", kept, default_cell=None, required=REQUIRED["cells"])
+    if record is None:
+        return None
+    for error in errors:
+        at = next((r for r, label, _ in pairs.values() if label == error.column), None)
+        shown = f" ({error.value})" if error.value else ""
+        named = "cell_name" not in cells and error.column == canonical_header("cells", "cell_name")
+        instead_vi = "dùng mã chi bộ làm tên" if named else "bỏ qua ô này"
+        instead_en = "the cell code stands for the name" if named else "this field is ignored"
+        result.notes.append(
+            Note(
+                file=rel,
+                sheet=plan.sheet.name,
+                row=None if at is None else at + 1,
+                code="cell_field_ignored",
+                message_vi=f"{error.column}{shown}: {error.reason_vi}; {instead_vi}, "
+                f"mã chi bộ {record['cell_id']} vẫn dùng cho các dòng của tệp",
+                message_en=f"{error.column}{shown}: {error.reason_en}; {instead_en}, "
+                f"cell code {record['cell_id']} still holds for the file's rows",
+            )
+        )
+    errors.clear()
+    return record
 
 
 def _keep(

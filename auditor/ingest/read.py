@@ -47,6 +47,27 @@ class Sheet:
     #: Hidden sheets (lists behind dropdowns) are read like any other, but one holding no
     #: table is skipped without a note.
     visible: bool = True
+    #: The name this sheet shares with an earlier one (an edited or damaged workbook):
+    #: calamine finds sheets by name, so it is not read (no rows), and a note says so.
+    duplicate_of: str | None = None
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Sheet names made distinct: a second ``Sổ sinh hoạt`` becomes ``Sổ sinh hoạt (2)``.
+
+    Spreadsheet programs refuse two sheets of one name, but an edited or damaged file
+    may hold them; rows are located by sheet and row, so each sheet needs its own.
+    """
+    seen: set[str] = set()
+    out: list[str] = []
+    for name in names:
+        unique, number = name, 1
+        while unique in seen:
+            number += 1
+            unique = f"{name} ({number})"
+        seen.add(unique)
+        out.append(unique)
+    return out
 
 
 def not_a_spreadsheet() -> ReadError:
@@ -193,10 +214,16 @@ def parse_sheets(
         raise _calamine_error(problem) from None
     sheets: list[Sheet] = []
     try:
-        for index, meta in enumerate(workbook.sheets_metadata):
+        metadata = list(workbook.sheets_metadata)
+        names = unique_names([meta.name for meta in metadata])
+        for index, meta in enumerate(metadata):
             if str(meta.typ) != str(pc.SheetTypeEnum.WorkSheet):
                 continue
-            if wanted is not None and not wanted(meta.name):
+            name = names[index]
+            if wanted is not None and not wanted(name):
+                continue
+            if name != meta.name:  # calamine would give the first sheet of that name again
+                sheets.append(Sheet(name, [], duplicate_of=meta.name))
                 continue
             sheet = workbook.get_sheet_by_index(index)
             rows = sheet.to_python(skip_empty_area=False)
@@ -205,7 +232,7 @@ def parse_sheets(
             except Exception:
                 merged = []
             visible = str(meta.visible) == str(pc.SheetVisibleEnum.Visible)
-            sheets.append(Sheet(meta.name, rows, merged, visible=visible))
+            sheets.append(Sheet(name, rows, merged, visible=visible))
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as problem:
@@ -265,14 +292,15 @@ def _worksheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
             continue
         member = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
         targets[rel.get("Id") or ""] = posixpath.normpath(member)
-    members: dict[str, str] = {}
-    for element in workbook.iter():
-        if _local(element.tag) == "sheet":
-            rid = element.get(f"{{{_OFFICE_REL}}}id")
-            name = element.get("name")
-            if rid in targets and name is not None:
-                members[name] = targets[rid]
-    return members
+    listed = [
+        (element.get("name") or "", element.get(f"{{{_OFFICE_REL}}}id"))
+        for element in workbook.iter()
+        if _local(element.tag) == "sheet"
+    ]
+    names = unique_names([name for name, _ in listed])  # as parse_sheets names them
+    return {
+        name: targets[rid] for name, (_, rid) in zip(names, listed, strict=True) if rid in targets
+    }
 
 
 def sheet_parts(path: Path) -> dict[str, tuple[str, int]]:

@@ -9,6 +9,7 @@ value parsed once, so a 200,000-row workbook costs about what its distinct value
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -71,6 +72,31 @@ def _cell_id(value: Any) -> str | None:
     return text.replace(" ", "") if text else None
 
 
+def _disciplined(value: Any) -> int | None:
+    """Members disciplined in the year: a count, or a yes/no mark (yes counts as one)."""
+    if value is None or isinstance(value, bool):
+        return None if value is None else int(value)
+    if isinstance(value, int | float):
+        return parse_count(value)
+    text = parse_text(value)
+    if text is None:
+        return None
+    try:
+        return parse_count(text)
+    except ValueProblem:
+        return int(parse_yes_no(text))
+
+
+def _cell_ids(value: Any) -> str | None:
+    """One or more cell ids separated by ``,`` ``;`` or line breaks, kept as
+    ``"A, B"`` (each id without inner spaces, as :func:`_cell_id` spells one)."""
+    text = parse_text(value)
+    if text is None:
+        return None
+    ids = [part.replace(" ", "") for part in re.split(r"[,;\n\r]+", text)]
+    return ", ".join(dict.fromkeys(i for i in ids if i)) or None
+
+
 PARSERS: dict[str, dict[str, Parser]] = {
     "cells": {
         "cell_id": _cell_id,
@@ -81,6 +107,12 @@ PARSERS: dict[str, dict[str, Parser]] = {
         "secretary": parse_text,
         "active_from": parse_date,
         "active_to": parse_date,
+        "disciplined": _disciplined,
+        "merged_from": _cell_ids,
+        "merged_into": _cell_id,
+        "previous_parent": parse_text,
+        "parent_since": parse_date,
+        "previous_name": parse_text,
     },
     "plan": {
         "cell_id": _cell_id,

@@ -23,6 +23,15 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 SERIAL_MIN = (dt.date(1950, 1, 1) - EXCEL_EPOCH).days
 SERIAL_MAX = (dt.date(2099, 12, 31) - EXCEL_EPOCH).days
 YEAR_MIN, YEAR_MAX = 1950, 2099
+#: Dates a spreadsheet stores as dates (not typed text) are accepted in this wider window:
+#: a real log never reaches it, and everything inside it fits pandas' nanosecond
+#: timestamps (which end in 2262), so a typo such as 31/12/9999 is a rejected value
+#: instead of an error that stops the audit.
+STORED_YEAR_MIN, STORED_YEAR_MAX = 1900, 2200
+#: The largest head count accepted. A party cell has tens of members and a province's
+#: total row a few hundred thousand; beyond this a number is a typo, and it could not be
+#: held by the report's 64-bit integer columns anyway.
+MAX_COUNT = 10_000_000
 
 
 class ValueProblem(ValueError):
@@ -70,6 +79,13 @@ def _make_date(year: int, month: int, day: int) -> dt.date:
         raise _impossible() from None
 
 
+def _out_of_range(year: int) -> ValueProblem:
+    return ValueProblem(
+        f"Năm {year} nằm ngoài khoảng {STORED_YEAR_MIN}-{STORED_YEAR_MAX}",
+        f"Year {year} is outside {STORED_YEAR_MIN}-{STORED_YEAR_MAX}",
+    )
+
+
 def _expand_year(text: str) -> int:
     year = int(text)
     if len(text) == 2:
@@ -78,9 +94,9 @@ def _expand_year(text: str) -> int:
 
 
 def _from_serial(number: float) -> dt.date:
-    if math.isnan(number) or math.isinf(number):
+    if isinstance(number, float) and (math.isnan(number) or math.isinf(number)):
         raise _unreadable_date()
-    if not (SERIAL_MIN <= number <= SERIAL_MAX + 1):
+    if not (SERIAL_MIN <= number < SERIAL_MAX + 1):
         raise ValueProblem(
             "Số này không phải là một ngày hợp lệ",
             "This number is not a valid date",
@@ -112,13 +128,14 @@ def parse_date(value: object) -> dt.date | None:
         if value is None:
             return None
         raise _unreadable_date()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
+    if isinstance(value, dt.date):  # a datetime is a date too
+        day = value.date() if isinstance(value, dt.datetime) else value
+        if not (STORED_YEAR_MIN <= day.year <= STORED_YEAR_MAX):
+            raise _out_of_range(day.year)
+        return day
     if isinstance(value, int | float):
-        return _from_serial(float(value))
-    if isinstance(value, dt.timedelta):
+        return _from_serial(value)
+    if isinstance(value, dt.timedelta | dt.time):
         raise _unreadable_date()
     text = clean_text(value)
     if text is None:
@@ -264,7 +281,7 @@ def _parse_quarter_text(text: str) -> int:
 
 def parse_quarter(value: object) -> int | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if float(value) in (1.0, 2.0, 3.0, 4.0):
+        if value in (1, 2, 3, 4):  # no float(): an int may be too large for one
             return int(value)
         raise ValueProblem("Quý phải từ 1 đến 4", "Quarter must be 1 to 4")
     text = clean_text(value)
@@ -282,14 +299,27 @@ _NUMBER = re.compile(r"^([+-]?\d+(?:[.,]0+)?)\s*(?:d/c|dc|dong chi|nguoi|dang vi
 def _parse_count_text(text: str) -> int:
     key = fold(text)
     if match := _NUMBER.match(key):
-        return _check_count(int(float(match.group(1).replace(",", "."))))
+        whole = match.group(1).replace(",", ".").split(".")[0]
+        if len(whole.lstrip("+-")) > 12:  # past MAX_COUNT, and past what int() may read
+            return _check_count(-1 if whole.startswith("-") else MAX_COUNT + 1)
+        return _check_count(int(whole))
     raise ValueProblem("Không phải là số", "Not a number")
 
 
 def _check_count(number: int) -> int:
     if number < 0:
         raise ValueProblem("Số âm không hợp lệ", "Negative number")
+    if number > MAX_COUNT:
+        raise ValueProblem(
+            f"Số quá lớn (tối đa {vi_number(MAX_COUNT)})",
+            f"Number too large (at most {MAX_COUNT:,})",
+        )
     return number
+
+
+def vi_number(number: int) -> str:
+    """A whole number as Vietnamese writes it: 4.184.573.581."""
+    return f"{number:,}".replace(",", ".")
 
 
 def parse_count(value: object) -> int | None:
@@ -301,8 +331,10 @@ def parse_count(value: object) -> int | None:
     if isinstance(value, int | float):
         if isinstance(value, float) and (math.isnan(value) or not value.is_integer()):
             raise ValueProblem("Số người phải là số nguyên", "A head count must be whole")
+        if isinstance(value, float) and abs(value) > MAX_COUNT:  # inf, 1e300: no int()
+            return _check_count(MAX_COUNT + 1 if value > 0 else -1)
         return _check_count(int(value))
-    if isinstance(value, dt.date | dt.timedelta):
+    if isinstance(value, dt.date | dt.timedelta | dt.time):
         raise ValueProblem("Không phải là số", "Not a number")
     text = clean_text(value)
     if text is None:
@@ -333,7 +365,7 @@ _GROUP_WORDS: dict[str, int] = {
 def _parse_group_text(text: str) -> int:
     key = fold(text).strip(" .")
     key = re.sub(r"^nhom\s*", "", key)
-    if key.isascii() and key.isdigit() and 1 <= int(key) <= 6:
+    if key.isascii() and key.isdigit() and len(key) == 1 and 1 <= int(key) <= 6:
         return int(key)
     if (match := re.match(r"^([1-6])\s*[-.:)]", key)) is not None:  # "1 - Chính trị…"
         return int(match.group(1))
@@ -345,7 +377,7 @@ def _parse_group_text(text: str) -> int:
 
 def parse_topic_group(value: object) -> int | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if float(value) in (1.0, 2.0, 3.0, 4.0, 5.0, 6.0):
+        if value in (1, 2, 3, 4, 5, 6):
             return int(value)
         raise ValueProblem("Nhóm chủ đề phải từ 1 đến 6", "Topic group must be 1 to 6")
     text = clean_text(value)

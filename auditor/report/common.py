@@ -19,12 +19,16 @@ __all__ = [
     "PERIOD_KIND_VI",
     "STATUS_VI",
     "RuleSummary",
+    "band_changes_text",
     "cell_files",
     "details_text",
     "format_date",
     "format_period",
     "points_by_rule",
+    "remedy_text",
+    "reorg_lines",
     "rule_columns",
+    "waiver_text",
 ]
 
 
@@ -40,6 +44,21 @@ class RuleSummary:
     remedy_vi: str = ""
     remedy_en: str = ""
     params: dict[str, Any] = field(default_factory=dict)
+
+
+class _Keep(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def remedy_text(rule: RuleSummary, *, english: bool = False) -> str:
+    """A rule's remedy with its parameters filled in ("trong vòng {report_max_days} ngày"
+    -> "trong vòng 30 ngày"); a placeholder the rule has no parameter for stays as it is."""
+    text = rule.remedy_en if english else rule.remedy_vi
+    try:
+        return text.format_map(_Keep(rule.params))
+    except (ValueError, IndexError, AttributeError):  # braces that are not placeholders
+        return text
 
 
 BAND_NAMES_VI = {
@@ -107,6 +126,7 @@ def _plain(value: Any) -> Any:
 #: Vietnamese labels of ``Violation.details`` keys the engine is likely to use; any other
 #: key is shown as it is.
 DETAIL_LABELS_VI = {
+    "inherited_from": "Sổ của chi bộ cũ (đã sáp nhập)",
     "planned": "Chủ đề kế hoạch",
     "planned_topic": "Chủ đề kế hoạch",
     "planned_topics": "Chủ đề kế hoạch",
@@ -145,6 +165,49 @@ def details_text(details: Mapping[str, Any]) -> str:
     )
 
 
+def band_changes_text(cell: CellResult, *, english: bool = False) -> str:
+    """In words, every rule of the scoring that lowered the cell's band."""
+    return "; ".join(c.message_en if english else c.message_vi for c in cell.band_changes)
+
+
+def reorg_lines(cell: CellResult) -> list[tuple[str, str]]:
+    """(label, text) lines a cell's page shows about a rename, a move or a merge."""
+    lines: list[tuple[str, str]] = []
+    if cell.previous_name:
+        lines.append(("Tên cũ", cell.previous_name))
+    if cell.previous_parent:
+        since = f" (trực thuộc {cell.parent or NO_PARENT_VI} từ {format_date(cell.parent_since)})"
+        lines.append(("Đảng bộ cũ", cell.previous_parent + (since if cell.parent_since else "")))
+    elif cell.parent_since:
+        lines.append(("Trực thuộc từ ngày", format_date(cell.parent_since)))
+    for item in cell.merged_from:
+        on = f" ngày {format_date(item.merged_on)}" if item.merged_on else ""
+        name = f" – {item.cell_name}" if item.cell_name else ""
+        lines.append(
+            (
+                "Sáp nhập từ",
+                f"{item.cell_id}{name} (sáp nhập{on}): kế thừa {item.sessions} buổi sinh hoạt, "
+                f"{item.plan_rows} dòng kế hoạch",
+            )
+        )
+    if cell.disciplined:
+        lines.append(("Số đảng viên bị kỷ luật", str(cell.disciplined)))
+    return lines
+
+
+def waiver_text(v: Violation) -> str:
+    """How a waived violation's waiver reads in a report ("" when not waived)."""
+    w = v.waiver
+    if not v.waived or w is None:
+        return ""
+    parts = [f"Miễn trừ: {w.reason}", f"duyệt: {w.approved_by}"]
+    if w.approved_on:
+        parts[-1] += f" ngày {format_date(w.approved_on)}"
+    if w.expires:
+        parts.append(f"hết hạn {format_date(w.expires)}")
+    return "; ".join(parts)
+
+
 def rule_columns(rules: Sequence[RuleSummary], cells: Iterable[CellResult]) -> list[str]:
     """Rule ids in pack order, then ids seen in violations but not in the pack (sorted)."""
     known = [r.id for r in rules]
@@ -155,7 +218,8 @@ def rule_columns(rules: Sequence[RuleSummary], cells: Iterable[CellResult]) -> l
 def points_by_rule(violations: Iterable[Violation]) -> dict[str, int]:
     totals: dict[str, int] = {}
     for v in violations:
-        totals[v.rule] = totals.get(v.rule, 0) + v.points
+        if not v.waived:  # a waived violation costs no points
+            totals[v.rule] = totals.get(v.rule, 0) + v.points
     return totals
 
 
@@ -164,6 +228,16 @@ def cell_files(report: Report, tables: Iterable[Any] = ()) -> dict[str, set[str]
     violations, plus the ``file`` of each row of ``tables`` (DataFrames with ``cell_id`` and
     ``file`` columns, e.g. the importer's ``cells``, ``plan`` and ``sessions``)."""
     files: dict[str, set[str]] = {c.cell_id: set() for c in report.cells}
+    into = {m.cell_id: m.merged_into for m in report.merged_cells}
+
+    def owner(cell_id: str) -> str:
+        """A merged cell's rows belong to the cell its line ends in."""
+        seen = {cell_id}
+        while cell_id in into and into[cell_id] not in seen:
+            cell_id = into[cell_id]
+            seen.add(cell_id)
+        return cell_id
+
     for cell in report.cells:
         for v in cell.violations:
             files[cell.cell_id].update(e.file for e in v.evidence)
@@ -171,6 +245,8 @@ def cell_files(report: Report, tables: Iterable[Any] = ()) -> dict[str, set[str]
         if table is None or "cell_id" not in table or "file" not in table:
             continue
         for cell_id, file in zip(table["cell_id"], table["file"], strict=True):
-            if isinstance(cell_id, str) and isinstance(file, str) and cell_id in files:
-                files[cell_id].add(file)
+            if isinstance(cell_id, str) and isinstance(file, str):
+                cell_id = owner(cell_id) if into else cell_id
+                if cell_id in files:
+                    files[cell_id].add(file)
     return files

@@ -2,7 +2,8 @@
 
 Sheets: "Tổng hợp" (one row per cell, points lost per rule), "Vi phạm" (one row per
 violation and evidence row), "Chỉ tiêu 124" (cells moved by the quota), "Dòng bị loại",
-"Tệp đầu vào", "Ghi chú", "Quy tắc" (rules applied) and "Thông tin" (the run).
+"Tệp đầu vào", "Ghi chú", "Quy tắc" (rules applied) and "Thông tin" (the run); "Đã sáp
+nhập" (cells merged into another, without a score) when the year has any.
 """
 
 from __future__ import annotations
@@ -17,10 +18,14 @@ from auditor.report.common import (
     PERIOD_KIND_VI,
     STATUS_VI,
     RuleSummary,
+    band_changes_text,
     details_text,
     format_period,
     points_by_rule,
+    remedy_text,
+    reorg_lines,
     rule_columns,
+    waiver_text,
 )
 from auditor.report.xlsx import Book, Styled
 
@@ -42,6 +47,7 @@ VIOLATION_HEADERS = [
     "Trang tính",
     "Dòng",
     "Description (English)",
+    "Miễn trừ",
 ]
 REJECTED_HEADERS = [
     "Tệp",
@@ -79,13 +85,14 @@ def violation_rows(
                 v.date,
                 v.points,
                 v.message_vi,
-                rule.remedy_vi if rule else "",
+                remedy_text(rule) if rule else "",
                 details_text(v.details),
             ]
+            waived = waiver_text(v)
             if not v.evidence:
-                yield [*base, "", "", None, v.message_en]
+                yield [*base, "", "", None, v.message_en, waived]
             for e in v.evidence:
-                yield [*base, e.file, e.sheet, e.row, v.message_en]
+                yield [*base, e.file, e.sheet, e.row, v.message_en, waived]
 
 
 def rejected_rows(rows: Iterable[RejectedRow]) -> Iterator[list[Any]]:
@@ -127,6 +134,22 @@ def write_excel(report: Report, rules: Sequence[RuleSummary], path: Path) -> Non
                 for m in report.quota_moves
             ),
         )
+        if report.merged_cells:
+            book.table(
+                "Đã sáp nhập",
+                ["Đảng bộ", "Mã chi bộ", "Tên chi bộ", "Sáp nhập vào", "Ngày", "Ghi chú"],
+                (
+                    [
+                        m.parent or "",
+                        m.cell_id,
+                        m.cell_name or "",
+                        m.merged_into,
+                        m.merged_on,
+                        m.message_vi,
+                    ]
+                    for m in report.merged_cells
+                ),
+            )
         book.table("Dòng bị loại", REJECTED_HEADERS, rejected_rows(report.rejected_rows))
         book.table(
             "Tệp đầu vào",
@@ -172,6 +195,8 @@ def _summary(book: Book, report: Report, columns: list[str]) -> None:
         "Tổng điểm trừ",
         "Số vi phạm",
         "Điều chỉnh theo chỉ tiêu",
+        "Lý do hạ xếp loại",
+        "Tổ chức lại",
         *columns,
     ]
     rows = []
@@ -189,6 +214,8 @@ def _summary(book: Book, report: Report, columns: list[str]) -> None:
                 cell.points_lost,
                 len(cell.violations),
                 Styled("Có", "moved") if cell.moved_by_quota else "",
+                band_changes_text(cell),
+                "; ".join(f"{label}: {text}" for label, text in reorg_lines(cell)),
                 *(lost.get(rule) or None for rule in columns),
             ]
         )
@@ -196,7 +223,7 @@ def _summary(book: Book, report: Report, columns: list[str]) -> None:
         "Tổng hợp",
         headers,
         rows,
-        min_widths=[16, 12, 24, 7, 10, 12, 9, 9, 9, 12, *(6 for _ in columns)],
+        min_widths=[16, 12, 24, 7, 10, 12, 9, 9, 9, 12, 30, 20, *(6 for _ in columns)],
     )
     sheet.activate()
 
@@ -223,7 +250,7 @@ def _rules_sheet(
                 rule.title_vi if rule else "(không có trong bộ quy tắc)",
                 rule.points if rule else None,
                 PERIOD_KIND_VI.get(rule.period, rule.period) if rule else "",
-                rule.remedy_vi if rule else "",
+                remedy_text(rule) if rule else "",
                 _params_text(rule.params) if rule else "",
                 count.get(rule_id, 0),
                 cells.get(rule_id, 0),
@@ -253,6 +280,11 @@ def _run_sheet(book: Book, report: Report) -> None:
         ["Năm kiểm tra", report.year],
         ["Tính đến ngày", report.as_of],
         ["Bộ quy tắc", report.rules.pack],
+        *(
+            [["Cách chấm điểm", f"{report.rules.scoring.name} – {report.rules.scoring.title_vi}"]]
+            if report.rules.scoring
+            else []
+        ),
         ["Phiên bản bộ quy tắc", report.rules.version],
         ["SHA-256 bộ quy tắc", report.rules.sha256],
         ["Thời điểm tạo báo cáo", report.generated_at or ""],
@@ -263,6 +295,7 @@ def _run_sheet(book: Book, report: Report) -> None:
         ["Số vi phạm", sum(len(c.violations) for c in report.cells)],
         ["Số dòng bị loại", len(report.rejected_rows)],
         ["Số ghi chú", len(report.notes)],
-        ["Số chi bộ điều chỉnh theo chỉ tiêu 124-QĐ/TW", len(report.quota_moves)],
+        ["Số chi bộ điều chỉnh theo chỉ tiêu", len(report.quota_moves)],
+        ["Số chi bộ đã sáp nhập vào chi bộ khác", len(report.merged_cells)],
     ]
     book.table("Thông tin", ["Mục", "Giá trị"], rows, filter_=False)

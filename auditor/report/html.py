@@ -30,7 +30,9 @@ from auditor.report.common import (
     details_text,
     format_date,
     format_period,
+    reorg_lines,
     rule_columns,
+    waiver_text,
 )
 from auditor.report.safe import script_json
 
@@ -53,6 +55,8 @@ def environment() -> Environment:
     env.filters["vdate"] = format_date
     env.filters["period"] = format_period
     env.filters["details"] = details_text
+    env.filters["reorg"] = reorg_lines
+    env.filters["waiver"] = waiver_text
     return env
 
 

@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from auditor.models import CellResult, RejectedRow, Report
-from auditor.report.common import BAND_NAMES_VI, NO_PARENT_VI, RuleSummary
+from auditor.report.common import (
+    BAND_NAMES_VI,
+    NO_PARENT_VI,
+    RuleSummary,
+    band_changes_text,
+    reorg_lines,
+)
 from auditor.report.excel import REJECTED_HEADERS, VIOLATION_HEADERS, rejected_rows, violation_rows
 from auditor.report.safe import safe_filename
 from auditor.report.xlsx import Book, Styled
@@ -68,7 +74,9 @@ def _result_rows(cell: CellResult, report: Report) -> list[list[Any]]:
         ["Thứ hạng", f"{cell.rank}/{len(report.cells)}"],
         ["Tổng điểm trừ", cell.points_lost],
         ["Số vi phạm", len(cell.violations)],
-        ["Điều chỉnh theo chỉ tiêu 124-QĐ/TW", "; ".join(m.message_vi for m in moves)],
+        ["Điều chỉnh theo chỉ tiêu", "; ".join(m.message_vi for m in moves)],
+        ["Lý do hạ xếp loại", band_changes_text(cell)],
+        *([label, text] for label, text in reorg_lines(cell)),
     ]
 
 
