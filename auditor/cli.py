@@ -61,7 +61,10 @@ RulesOpt = Annotated[
     Path | None,
     typer.Option(
         "--rules",
-        help="Tên bộ quy tắc có sẵn (hd12, quan-doi) hoặc thư mục chứa pack.yaml; mặc định hd12 / a shipped pack's name or a pack folder.",
+        help=(
+            "Tên bộ quy tắc có sẵn (hd12, quan-doi) hoặc thư mục chứa pack.yaml; mặc định"
+            " hd12 / a shipped pack's name or a pack folder."
+        ),
     ),
 ]
 OverridesOpt = Annotated[

@@ -55,8 +55,18 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(ROOT, source, ignore=_skipped)
     dist = work / "dist"
     _run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
-        + ["-w", str(dist), str(source)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(dist),
+            str(source),
+        ],
         cwd=work,
     )
     (wheel,) = dist.glob("chibo_auditor-*.whl")
@@ -106,8 +116,17 @@ def test_the_installed_auditor_lists_rules_and_audits_like_the_checkout(
         env=env,
     )
     _run(
-        [sys.executable, "-m", "auditor.cli", "audit", "sample_data", "--year", "2024"]
-        + ["--out", str(tmp_path / "in-tree")],
+        [
+            sys.executable,
+            "-m",
+            "auditor.cli",
+            "audit",
+            "sample_data",
+            "--year",
+            "2024",
+            "--out",
+            str(tmp_path / "in-tree"),
+        ],
         cwd=ROOT,
     )
     wheel_report = _report(elsewhere / "out")
