@@ -59,7 +59,13 @@ def _load_pack(rules: Path | None, overrides: Path | None, sets: list[str]) -> R
 
 RulesOpt = Annotated[
     Path | None,
-    typer.Option("--rules", help="Thư mục bộ quy tắc (mặc định rules/hd12) / rule pack folder."),
+    typer.Option(
+        "--rules",
+        help=(
+            "Tên bộ quy tắc có sẵn (hd12, quan-doi) hoặc thư mục chứa pack.yaml; mặc định"
+            " hd12 / a shipped pack's name or a pack folder."
+        ),
+    ),
 ]
 OverridesOpt = Annotated[
     Path | None,
