@@ -19,7 +19,7 @@ from auditor.gctune import fewer_collections, tune
 from auditor.ingest import Dataset, load
 from auditor.ingest.guard import Limits
 from auditor.ingest.load import DEFAULT_LIMITS, Progress, default_workers
-from auditor.models import Report, RulesInfo, ScoringInfo
+from auditor.models import Note, RejectedRow, Report, RulesInfo, ScoringInfo
 from auditor.processes import worker_context
 from auditor.report import (
     RuleSummary,
@@ -33,6 +33,7 @@ from auditor.report.documents import DEFAULT_LETTERHEAD, Letterhead, write_docum
 from auditor.rulepack import RulePack, load_pack
 from auditor.scoring import score_cells
 from auditor.scoring_params import Scoring, scoring_for_year
+from auditor.waivers import apply_waivers, load_waiver_file
 
 
 @dataclass
@@ -168,6 +169,7 @@ def run_audit(
     as_of: dt.date | None = None,
     pack: RulePack | None = None,
     scoring: Scoring | None = None,
+    waivers: Path | None = None,
     per_cell: bool = False,
     limits: Limits = DEFAULT_LIMITS,
     workers: int | None = None,
@@ -209,8 +211,14 @@ def run_audit(
             )
         clock.split("rules", {"facts": evaluation.stats["facts_wall_seconds"]}, {"rules": 1.0})
         with clock.stage("score"):
+            found = evaluation.violations
+            waiver_notes: list[Note] = []
+            refused: list[RejectedRow] = []
+            if waivers is not None:
+                given, refused = load_waiver_file(waivers)
+                found, waiver_notes = apply_waivers(found, given, year=year)
             results, moves = score_cells(
-                evaluation.audited_cells, evaluation.violations, scoring, evaluation.extras
+                evaluation.audited_cells, found, scoring, evaluation.extras
             )
         report = Report(
             year=year,
@@ -223,9 +231,11 @@ def run_audit(
             ),
             inputs=sorted(dataset.inputs, key=lambda i: i.file),
             cells=results,
-            rejected_rows=sorted(dataset.rejected, key=lambda r: (r.file, r.sheet, r.row)),
+            rejected_rows=sorted(
+                [*dataset.rejected, *refused], key=lambda r: (r.file, r.sheet, r.row)
+            ),
             notes=sorted(
-                [*dataset.notes, *evaluation.notes],
+                [*dataset.notes, *evaluation.notes, *waiver_notes],
                 key=lambda n: (n.file or "", n.sheet or "", n.row or 0, n.code, n.message_en),
             ),
             quota_moves=moves,

@@ -91,8 +91,8 @@ def render_docs(pack: RulePack) -> str:
     out = [
         f"# Quy tắc `{pack.name}` {pack.version}: {pack.title_vi}",
         "",
-        "<!-- Sinh tự động từ rules/ bằng `python -m auditor.catalogue`; đừng sửa tay. -->",
-        "<!-- Generated from rules/ by `python -m auditor.catalogue`; do not edit. -->",
+        "<!-- Sinh tự động từ auditor/rules/ bằng `python -m auditor.catalogue`; đừng sửa tay. -->",
+        "<!-- Generated from auditor/rules/ by `python -m auditor.catalogue`; do not edit. -->",
         "",
         f"*{pack.title_en}*",
         "",

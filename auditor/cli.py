@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -59,7 +59,13 @@ def _load_pack(rules: Path | None, overrides: Path | None, sets: list[str]) -> R
 
 RulesOpt = Annotated[
     Path | None,
-    typer.Option("--rules", help="Thư mục bộ quy tắc (mặc định rules/hd12) / rule pack folder."),
+    typer.Option(
+        "--rules",
+        help=(
+            "Tên bộ quy tắc có sẵn (hd12, quan-doi) hoặc thư mục chứa pack.yaml; mặc định"
+            " hd12 / a shipped pack's name or a pack folder."
+        ),
+    ),
 ]
 OverridesOpt = Annotated[
     Path | None,
@@ -87,6 +93,17 @@ def audit(
     rules: RulesOpt = None,
     overrides: OverridesOpt = None,
     set_: SetOpt = None,
+    scoring: Annotated[
+        str | None,
+        typer.Option(
+            "--scoring",
+            help="Cách chấm điểm (qd124, qd366 hoặc tệp YAML); mặc định theo năm kiểm tra.",
+        ),
+    ] = None,
+    waivers: Annotated[
+        Path | None,
+        typer.Option("--waivers", help="Tệp YAML các miễn trừ / waivers file (YAML)."),
+    ] = None,
     per_cell: Annotated[
         bool,
         typer.Option("--per-cell", help="Ghi thêm một tệp cho mỗi chi bộ / one workbook per cell."),
@@ -178,6 +195,18 @@ def audit(
                 f"--as-of '{as_of}' is not a YYYY-MM-DD date.",
             ) from None
     pack = _load_pack(rules, overrides, set_ or [])
+    chosen = None
+    if scoring is not None:
+        from auditor.scoring_params import ScoringError, scoring_named
+
+        try:
+            chosen = scoring_named(scoring)
+        except ScoringError as problem:
+            raise _usage(str(problem), "Unusable --scoring (see above).") from None
+    if waivers is not None and not waivers.is_file():
+        raise _usage(
+            f"Không tìm thấy tệp miễn trừ: {waivers}.", f"Waivers file not found: {waivers}."
+        )
     heading = None
     if letterhead is not None:
         from auditor.report.documents import LetterheadError, load_letterhead
@@ -227,6 +256,8 @@ def audit(
             out=out_dir,
             as_of=cutoff,
             pack=pack,
+            scoring=chosen,
+            waivers=waivers,
             per_cell=per_cell,
             limits=limits,
             workers=workers,
@@ -320,6 +351,98 @@ def template_command(
         )
     written = write_templates(listed, year=year, out_dir=out_dir, pack=pack)
     out.print(f"Đã tạo {len(written)} sổ mẫu trong / templates written to: [bold]{out_dir}[/bold]")
+
+
+DataOpt = Annotated[
+    Path, typer.Option("--data", help="Thư mục dữ liệu của máy chủ / the server's data folder.")
+]
+DatabaseOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--database",
+        help="CSDL (mặc định SQLite trong --data), ví dụ postgresql://user:pass@host/db.",
+    ),
+]
+
+
+@app.command("serve")
+def serve_command(
+    data: DataOpt,
+    database: DatabaseOpt = None,
+    host: Annotated[str, typer.Option("--host", help="Địa chỉ nghe / listen address.")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option("--port", help="Cổng / port.")] = 8000,
+) -> None:
+    """Chạy trang web của Ban Tổ chức: tải sổ lên, xem kết quả, so sánh, tải báo cáo."""
+    import uvicorn
+
+    from auditor.web.app import create_app
+
+    web = create_app(data, database, secure_cookies=False)
+    err.print(f"Đang phục vụ tại / serving at http://{host}:{port}", soft_wrap=True)
+    uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
+users_app = typer.Typer(help="Người dùng của trang web / the web application's users.")
+app.add_typer(users_app, name="users")
+
+
+def _user_db(data: Path, database: str | None) -> Any:
+    from sqlalchemy.orm import sessionmaker
+
+    from auditor.web.db import database_url, migrate, open_engine
+
+    data.mkdir(parents=True, exist_ok=True)
+    engine = open_engine(database_url(data, database))
+    migrate(engine)
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="Tên đăng nhập / login name.")],
+    role: Annotated[str, typer.Option("--role", help="admin, board hoặc cell.")],
+    data: DataOpt,
+    cell: Annotated[
+        str | None, typer.Option("--cell", help="Mã chi bộ của người dùng cell.")
+    ] = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Thêm người dùng; mật khẩu đọc từ đầu vào chuẩn (stdin)."""
+    import sys
+
+    from auditor.web.security import UserError, add_user
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    sessions = _user_db(data, database)
+    try:
+        with sessions.begin() as db:
+            add_user(db, name, role, password, cell)
+    except UserError as problem:
+        raise _usage(str(problem), str(problem)) from None
+    out.print(f"Đã thêm người dùng / user added: {name} ({role})")
+
+
+@users_app.command("token")
+def users_token(
+    name: Annotated[str, typer.Argument(help="Tên người dùng / user name.")],
+    data: DataOpt,
+    database: DatabaseOpt = None,
+) -> None:
+    """Tạo token cho chương trình khác (Authorization: Bearer); in ra một lần."""
+    from sqlalchemy import select
+
+    from auditor.web.db import User
+    from auditor.web.security import new_token
+
+    sessions = _user_db(data, database)
+    with sessions.begin() as db:
+        user = db.scalar(select(User).where(User.name == name))
+        if user is None:
+            raise _usage(f"Không có người dùng {name}.", f"No user {name}.")
+        token = new_token(db, user)
+    typer.echo(token)
 
 
 def main() -> None:

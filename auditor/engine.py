@@ -1,6 +1,7 @@
 """Judge the facts with durable_rules: each rule's declarative condition, compiled.
 
-What ``../shared/notes/durable-rules.md`` measured shapes this module: one ``Host`` per
+What was measured of durable_rules 2.0.28 (pinned exactly: this module calls its private
+C hooks, ``tests/test_engine.py`` checks they exist) shapes this module: one ``Host`` per
 process and rule set, one state (``sid``) per cell deleted as soon as the cell is judged,
 facts asserted (every rule sees every fact, unlike ``post``), conditions on ONE fact
 combined with ``$and``/``$or`` (never a comma join), no negation-only rule (every rule
@@ -79,6 +80,8 @@ class Judge:
         }
         for rule in self.rules:
             definition[rule.id] = {**compile_rule(rule), "run": _noted_by_judge}
+        #: What the C core's "already observed" answer is raised as (a fact-hash collision).
+        self.collision: type[Exception] = engine.MessageObservedException
         self.host = _quiet_host(engine)()
         self.host.set_rulesets({self.name: definition})
         self._ruleset = self.host.get_ruleset(self.name)
@@ -245,6 +248,26 @@ PARALLEL_MIN_CELLS = 400
 CHUNK_CELLS = 250
 
 
+def not_judged(cell_id: str) -> Note:
+    """The note for a cell durable_rules refused to hold (a fact-hash collision).
+
+    The C core knows a fact by a 32-bit hash; two of a cell's facts with the same hash
+    make it refuse the whole batch. That cell gets no verdict (it is listed with no
+    violation and this note, for a person to check by hand); the run goes on.
+    """
+    return Note(
+        code="cell_not_judged",
+        message_vi=(
+            f"Chi bộ {cell_id}: bộ máy quy tắc không xét được (hai dữ kiện trùng mã băm);"
+            " cần kiểm tra bằng tay, kết quả của chi bộ này không có vi phạm nào được ghi."
+        ),
+        message_en=(
+            f"Cell {cell_id}: the rules engine could not judge it (two facts with the same"
+            " hash); check it by hand, no violation was recorded for this cell."
+        ),
+    )
+
+
 @dataclass
 class ChunkResult:
     violations: dict[str, list[Violation]]
@@ -275,7 +298,12 @@ def judge_chunk(task: tuple[list[Rule], int, dt.date, Batch]) -> ChunkResult:
             count += len(cell.facts)
             start = time.perf_counter()
             facts_seconds += start - built
-            hits = judge.judge(cell.facts)
+            try:
+                hits = judge.judge(cell.facts)
+            except judge.collision:
+                # one cell the engine cannot hold: said for that cell, the others go on
+                notes.append(not_judged(cell.cell_id))
+                hits = set()
             by_id = {f["id"]: f for f in cell.facts}
             violations = [
                 _violation(rules[rule_id], by_id[fact_id], cell.info(fact_id))

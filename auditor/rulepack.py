@@ -1,4 +1,4 @@
-"""Rule packs: the rules as data, loaded from ``rules/<pack>/`` and validated.
+"""Rule packs: the rules as data, loaded from ``auditor/rules/<pack>/`` and validated.
 
 A pack is a folder with ``pack.yaml`` (name, version, the audit years it applies to,
 scoring parameters, optionally ``include:`` another pack) and one YAML file per rule.
@@ -21,7 +21,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from auditor.scoring_params import ScoringParams
 
-DEFAULT_PACK = Path(__file__).resolve().parent.parent / "rules" / "hd12"
+#: The packs shipped inside the package (package data), so a wheel audits from anywhere.
+PACKS_DIR = Path(__file__).resolve().parent / "rules"
+DEFAULT_PACK = PACKS_DIR / "hd12"
 
 Period = Literal["year", "quarter", "month", "session"]
 Op = Literal["eq", "neq", "lt", "lte", "gt", "gte"]
@@ -259,13 +261,36 @@ def _apply(rule: Rule, changes: dict[str, Any], where: str) -> tuple[Rule, list[
     return changed, errors
 
 
+def shipped_packs() -> list[str]:
+    """Names of the packs shipped with the package (``hd12``, ``quan-doi``...)."""
+    return sorted(p.parent.name for p in PACKS_DIR.glob("*/pack.yaml"))
+
+
+def find_pack(spec: Path | str) -> Path:
+    """The folder of a pack given as a folder or as the name of a shipped pack.
+
+    A folder holding ``pack.yaml`` wins; otherwise a shipped pack of that name (or of the
+    folder's last part, so ``rules/quan-doi`` written before the packs moved into the
+    package still finds it from any directory). Anything else is returned as given and
+    refused by :func:`load_pack` with "missing pack.yaml".
+    """
+    folder = Path(spec)
+    if (folder / "pack.yaml").is_file():
+        return folder
+    for name in (str(spec), folder.name):
+        shipped = PACKS_DIR / name
+        if name and "/" not in name and (shipped / "pack.yaml").is_file():
+            return shipped
+    return folder
+
+
 def load_pack(
     path: Path | str = DEFAULT_PACK,
     overrides: Path | None = None,
     sets: Sequence[str] = (),
 ) -> RulePack:
     """Load and validate a pack, apply an override file and ``RULE.key=value`` settings."""
-    folder = Path(path)
+    folder = find_pack(path)
     problems: list[tuple[str, str, str]] = []
     pack, rules, files = _load_rules(folder, problems, set())
     override_data: dict[str, Any] = {}

@@ -227,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         "--repeat", type=int, default=3, help="runs of the audit and of python-calamine (best)"
     )
     args = parser.parse_args(argv)
-    from auditor.sample import generate, generate_consolidated
+    from sample import generate, generate_consolidated
 
     with tempfile.TemporaryDirectory() as scratch:
         work = args.work or Path(scratch)

@@ -63,7 +63,7 @@ def report(label: str, paths: list[Path], workers: list[int], per_file: bool) ->
 
 
 def main(argv: list[str] | None = None) -> int:
-    from auditor.sample import generate, generate_consolidated
+    from sample import generate, generate_consolidated
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=200_000)

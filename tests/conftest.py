@@ -32,13 +32,13 @@ def _xlsx(path: Path, sheets: Sequence[SheetSpec]) -> None:
 
 
 def _xls(path: Path, sheets: Sequence[SheetSpec]) -> None:
-    from auditor.sample import SheetOut, write_xls
+    from benchmarks.sample import SheetOut, write_xls
 
     write_xls(path, [SheetOut(spec[0], [list(r) for r in spec[1]]) for spec in sheets])
 
 
 def _ods(path: Path, sheets: Sequence[SheetSpec]) -> None:
-    from auditor.sample import SheetOut, write_ods
+    from benchmarks.sample import SheetOut, write_ods
 
     write_ods(path, [SheetOut(spec[0], [list(r) for r in spec[1]]) for spec in sheets])
 

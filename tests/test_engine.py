@@ -5,6 +5,9 @@ from __future__ import annotations
 import random
 import threading
 import time
+from typing import Any
+
+import pytest
 
 from auditor.engine import Judge, compile_rule
 from auditor.rulepack import load_pack
@@ -113,3 +116,60 @@ def test_parameters_are_substituted_when_compiled() -> None:
     assert "{'$lt': {'draft_days_before': 5}}" in str(compile_rule(rule))
     quorum = compile_rule(PACK.rule("TK02"))
     assert "{'$lt': {'attendance_ppm': 666667}}" in str(quorum)
+
+
+def test_durable_rules_is_the_version_whose_private_hooks_the_judge_calls() -> None:
+    from importlib.metadata import version
+
+    from durable import engine
+
+    assert version("durable-rules") == "2.0.28"
+    core = engine.durable_rules_engine
+    for hook in (
+        "assert_facts",
+        "start_action_for_state",
+        "update_state",
+        "complete_and_start_action",
+        "abandon_action",
+    ):
+        assert callable(getattr(core, hook)), hook
+    assert callable(engine.Host._run)  # the dispatch loop QuietHost replaces
+    assert issubclass(engine.MessageObservedException, Exception)
+    judge = Judge(PACK.rules)
+    assert isinstance(judge._ruleset_handle, int)
+
+
+def test_a_fact_hash_collision_is_a_note_for_that_cell_and_the_others_are_judged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from auditor import engine as engine_module
+    from auditor.engine import evaluate
+    from benchmarks.sample import build_cells, dataset_of
+
+    dataset = dataset_of(build_cells(6, year=2024, seed=3)[0])
+    whole = evaluate(dataset, PACK, year=2024)
+    cells = list(whole.violations)
+    unlucky = next(c for c in cells[1:] if whole.violations[c])  # a cell with findings
+    current: list[str] = []
+    build, judge = engine_module.cell_facts, Judge.judge
+
+    def building(item: Any, **kwargs: Any) -> Any:
+        cell, notes = build(item, **kwargs)
+        current.append(cell.cell_id)
+        return cell, notes
+
+    def colliding(self: Judge, facts: Any) -> set[tuple[str, int]]:
+        if current[-1] == unlucky:
+            raise self.collision(list(facts))  # what the C core's answer 2 becomes
+        return judge(self, facts)
+
+    monkeypatch.setattr(engine_module, "cell_facts", building)
+    monkeypatch.setattr(Judge, "judge", colliding)
+    result = evaluate(dataset, PACK, year=2024)
+    notes = [n for n in result.notes if n.code == "cell_not_judged"]
+    assert len(notes) == 1 and unlucky in notes[0].message_vi and unlucky in notes[0].message_en
+    assert whole.violations[unlucky] and result.violations[unlucky] == []
+    assert list(result.violations) == cells
+    for cell_id in cells:
+        if cell_id != unlucky:
+            assert result.violations[cell_id] == whole.violations[cell_id]

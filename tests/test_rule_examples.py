@@ -9,7 +9,7 @@ import pytest
 from auditor.engine import Judge
 from auditor.rulepack import Rule, load_pack
 
-PACKS = [load_pack(), load_pack("rules/quan-doi")]
+PACKS = [load_pack(), load_pack("quan-doi")]
 CASES = sorted(
     {
         (f"{rule.id}_{kind}_{index}", rule.id, kind, index)

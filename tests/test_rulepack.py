@@ -35,7 +35,7 @@ def test_default_pack_has_the_twelve_rules_of_the_spec_with_their_points() -> No
 
 
 def test_army_pack_adds_the_monthly_forum_without_code() -> None:
-    pack = load_pack("rules/quan-doi")
+    pack = load_pack("quan-doi")
     assert set(SPEC_RULES) | {"DD01"} == {rule.id for rule in pack.rules}
     assert pack.rule("DD01").period == "month"
 

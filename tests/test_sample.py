@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from auditor.engine import evaluate
 from auditor.rulepack import load_pack
-from auditor.sample import ALL_DEFECTS, build_cells, clean_year, dataset_of, generate, inject
+from benchmarks.sample import ALL_DEFECTS, build_cells, clean_year, dataset_of, generate, inject
 
 ROOT = Path(__file__).resolve().parent.parent
 PACK = load_pack()

@@ -185,7 +185,7 @@ def test_template_has_dropdowns_date_limits_protection_and_the_packs_rules(
 
 
 def test_instructions_follow_the_selected_pack_with_its_points(tmp_path: Path) -> None:
-    pack = load_pack(ROOT / "rules" / "quan-doi", sets=["TK02.enabled=false", "CD01.points=7"])
+    pack = load_pack("quan-doi", sets=["TK02.enabled=false", "CD01.points=7"])
     written = write_templates([CELL], year=YEAR, out_dir=tmp_path / "tpl", pack=pack)
     ids = {r.id for r in pack.rules}
     for path in written:

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from auditor.ingest.text import strip_accents
 from auditor.rulepack import load_pack
-from auditor.sample import TOPICS, UNRELATED_TOPIC
 from auditor.topics import best_match, normalise_topic, similarity
+from benchmarks.sample import TOPICS, UNRELATED_TOPIC
 
 THRESHOLD = float(load_pack().rule("CD05").params["threshold"])
 

@@ -3,8 +3,9 @@
 None of the spreadsheet readers caps a zip bomb (reading-workbooks.md: a 511 KB .xlsx
 unpacked to 521 MiB), and calamine aborts the whole process when a sheet's used range is
 too big to allocate (a cell at XFD1048576 asks for 17 billion cells). So before parsing,
-the archive's declared sizes, its compression ratio and its member count, the sheets'
-declared dimensions and the cell references they really hold are checked against
+the archive's declared sizes, its compression ratio and its member count, an .xls's
+declared dimensions and the references of the cells with values an .xlsx holds (not its
+``<dimension>``, which calamine ignores) are checked against
 :class:`Limits`, and XML carrying a DTD is refused. What still slips through is caught by
 the bounded worker in :mod:`auditor.ingest.pool`.
 """
@@ -31,7 +32,9 @@ from auditor.ingest.read import (
     sniff,
     too_large,
     unsafe_xml,
+    worksheet_members,
 )
+from auditor.ingest.text import vi_number
 
 MB = 1024 * 1024
 
@@ -64,9 +67,6 @@ class Limits:
     memory_mb: int = 3072
 
 
-_DIMENSION = re.compile(
-    rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]{1,3})?\$?(\d+)?(?::\$?([A-Z]{1,3})\$?(\d+))?\""
-)
 _SHEET_XML = re.compile(r"^xl/(?:worksheets|dialogsheets|macrosheets)/[^/]+\.xml$")
 #: XML parts a reader parses besides the sheets (whose DTD check rides on their scan).
 _XML_MEMBER = re.compile(
@@ -85,20 +85,33 @@ def column_letters(number: int) -> str:
     return letters
 
 
+class SheetTooLarge(ReadError):
+    """A sheet over the size limits; the archive check names the sheet before raising."""
+
+    def __init__(self, rows: int, cols: int, declared: bool, sheet: str | None = None) -> None:
+        self.rows, self.cols, self.declared = rows, cols, declared
+        verb_vi, verb_en = (
+            ("khai báo", "declares") if declared else ("có giá trị tới", "holds values to")
+        )
+        where_vi = f"trang tính “{sheet}”" if sheet else "trang tính"
+        where_en = f"sheet “{sheet}”" if sheet else "a sheet"
+        problem = too_large(
+            f"{where_vi} {verb_vi} {vi_number(rows)} dòng × {vi_number(cols)} cột. Cách sửa: "
+            "xóa các dòng, cột thừa (và xóa định dạng các dòng trống) ở cuối trang rồi lưu "
+            "lại, hoặc nâng giới hạn bằng --max-rows, --max-cols, --max-cells",
+            f"{where_en} {verb_en} {rows:,} rows × {cols:,} columns. To fix: delete the "
+            "surplus rows and columns (and clear the formatting of empty rows) at the end "
+            "of the sheet and save again, or raise --max-rows, --max-cols, --max-cells",
+        )
+        super().__init__(problem.reason_vi, problem.reason_en)
+
+    def named(self, sheet: str) -> SheetTooLarge:
+        return SheetTooLarge(self.rows, self.cols, self.declared, sheet)
+
+
 def _over(rows: int, cols: int, limits: Limits, declared: bool) -> None:
     if rows > limits.max_rows or cols > limits.max_cols or rows * cols > limits.max_cells:
-        verb_vi, verb_en = ("khai báo", "declares") if declared else ("có ô tới", "reaches")
-        raise too_large(
-            f"trang tính {verb_vi} {rows:,} dòng × {cols:,} cột",
-            f"a sheet {verb_en} {rows:,} rows × {cols:,} columns",
-        )
-
-
-def _check_dimension(head: bytes, limits: Limits) -> None:
-    match = _DIMENSION.search(head)
-    if not match or not match.group(3):
-        return
-    _over(int(match.group(4)), column_number(match.group(3).decode()), limits, declared=True)
+        raise SheetTooLarge(rows, cols, declared)
 
 
 @lru_cache(maxsize=8)
@@ -112,10 +125,35 @@ def _reference_patterns(limits: Limits) -> tuple[re.Pattern[bytes], re.Pattern[b
     # XFD, three letters, is Excel's last column
     letters = min(3, max(1, len(column_letters(limits.max_cols))))
     digits = max(1, len(str(max(0, limits.max_rows))))
-    # possessive (no backtracking: "$", letters and digits never overlap): twice as fast
-    wide = re.compile(rb'r="\$?+([A-Z]{%d,3}+)\$?+(\d++)"' % letters)
-    tall = re.compile(rb'r="\$?+([A-Z]{0,3}+)\$?+(\d{%d,}+)"' % digits)
+    # possessive (no backtracking: "$", letters and digits never overlap): twice as fast;
+    # only an ``r`` attribute itself (``firstPageNumber="4294967293"`` is no reference)
+    wide = re.compile(rb'(?<=\s)r="\$?+([A-Z]{%d,3}+)\$?+(\d++)"' % letters)
+    tall = re.compile(rb'(?<=\s)r="\$?+([A-Z]{0,3}+)\$?+(\d{%d,}+)"' % digits)
     return wide, tall
+
+
+#: How far back a reference's element may start, and forward end (in bytes).
+_TAG_REACH = 4096
+
+
+def _holds_value(window: bytes, at: int) -> bool:
+    """Whether the element whose ``r`` attribute is at ``at`` is a cell that holds
+    something: calamine sizes a sheet by its cells with values, so a styled empty cell
+    (``<c r="XFD1" s="3"/>``) or a styled empty row reaching row 1,048,576 costs it
+    nothing. When the element cannot be seen whole, it counts."""
+    start = window.rfind(b"<", max(0, at - _TAG_REACH), at)
+    end = window.find(b">", at, at + _TAG_REACH)
+    if start < 0 or end < 0:
+        return True
+    name = window[start + 1 : at].split(None, 1)[0].rsplit(b":", 1)[-1]
+    if name == b"row":
+        return False  # a row's reach is its cells'
+    if name != b"c":
+        return True
+    if window[end - 1 : end] == b"/":
+        return False
+    after = window[end + 1 : end + 1 + 8]
+    return not (after.startswith(b"</c>") or (after.startswith(b"</") and b"c>" in after))
 
 
 def _check_references(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> bool:
@@ -136,16 +174,18 @@ def _check_references(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: L
             if first:
                 if _DTD.search(chunk[:2048]):
                     raise unsafe_xml()
-                _check_dimension(chunk[:8192], limits)
                 first = False
             window = tail + chunk
             formula = formula or FORMULA_ELEMENT.search(window) is not None
             for pattern in (wide, tall):
                 for match in pattern.finditer(window):
+                    if not _holds_value(window, match.start()):
+                        continue
                     col = column_number(match.group(1).decode()) if match.group(1) else 0
                     max_col = max(max_col, col)
                     max_row = max(max_row, int(match.group(2)))
-            tail = chunk[-24:]  # a reference cut by the chunk's end; re-matches are harmless
+            # a reference cut by the chunk's end, with its element; re-matches are harmless
+            tail = chunk[-_TAG_REACH:]
     if max_row or max_col:
         _over(max_row, max_col, limits, declared=False)
     return formula
@@ -225,27 +265,27 @@ def _check_archive(
     with zipfile.ZipFile(path) as archive:
         members = archive.infolist()
         if len(members) > limits.max_members:
-            raise too_large(f"{len(members):,} thành phần", f"{len(members):,} members")
+            raise too_large(f"{vi_number(len(members))} thành phần", f"{len(members):,} members")
         unpacked = sum(m.file_size for m in members)
         packed = sum(m.compress_size for m in members) or 1
         if unpacked > limits.max_unpacked_mb * MB:
             raise too_large(
-                f"giải nén ra {unpacked / MB:,.0f} MB", f"unpacks to {unpacked / MB:,.0f} MB"
+                f"giải nén ra {vi_number(unpacked / MB)} MB", f"unpacks to {unpacked / MB:,.0f} MB"
             )
         for member in members:
             ratio = member.file_size / max(member.compress_size, 1)
             if member.file_size > MB and ratio > limits.max_ratio:
                 raise too_large(
-                    f"tỉ lệ nén {ratio:,.0f}:1 ở {member.filename}",
+                    f"tỉ lệ nén {vi_number(ratio)}:1 ở {member.filename}",
                     f"compression ratio {ratio:,.0f}:1 in {member.filename}",
                 )
         if unpacked / packed > limits.max_ratio and unpacked > 8 * MB:
             raise too_large(
-                f"tỉ lệ nén {unpacked / packed:,.0f}:1",
+                f"tỉ lệ nén {vi_number(unpacked / packed)}:1",
                 f"compression ratio {unpacked / packed:,.0f}:1",
             )
         names = {m.filename for m in members}
-        if "xl/workbook.xml" not in names and "content.xml" not in names:
+        if not names & {"xl/workbook.xml", "xl/workbook.bin", "content.xml"}:
             if "EncryptedPackage" in names or "encryption" in names:
                 raise password_protected()
             raise not_a_spreadsheet()
@@ -268,11 +308,23 @@ def _check_archive(
             if _SHEET_XML.match(member.filename):
                 if scan is not None and not scan(member.filename):
                     continue
-                if _check_references(archive, member, limits):
-                    formulas.add(member.filename)
+                try:
+                    if _check_references(archive, member, limits):
+                        formulas.add(member.filename)
+                except SheetTooLarge as problem:
+                    raise problem.named(_sheet_name(archive, member.filename)) from None
             elif member.filename == "content.xml":
                 _check_ods_nesting(archive, member)
         return None if unusual else frozenset(formulas)
+
+
+def _sheet_name(archive: zipfile.ZipFile, member: str) -> str:
+    """The name a sheet part has in the workbook (its part name when unknown)."""
+    try:
+        names = {part: name for name, part in worksheet_members(archive).items()}
+    except Exception:  # a damaged workbook.xml: the part's name still says which sheet
+        names = {}
+    return names.get(member, member.rsplit("/", 1)[-1])
 
 
 def _check_xls(path: Path, limits: Limits) -> None:
@@ -291,6 +343,8 @@ def _check_xls(path: Path, limits: Limits) -> None:
     position = 0
     while position + 4 <= len(stream):  # the workbook globals, up to their EOF record
         kind, length = struct.unpack_from("<HH", stream, position)
+        if kind == 0x002F:  # FILEPASS: the rest is encrypted (its sizes are noise)
+            raise password_protected()
         if kind == 0x0085 and length >= 4:  # BOUNDSHEET: where a sheet's records start
             sheets.append(struct.unpack_from("<I", stream, position + 4)[0])
         elif kind == 0x000A:
@@ -359,7 +413,7 @@ def inspect_file(
     if size == 0:
         raise empty_file()
     if size > limits.max_file_mb * MB:
-        raise too_large(f"{size / MB:,.0f} MB", f"{size / MB:,.0f} MB")
+        raise too_large(f"{vi_number(size / MB)} MB", f"{size / MB:,.0f} MB")
     kind = sniff(path)
     if kind == "ole":
         _check_xls(path, limits)

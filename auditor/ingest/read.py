@@ -72,8 +72,8 @@ def unique_names(names: list[str]) -> list[str]:
 
 def not_a_spreadsheet() -> ReadError:
     return ReadError(
-        "Không phải tệp bảng tính (xlsx, xlsm, xls, ods)",
-        "Not a spreadsheet (xlsx, xlsm, xls, ods)",
+        "Không phải tệp bảng tính (xlsx, xlsm, xlsb, xls, ods)",
+        "Not a spreadsheet (xlsx, xlsm, xlsb, xls, ods)",
     )
 
 
@@ -151,10 +151,32 @@ def _ole_is_encrypted_ooxml(path: Path) -> bool:
     return "EncryptedPackage".encode("utf-16-le") in data
 
 
+def zip_format(path: Path) -> str:
+    """``xlsx`` (also .xlsm), ``xlsb`` or ``ods``, by the parts the zip holds; ``""``
+    when it holds none of them."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return ""
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "xl/workbook.bin" in names:
+        return "xlsb"
+    if "content.xml" in names:
+        return "ods"
+    return ""
+
+
+_SUFFIXES = {"xlsx": (".xlsx", ".xlsm"), "xlsb": (".xlsb",), "ods": (".ods",)}
+
+
 def _suffix_matches(path: Path, kind: str) -> bool:
+    """Whether the file's name tells calamine its real format (an .xlsx saved as
+    ``.ods`` does not: calamine picks its parser by the name)."""
     suffix = path.suffix.lower()
     if kind == "zip":
-        return suffix in (".xlsx", ".xlsm", ".ods")
+        return suffix in _SUFFIXES.get(zip_format(path), ())
     return suffix == ".xls"
 
 
@@ -278,7 +300,7 @@ def _has_formula(archive: zipfile.ZipFile, member: str) -> bool:
     return False
 
 
-def _worksheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
+def worksheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> zip member of its XML, from workbook.xml and its relationships."""
     try:
         workbook = DefusedET.fromstring(archive.read("xl/workbook.xml"))
@@ -309,7 +331,7 @@ def sheet_parts(path: Path) -> dict[str, tuple[str, int]]:
     try:
         with zipfile.ZipFile(path) as archive:
             sizes = {info.filename: info.file_size for info in archive.infolist()}
-            members = _worksheet_members(archive)
+            members = worksheet_members(archive)
     except DefusedXmlException:
         raise unsafe_xml() from None
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, ET.ParseError):
@@ -445,7 +467,7 @@ def formulas_without_value(
             )
             if not with_formulas:
                 return result
-            for sheet, member in _worksheet_members(archive).items():
+            for sheet, member in worksheet_members(archive).items():
                 if member not in with_formulas or (wanted is not None and not wanted(sheet)):
                     continue
                 cells: list[tuple[int, int]] = []

@@ -37,3 +37,8 @@ def fold(text: str) -> str:
     """Case-, accent- and whitespace-insensitive key for comparing labels."""
     folded = strip_accents(unicodedata.normalize("NFC", text)).casefold()
     return _SPACES.sub(" ", folded).strip()
+
+
+def vi_number(number: float) -> str:
+    """A whole number as Vietnamese writes it: 4.184.573.581."""
+    return f"{number:,.0f}".replace(",", ".")

@@ -15,7 +15,7 @@ import math
 import re
 from functools import lru_cache
 
-from auditor.ingest.text import clean_text, fold
+from auditor.ingest.text import clean_text, fold, vi_number
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 #: Serial numbers accepted as dates: 1 Jan 1950 .. 31 Dec 2099. Outside this window a
@@ -315,11 +315,6 @@ def _check_count(number: int) -> int:
             f"Number too large (at most {MAX_COUNT:,})",
         )
     return number
-
-
-def vi_number(number: int) -> str:
-    """A whole number as Vietnamese writes it: 4.184.573.581."""
-    return f"{number:,}".replace(",", ".")
 
 
 def parse_count(value: object) -> int | None:

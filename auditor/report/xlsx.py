@@ -20,7 +20,7 @@ import xlsxwriter
 from auditor.report.common import BAND_COLOURS
 from auditor.report.safe import is_formula_like, is_plain, write_text
 
-__all__ = ["MAX_ROWS", "Book", "Styled"]
+__all__ = ["MAX_ROWS", "Book", "Styled", "print_setup"]
 
 #: Excel's row limit (header included).
 MAX_ROWS = 1_048_576
@@ -79,6 +79,19 @@ def _longest(values: Sequence[Any]) -> int:
         return max(map(_shown_length, values), default=0)
     shown.discard(None)
     return max(map(_shown_length, shown), default=0)
+
+
+def print_setup(sheet: Any, title: str, header_row: int) -> None:
+    """How a sheet prints: A4 landscape, one page wide, the header row repeated, the
+    sheet's title at the top and "Trang n/N" at the foot of every page."""
+    sheet.set_paper(9)  # A4
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+    sheet.repeat_rows(header_row)
+    shown = title.replace("&", "&&")[:200]
+    sheet.set_header(f'&C&"Times New Roman,Bold"&12{shown}')
+    sheet.set_footer('&C&"Times New Roman"&10Trang &P/&N')
 
 
 class Book:
@@ -207,6 +220,7 @@ class Book:
                 row, 0, f"… còn {dropped} dòng không ghi được (vượt giới hạn của Excel)"
             )
         sheet.freeze_panes(header_row + 1, 0)
+        print_setup(sheet, name, header_row)
         if filter_ and headers:
             sheet.autofilter(header_row, 0, max(header_row, row - 1), len(headers) - 1)
         return sheet

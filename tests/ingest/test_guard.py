@@ -62,7 +62,7 @@ def test_million_by_million_range_is_refused_before_parsing(tmp_path: Path, decl
     # calamine would ask for 512 GB for this sheet and abort the process.
     path = hostile.huge_range_xlsx(tmp_path / "huge.xlsx", declare=declare)
     problem = refused(path)
-    assert "16,384 cột" in problem.reason_vi and "1,048,576" in problem.reason_en
+    assert "16.384 cột" in problem.reason_vi and "1,048,576" in problem.reason_en
 
 
 @pytest.mark.parametrize(
@@ -98,7 +98,7 @@ def test_shared_string_count_must_fit_the_part(tmp_path: Path) -> None:
 def test_xls_dimensions_are_checked(tmp_path: Path) -> None:
     # calamine reserves rows x columns cells from this record: ~200 GB here
     path = hostile.huge_dimensions_xls(tmp_path / "huge.xls")
-    assert "4,294,967,280 dòng" in refused(path).reason_vi
+    assert "4.294.967.280 dòng" in refused(path).reason_vi
     fine = hostile.huge_dimensions_xls(tmp_path / "fine.xls", rows=65536, cols=256)
     assert check_file(fine, Limits()) == "ole"
     assert read_sheets(fine)[0].rows[0] == ["Mã chi bộ", "CB-001"]
@@ -221,6 +221,7 @@ def test_the_guard_finds_the_sheets_with_formulas_the_reader_would(tmp_path: Pat
         *sorted((ROOT / "sample_data").rglob("*.xlsx")),
         *sorted((ROOT / "tests" / "data").rglob("*.xlsx")),
     ]
+    paths = [path for path in paths if not path.name.startswith("password")]  # OLE inside
     with_formulas = 0
     for path in paths:
         hint = inspect_file(path, Limits()).formula_members
@@ -252,3 +253,64 @@ def test_reference_patterns_find_what_backtracking_ones_find(
         assert [m.groups() for m in fast.finditer(text)] == [
             m.groups() for m in slow.finditer(text)
         ]
+
+
+# ------------------------------------------------------------------ what real programs write
+
+
+def test_only_an_r_attribute_is_a_reference(tmp_path: Path) -> None:
+    """A page setup's ``firstPageNumber="4294967293"`` (LibreOffice writes it) ends in
+    ``r="`` but is no cell reference."""
+    body = hostile.rows_xml([["Mã chi bộ", "CB-001"]])
+    xml = hostile.sheet_xml(body).replace(
+        b"</worksheet>", b'<pageSetup firstPageNumber="4294967293" paperSize="9"/></worksheet>'
+    )
+    path = hostile.raw_xlsx(tmp_path / "page.xlsx", [("Thông tin", xml)])
+    assert check_file(path, Limits()) == "zip"
+    assert read_sheets(path)[0].rows == [["Mã chi bộ", "CB-001"]]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "",  # Gnumeric: <dimension ref="A1:XFD1048576"/> over a small sheet
+        '<row r="1048576" s="1" customFormat="1" ht="12.8"></row>',  # LibreOffice's styled rows
+        '<row r="3"><c r="XFD3" s="2"/></row>',  # a whole row formatted in Excel
+        '<row r="1048576"><c r="XFD1048576" s="2"></c></row>',
+    ],
+)
+def test_a_sheet_is_sized_by_its_values_not_its_formatting(tmp_path: Path, extra: str) -> None:
+    body = hostile.rows_xml([["Mã chi bộ", "CB-001"], ["Tên chi bộ", "Thôn 1"]]) + extra
+    xml = hostile.sheet_xml(body, dimension="A1:XFD1048576")
+    path = hostile.raw_xlsx(tmp_path / "styled.xlsx", [("Thông tin", xml)])
+    assert check_file(path, Limits()) == "zip"
+    assert read_sheets(path)[0].rows == [["Mã chi bộ", "CB-001"], ["Tên chi bộ", "Thôn 1"]]
+
+
+def test_a_size_refusal_names_the_sheet_and_the_remedy(tmp_path: Path) -> None:
+    body = hostile.rows_xml([["a"]]) + '<row r="2000000"><c r="B2000000"><v>1</v></c></row>'
+    path = hostile.raw_xlsx(
+        tmp_path / "far.xlsx",
+        [
+            ("Thông tin", hostile.sheet_xml(hostile.rows_xml([["a"]]))),
+            ("Sổ", hostile.sheet_xml(body)),
+        ],
+    )
+    problem = refused(path)
+    assert "trang tính “Sổ” có giá trị tới 2.000.000 dòng × 2 cột" in problem.reason_vi
+    assert "xóa định dạng các dòng trống" in problem.reason_vi
+    assert "--max-cols" in problem.reason_vi and "--max-rows" in problem.reason_en
+    assert "sheet “Sổ” holds values to 2,000,000 rows" in problem.reason_en
+
+
+def test_a_password_protected_xls_is_named_as_such(tmp_path: Path) -> None:
+    """An encrypted .xls starts its globals with FILEPASS; what follows is noise (its
+    DIMENSIONS once read as 4,184,573,581 rows)."""
+    path = hostile.huge_dimensions_xls(tmp_path / "secret.xls")
+    data = bytearray(path.read_bytes())
+    at = data.find(b"\x42\x00\x02\x00")  # CODEPAGE, 2 bytes: becomes a FILEPASS record
+    assert at > 0
+    data[at : at + 2] = b"\x2f\x00"
+    path.write_bytes(bytes(data))
+    problem = refused(path)
+    assert problem.reason_vi == "Tệp có mật khẩu, không đọc được"

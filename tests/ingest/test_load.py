@@ -650,4 +650,4 @@ def test_a_part_that_crashes_its_worker_gets_the_guards_reason(
     assert len(load_module.split_file(Found(path, path.name), Limits(), 2)) == 2
     split = load([path], workers=2)
     _assert_same(split, load([path], workers=0))
-    assert "16,384 cột" in (split.inputs[0].error or "")
+    assert "16.384 cột" in (split.inputs[0].error or "")

@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 from auditor.cli import app
 from auditor.ingest import load
 from auditor.ingest.dataset import frame_from_columns
+from auditor.ingest.text import vi_number
 from auditor.ingest.values import (
     MAX_COUNT,
     ValueProblem,
@@ -32,7 +33,6 @@ from auditor.ingest.values import (
     parse_quarter,
     parse_topic_group,
     parse_yes_no,
-    vi_number,
 )
 from tests import hostile
 from tests.conftest import SESSION_HEADER, info_sheet, session_row

@@ -7,8 +7,8 @@ purpose (each recorded in the truth with its period or date), then the records a
 written with the layout noise hand-made logs have: title rows, merged two-row headers,
 STT, blank rows, totals, signatures, every date form, aliases, units.
 
-    python -m auditor.sample sample_data            # the committed sample
-    python -m auditor.sample OUT --cells 1000 --clean --formats xlsx
+    python -m benchmarks.sample sample_data            # the committed sample
+    python -m benchmarks.sample OUT --cells 1000 --clean --formats xlsx
 
 Writing ``.xls`` needs ``xlwt`` and ``.ods`` needs ``odfpy`` (the ``[test]`` extra).
 """
