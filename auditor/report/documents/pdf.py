@@ -122,17 +122,7 @@ def _heading(doc: Document) -> list[Flowable]:
         Spacer(1, 8 * mm),
         _p(h.place_date, "date"),
     ]
-    table = PdfTable([[left, right]], colWidths=[0.42 * _TEXT_WIDTH, 0.58 * _TEXT_WIDTH])
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("FONTNAME", (0, 0), (-1, -1), FONT),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
+    table = _side_by_side(left, right, (0.42, 0.58))
     return [
         table,
         Spacer(1, 6 * mm),
@@ -208,17 +198,7 @@ def _closing(doc: Document) -> Flowable:
         s = doc.signature
         right = [_p(s.on_behalf, "sign"), _p(s.title, "sign"), Spacer(1, 20 * mm)]
         right.append(_p(s.name or " ", "sign_name"))
-    table = PdfTable([[left, right]], colWidths=[0.45 * _TEXT_WIDTH, 0.55 * _TEXT_WIDTH])
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("FONTNAME", (0, 0), (-1, -1), FONT),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
+    table = _side_by_side(left, right, (0.45, 0.55))
     return KeepTogether([Spacer(1, 3 * mm), table])
 
 
@@ -266,3 +246,22 @@ def pdf_bytes(doc: Document) -> bytes:
 def write_pdf(doc: Document, path: Path) -> Path:
     Path(path).write_bytes(pdf_bytes(doc))
     return Path(path)
+
+
+def _side_by_side(
+    left: list[Flowable], right: list[Flowable], shares: tuple[float, float]
+) -> PdfTable:
+    """Two blocks side by side without borders or padding, as the letterhead and the
+    signature stand on a Party document."""
+    table = PdfTable([[left, right]], colWidths=[share * _TEXT_WIDTH for share in shares])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return table
