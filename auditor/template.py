@@ -28,6 +28,7 @@ from xlsxwriter.worksheet import Worksheet
 from auditor.catalogue import PERIODS_VI
 from auditor.ingest.headers import FIELDS, data_columns
 from auditor.report.safe import write_text
+from auditor.report.xlsx import print_setup
 from auditor.rulepack import RulePack, load_pack
 
 KINDS_VI = ["Thường kỳ", "Chuyên đề", "Thường kỳ + chuyên đề", "Diễn đàn", "Bất thường"]
@@ -152,8 +153,9 @@ def safe_name(text: str) -> str:
 class _Book:
     """One template workbook with its shared formats."""
 
-    def __init__(self, path: Path, year: int) -> None:
+    def __init__(self, path: Path, year: int, who: str = "") -> None:
         self.year = year
+        self.who = who
         self.workbook = xlsxwriter.Workbook(
             str(path),
             {
@@ -202,6 +204,12 @@ class _Book:
         for row, value in enumerate(ids):
             write_text(self.lists, row, 5, value)
         return f"=_danh_muc!$F$1:$F${max(1, len(ids))}"
+
+    def printed(self, ws: Worksheet, header_row: int) -> None:
+        """Print setup shared with report.xlsx, the page header naming the book and sheet,
+        so a printed page of a template is never anonymous."""
+        title = f"Sổ theo dõi sinh hoạt chi bộ năm {self.year}{self.who} — {ws.get_name()}"
+        print_setup(ws, title, header_row)
 
     def close(self) -> None:
         self.workbook.close()
@@ -320,6 +328,7 @@ def _table(
     for col, field in enumerate(columns, start=1):
         _validation(book, ws, field, 1, last, col, cell_ids)
     ws.freeze_panes(1, 1)
+    book.printed(ws, 0)
     ws.protect(
         "",
         {
@@ -352,6 +361,7 @@ def _info(book: _Book, cell: TemplateCell) -> None:
             ws.write_number(row, 1, value, book.open_count)
         else:
             write_text(ws, row, 1, str(value), book.locked_text if row < 3 else book.open_text)
+    book.printed(ws, 0)
     ws.protect("", {"format_columns": True})
 
 
@@ -386,6 +396,7 @@ def _instructions(book: _Book, pack: RulePack, cell: TemplateCell | None) -> Non
         ws.write_number(row, 2, rule.points)
         ws.write_string(row, 3, PERIODS_VI[rule.period])
         ws.write_string(row, 4, rule.remedy_vi.format_map(dict(rule.params)), book.wrap)
+    book.printed(ws, top)
     ws.protect("")
     ws.activate()
 
@@ -397,7 +408,7 @@ def _session_labels() -> list[str]:
 
 
 def write_cell_template(path: Path, cell: TemplateCell, *, year: int, pack: RulePack) -> Path:
-    book = _Book(path, year)
+    book = _Book(path, year, f" — {cell.cell_name} ({cell.cell_id})")
     _instructions(book, pack, cell)
     _info(book, cell)
     plan_ws = book.workbook.add_worksheet("Kế hoạch")
@@ -434,6 +445,7 @@ def write_consolidated_template(
                 ws.write_number(row, col, value, book.open_count)
             else:
                 ws.write_string(row, col, str(value), book.locked_text)
+    book.printed(ws, 0)
     ws.protect("", {"format_columns": True})
     ids = book.cell_list([c.cell_id for c in cells])
     plan_ws = book.workbook.add_worksheet("Kế hoạch")

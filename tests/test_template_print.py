@@ -1,0 +1,94 @@
+"""Templates as they print: converted to PDF by LibreOffice headless, page by page."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from auditor.ingest.headers import FIELDS
+from auditor.template import PLAN_COLUMNS, SESSION_COLUMNS, TemplateCell, write_templates
+
+TOOLS = shutil.which("soffice") and shutil.which("pdfinfo") and shutil.which("pdftotext")
+CELL = TemplateCell("CB-101", "Chi bộ thôn Một", "Đảng bộ xã Mẫu", "nông thôn", 20, "Nguyễn An")
+# The first and the last header of every printed sheet: both on a page means the page holds
+# every column, i.e. the sheet prints one page wide (its header row repeated on each page).
+EDGES = {
+    "Hướng dẫn": ("Mã", "Cách làm đúng"),
+    "Thông tin": (FIELDS["cells"]["cell_id"][0], "CB-101"),
+    "Kế hoạch": ("STT", FIELDS["plan"][PLAN_COLUMNS[-1]][0]),
+    "Sinh hoạt": ("STT", FIELDS["sessions"][SESSION_COLUMNS[-1]][0]),
+    "Danh sách chi bộ": (FIELDS["cells"]["cell_id"][0], FIELDS["cells"]["secretary"][0]),
+}
+
+
+def _pages(pdf: Path) -> list[tuple[tuple[int, int], str]]:
+    """(width, height) in points and the text of every page of ``pdf``."""
+    count = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    total = int(re.search(r"^Pages:\s+(\d+)", count.stdout, re.M).group(1))  # type: ignore[union-attr]
+    sizes = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", str(total), str(pdf)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found = re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", sizes, re.M)
+    pages = []
+    for number, (width, height) in enumerate(found, start=1):
+        text = subprocess.run(
+            ["pdftotext", "-layout", "-f", str(number), "-l", str(number), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        pages.append(((round(float(width)), round(float(height))), " ".join(text.split())))
+    assert len(pages) == total
+    return pages
+
+
+@pytest.mark.skipif(not TOOLS, reason="LibreOffice or poppler-utils not installed")
+def test_every_template_sheet_prints_a4_landscape_one_page_wide_titled_and_numbered(
+    tmp_path: Path,
+) -> None:
+    written = write_templates(
+        [CELL, TemplateCell("CB-102", "Chi bộ thôn Hai", "Đảng bộ xã Mẫu")],
+        year=2025,
+        out_dir=tmp_path / "tpl",
+    )
+    books = {"cell": written[0], "consolidated": written[-1]}
+    expected = {
+        "cell": ["Hướng dẫn", "Thông tin", "Kế hoạch", "Sinh hoạt"],
+        "consolidated": ["Hướng dẫn", "Danh sách chi bộ", "Kế hoạch", "Sinh hoạt"],
+    }
+    for kind, book in books.items():
+        out = tmp_path / kind
+        subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{tmp_path}/profile",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(out),
+                str(book),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+        pages = _pages(out / f"{book.stem}.pdf")
+        seen: list[str] = []
+        for number, (size, text) in enumerate(pages, start=1):
+            assert size == (842, 595), (kind, number)  # A4 landscape
+            assert "Sổ theo dõi sinh hoạt chi bộ năm 2025" in text, (kind, number)
+            assert re.search(r"Trang \d+/\d+", text), (kind, number)
+            sheet = next(s for s in expected[kind] if f"— {s}" in text)
+            if sheet not in seen:
+                seen.append(sheet)
+            first, last = EDGES[sheet]
+            assert first in text and last in text, (kind, number, sheet)
+        assert seen == expected[kind]  # each sheet printed, none hidden ones (_danh_muc)
