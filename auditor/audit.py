@@ -214,8 +214,11 @@ def run_audit(
             found = evaluation.violations
             waiver_notes: list[Note] = []
             refused: list[RejectedRow] = []
+            given = list(dataset.waivers)  # from the workbooks' "Miễn trừ" sheets
             if waivers is not None:
-                given, refused = load_waiver_file(waivers)
+                from_file, refused = load_waiver_file(waivers)
+                given += from_file
+            if given:
                 found, waiver_notes = apply_waivers(found, given, year=year)
             results, moves = score_cells(
                 evaluation.audited_cells, found, scoring, evaluation.extras

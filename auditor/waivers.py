@@ -16,134 +16,15 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import yaml
 
+from auditor.ingest.waivers import parse_waivers
 from auditor.models import Note, RejectedRow, Violation, Waiver
 
 __all__ = ["apply_waivers", "load_waiver_file", "parse_waivers"]
 
-_PERIOD = re.compile(r"^(?:(?P<year>\d{4})|Q(?P<q>[1-4])|M(?P<m>0?[1-9]|1[0-2]))$", re.I)
-
-
-def _date(value: Any) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            pass
-    raise ValueError(text)
-
-
-def _reject(
-    file: str, sheet: str, row: int, column: str, value: Any, vi: str, en: str
-) -> RejectedRow:
-    return RejectedRow(
-        file=file,
-        sheet=sheet,
-        row=row,
-        table="waivers",
-        column=column,
-        value="" if value is None else str(value),
-        reason_vi=vi,
-        reason_en=en,
-    )
-
-
-def parse_waivers(
-    rows: Sequence[Mapping[str, Any]], *, file: str, sheet: str = "", first_row: int = 1
-) -> tuple[list[Waiver], list[RejectedRow]]:
-    """Waivers from rows of ``cell_id, rule, period | date, reason, approved_by,
-    approved_on, expires``; each bad row becomes a rejected row naming its column."""
-    waivers: list[Waiver] = []
-    rejected: list[RejectedRow] = []
-    for index, raw in enumerate(rows):
-        row = first_row + index
-        if not isinstance(raw, Mapping):
-            rejected.append(
-                _reject(file, sheet, row, "", raw, "Miễn trừ không đúng dạng", "Malformed waiver")
-            )
-            continue
-        data = {str(k).strip().lower(): v for k, v in raw.items()}
-        missing = [
-            c
-            for c in ("cell_id", "rule", "reason", "approved_by")
-            if not str(data.get(c) or "").strip()
-        ]
-        if missing:
-            column = missing[0]
-            rejected.append(
-                _reject(
-                    file,
-                    sheet,
-                    row,
-                    column,
-                    None,
-                    f"Miễn trừ thiếu {column} (cần lý do và người duyệt)",
-                    f"Waiver without {column} (a reason and an approver are required)",
-                )
-            )
-            continue
-        period = str(data.get("period") or "").strip().upper() or None
-        if period is not None and not _PERIOD.match(period):
-            rejected.append(
-                _reject(
-                    file,
-                    sheet,
-                    row,
-                    "period",
-                    period,
-                    "Kỳ miễn trừ phải là năm (2026), quý (Q3) hoặc tháng (M08)",
-                    "A waiver's period is a year (2026), a quarter (Q3) or a month (M08)",
-                )
-            )
-            continue
-        try:
-            dates = {c: _date(data.get(c)) for c in ("date", "approved_on", "expires")}
-        except ValueError as bad:
-            rejected.append(
-                _reject(file, sheet, row, "date", str(bad), "Ngày không hợp lệ", "Invalid date")
-            )
-            continue
-        if period is None and dates["date"] is None:
-            rejected.append(
-                _reject(
-                    file,
-                    sheet,
-                    row,
-                    "period",
-                    None,
-                    "Miễn trừ cần kỳ (period) hoặc ngày (date)",
-                    "A waiver needs a period or a date",
-                )
-            )
-            continue
-        if period and period.startswith("M") and len(period) == 2:
-            period = f"M0{period[1]}"
-        waivers.append(
-            Waiver(
-                cell_id=str(data["cell_id"]).strip().replace(" ", ""),
-                rule=str(data["rule"]).strip().upper(),
-                period=period,
-                date=dates["date"],
-                reason=str(data["reason"]).strip(),
-                approved_by=str(data["approved_by"]).strip(),
-                approved_on=dates["approved_on"],
-                expires=dates["expires"],
-                file=file,
-                sheet=sheet or None,
-                row=row,
-            )
-        )
-    return waivers, rejected
+_PERIOD = re.compile(r"^(?:(?P<year>\d{4})|Q(?P<q>[1-4])|M(?P<m>0[1-9]|1[0-2]))$")
 
 
 def load_waiver_file(path: Path | str) -> tuple[list[Waiver], list[RejectedRow]]:

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from auditor.models import RECORD_TYPES, InputFile, Note, RejectedRow
+from auditor.models import RECORD_TYPES, InputFile, Note, RejectedRow, Waiver
 
 #: Columns of each table's DataFrame that hold dates (pandas datetime64, NaT when blank).
 DATE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -122,6 +122,8 @@ class Dataset:
     inputs: list[InputFile] = field(default_factory=list)
     rejected: list[RejectedRow] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    #: Waivers written in the workbooks' ``Miễn trừ`` sheets (refused ones are rejected).
+    waivers: list[Waiver] = field(default_factory=list)
     #: Where the import's time went: ``discover_seconds`` (wall), and ``read_seconds`` /
     #: ``validate_seconds`` summed over files (in whichever process read them).
     stats: dict[str, float] = field(default_factory=dict)

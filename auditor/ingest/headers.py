@@ -67,6 +67,17 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "posted": ("Ngày đăng Sổ tay", "Đăng Sổ tay", "Sổ tay đảng viên"),
         "quality": ("Xếp loại buổi sinh hoạt", "Đánh giá chất lượng", "Xếp loại"),
     },
+    # A board's waivers (rulebook-2025.md, section 6): read by auditor.ingest.waivers.
+    "waivers": {
+        "cell_id": _CELL_ID,
+        "rule": ("Quy tắc", "Mã quy tắc", "Quy tắc được miễn", "Rule"),
+        "period": ("Kỳ", "Kỳ miễn trừ", "Kỳ được miễn", "Thời kỳ", "Period"),
+        "date": ("Ngày", "Ngày được miễn", "Ngày sinh hoạt", "Date"),
+        "reason": ("Lý do", "Lý do miễn trừ", "Reason"),
+        "approved_by": ("Người duyệt", "Người phê duyệt", "Cấp duyệt", "Approved by"),
+        "approved_on": ("Ngày duyệt", "Ngày phê duyệt", "Approved on"),
+        "expires": ("Hết hạn", "Ngày hết hạn", "Hiệu lực đến", "Expires"),
+    },
 }
 
 #: Fields a row cannot do without (``cell_id`` may come from the workbook instead).
@@ -74,12 +85,15 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "cells": ("cell_id", "cell_name"),
     "plan": ("quarter", "planned_topic"),
     "sessions": ("date", "kind"),
+    # A waiver row missing a reason or an approver is still a row: refused, not skipped.
+    "waivers": ("rule",),
 }
 
 SHEET_ALIASES: dict[str, tuple[str, ...]] = {
     "cells": ("Thông tin", "Thông tin chi bộ", "Chi bộ", "Danh sách chi bộ"),
     "plan": ("Kế hoạch", "Kế hoạch chuyên đề", "Kế hoạch SHCĐ"),
     "sessions": ("Sinh hoạt", "Sổ sinh hoạt", "Nhật ký", "Nhật ký sinh hoạt", "Theo dõi"),
+    "waivers": ("Miễn trừ", "Danh sách miễn trừ", "Miễn trừ quy tắc"),
 }
 
 #: Headers that are layout, not data: recognised so they are not reported as unknown.

@@ -140,6 +140,8 @@ def _distinctive(table: str, fields: set[str]) -> bool:
         return "date" in fields or "kind" in fields
     if table == "plan":
         return "quarter" in fields
+    if table == "waivers":
+        return "rule" in fields and bool(fields & {"reason", "approved_by"})
     return "cell_name" in fields or ("cell_id" in fields and len(fields) >= 3)
 
 
@@ -240,6 +242,7 @@ PREFILLED = {
     "cells": frozenset(),
     "plan": frozenset({"cell_id", "quarter"}),
     "sessions": frozenset({"cell_id"}),
+    "waivers": frozenset(),
 }
 
 

@@ -49,7 +49,8 @@ from auditor.ingest.read import (
 )
 from auditor.ingest.records import each_distinct, validate_row, validate_rows
 from auditor.ingest.values import ValueProblem, parse_date, parse_quarter
-from auditor.models import InputFile, Note, RejectedRow, RowCounts
+from auditor.ingest.waivers import sheet_waivers
+from auditor.models import InputFile, Note, RejectedRow, RowCounts, Waiver
 
 #: Called after each file with (files done, files in all, relative path).
 Progress = Callable[[int, int, str], None]
@@ -71,6 +72,8 @@ class FileResult:
     )
     rejected: list[RejectedRow] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    #: The board's waivers written in a ``Miễn trừ`` sheet.
+    waivers: list[Waiver] = field(default_factory=list)
     #: Seconds spent opening and reading the workbook, and turning its rows into records.
     read_seconds: float = 0.0
     validate_seconds: float = 0.0
@@ -138,7 +141,9 @@ def _plan_sheet(sheet: Sheet) -> _SheetPlan:
         layout = find_header(rows, (named,))
         if layout is None and pairs and "cell_id" in pairs:
             return _SheetPlan(sheet, None, pairs)
-        if layout is not None:
+        # A "Miễn trừ" sheet holds waivers or nothing: its "Ngày" column must not make
+        # it a sessions table.
+        if layout is not None or named == "waivers":
             return _SheetPlan(sheet, layout)
     layout = find_header(rows, all_tables())
     if layout is not None:
@@ -275,7 +280,11 @@ def _read_sheets(rel: str, digest: str, sheets: list[Sheet]) -> FileResult:
             )
     default_cell = _default_cell(set(result.rows["cells"].get("cell_id", [])), rel)
     for plan in plans:
-        if plan.layout is not None and plan.layout.table != "cells":
+        if plan.layout is not None and plan.layout.table == "waivers":
+            waivers, refused = sheet_waivers(rel, plan.sheet, plan.layout, default_cell)
+            result.waivers += waivers
+            result.rejected += refused
+        elif plan.layout is not None and plan.layout.table != "cells":
             _table_records(rel, plan.sheet, plan.layout, default_cell, result)
         elif (
             plan.layout is None
@@ -324,7 +333,7 @@ def _finish(result: FileResult) -> FileResult:
             "No cells, plan or sessions table found in the workbook",
         )
     rejected = len(result.rejected)  # one entry per row (a row's errors are in one)
-    accepted = sum(len(v.get("row", [])) for v in result.rows.values())
+    accepted = sum(len(v.get("row", [])) for v in result.rows.values()) + len(result.waivers)
     result.input = result.input.model_copy(
         update={"rows": RowCounts(read=accepted + rejected, accepted=accepted, rejected=rejected)}
     )
@@ -367,6 +376,7 @@ def combine_parts(parts: Sequence[FileResult], order: Sequence[str]) -> FileResu
             else:  # the first part with rows of this table: its columns as they are
                 result.rows[table] = columns
         result.rejected += part.rejected
+        result.waivers += part.waivers
         result.notes += [
             note for note in part.notes if not (everyone and note.code == CELL_FROM_FILE_NAME)
         ]
@@ -611,6 +621,7 @@ def merge(results: Sequence[FileResult]) -> Dataset:
         dataset.stats["validate_seconds"] += result.validate_seconds
         dataset.rejected.extend(result.rejected)
         dataset.notes.extend(result.notes)
+        dataset.waivers.extend(result.waivers)
     spelling: dict[str, str] = {}
     for table in ("cells", "plan", "sessions"):
         for cell_id in dict.fromkeys(tables[table]["cell_id"]):
