@@ -195,6 +195,14 @@ def audit(
                 f"--as-of '{as_of}' is not a YYYY-MM-DD date.",
             ) from None
     pack = _load_pack(rules, overrides, set_ or [])
+    if not pack.covers(year):
+        first, last = pack.years
+        raise _usage(
+            f"Bộ quy tắc {pack.name} chỉ áp dụng cho các năm {first}–{last}, không cho năm "
+            f"{year}: chọn bộ khác bằng --rules hoặc sửa 'years' trong pack.yaml.",
+            f"Rule pack {pack.name} applies to {first}–{last}, not to {year}: choose another "
+            "with --rules, or change 'years' in its pack.yaml.",
+        )
     chosen = None
     if scoring is not None:
         from auditor.scoring_params import ScoringError, scoring_named

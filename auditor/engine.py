@@ -28,7 +28,7 @@ from auditor.gctune import tune
 from auditor.ingest.dataset import Dataset
 from auditor.models import MergedCell, Note, Violation
 from auditor.processes import worker_context
-from auditor.rulepack import AllOf, AnyOf, Rule, RulePack, Test, resolve_param
+from auditor.rulepack import AllOf, AnyOf, Rule, RulePack, Test, compared_value
 
 _OPS = {"neq": "$neq", "lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
 _counter = itertools.count()
@@ -38,16 +38,10 @@ OPEN_RULE = "_open"
 _LOCK = threading.Lock()
 
 
-def _param(rule: Rule, value: Any) -> Any:
-    if isinstance(value, str) and value.startswith("$"):
-        return resolve_param(rule.params[value[1:]])
-    return value
-
-
 def compile_condition(rule: Rule, node: Test | AllOf | AnyOf) -> dict[str, Any]:
     """A durable_rules JSON condition for one fact."""
     if isinstance(node, Test):
-        value = _param(rule, node.value)
+        value = compared_value(rule, node)
         if isinstance(value, bool):
             value = int(value)
         if node.op == "eq":

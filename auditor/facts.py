@@ -24,6 +24,7 @@ import pandas as pd
 from auditor.ingest.dataset import Dataset, table_columns
 from auditor.models import REGULAR_KINDS, THEMATIC_KINDS, Evidence, Inherited, MergedCell, Note
 from auditor.topics import best_match
+from auditor.vocabulary import check_facts
 
 Fact = dict[str, Any]
 
@@ -506,6 +507,8 @@ def cell_facts(item: CellInput, *, year: int, as_of: dt.date) -> tuple[CellFacts
         as_of=min(as_of, dt.date(year, 12, 31)),
         notes=notes,
     )
+    # every fact within docs/facts.md (auditor/vocabulary.py), so rules test only those
+    check_facts(facts.facts)
     return facts, notes
 
 

@@ -10,7 +10,10 @@ a board fixes a broken pack in one pass.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+import re
+import string
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -20,6 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from auditor.scoring_params import ScoringParams
+from auditor.vocabulary import UNITS, Unit, fields, placeholders
 
 #: The packs shipped inside the package (package data), so a wheel audits from anywhere.
 PACKS_DIR = Path(__file__).resolve().parent / "rules"
@@ -135,6 +139,10 @@ class RulePack(_Strict):
     def enabled_rules(self) -> list[Rule]:
         return [rule for rule in self.rules if rule.enabled]
 
+    def covers(self, year: int) -> bool:
+        """Whether the pack applies to audits of ``year`` (its ``years`` in pack.yaml)."""
+        return self.years[0] <= year <= self.years[1]
+
 
 class RulePackError(Exception):
     """Every problem found in a pack: (file, key, reason) each."""
@@ -216,7 +224,13 @@ def _load_rules(
             problems.append(
                 (str(path), "when", f"tham số chưa khai báo / undeclared params: {sorted(missing)}")
             )
+        else:
+            problems += [(str(path), key, reason) for key, reason in rule_problems(rule)]
         rules[rule.id] = rule
+    if pack is not None:
+        problems += [
+            (str(pack_path), key, reason) for key, reason in scoring_problems(pack.scoring, rules)
+        ]
     return pack, rules, files
 
 
@@ -323,6 +337,11 @@ def load_pack(
             continue
         rules[rule_id], errors = _apply(rules[rule_id], change, where)
         problems += [(where, rule_id, error) for error in errors]
+        if not errors:
+            # what the file passed may not pass with the new values ("--set X.quorum=abc")
+            problems += [
+                (where, f"{rule_id}.{key}", reason) for key, reason in rule_problems(rules[rule_id])
+            ]
     if problems or pack is None:
         raise RulePackError(problems or [(str(folder), "", "gói quy tắc rỗng / empty pack")])
     extra = ";".join(f"{k}={v}" for k, v in sorted(changes.items()))
@@ -342,8 +361,45 @@ def load_pack(
     )
 
 
-def resolve_param(value: Scalar) -> Scalar:
-    """Parameters that read better as text: ``"2/3"`` → parts per million, ``"01-31"`` → 131."""
+def share_ppm(value: Scalar) -> int | None:
+    """A share as parts per million, rounded up: ``"2/3"``, ``"66%"`` or a number 0..1.
+
+    None when ``value`` is not a share (a number above 1 is refused rather than read as
+    ppm: ``quorum=66`` meant 66 %, and 66 ppm would switch the rule off without a word).
+    """
+    if isinstance(value, bool):
+        return None
+    share: Fraction
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if text.endswith("%"):
+                share = Fraction(text[:-1].strip()) / 100
+            elif "/" in text:
+                share = Fraction(text)
+            else:
+                return None
+        except (ValueError, ZeroDivisionError):
+            return None
+    else:
+        # via its decimal text: 0.66 is 66/100, not the binary float just below it
+        share = Fraction(str(value))
+    if not 0 <= share <= 1:
+        return None
+    return -(-share.numerator * 1_000_000 // share.denominator)
+
+
+def resolve_param(value: Scalar, unit: Unit | None = None) -> Scalar:
+    """A parameter in the unit of the field it is compared with.
+
+    Compared with a parts-per-million field, a share (``"2/3"``, ``"66%"``, ``0.66``)
+    becomes ppm. Text that reads better than its number: ``"2/3"`` → ppm, ``"01-31"`` →
+    131 (month×100+day). Anything else is returned as given (and refused by
+    :func:`rule_problems` when it is not a number).
+    """
+    if unit is Unit.PPM:
+        ppm = share_ppm(value)
+        return value if ppm is None else ppm
     if isinstance(value, str):
         text = value.strip()
         if "/" in text:
@@ -360,3 +416,189 @@ def resolve_param(value: Scalar) -> Scalar:
         ):
             return int(text[:2]) * 100 + int(text[3:])
     return value
+
+
+def field_unit(period: str, name: str) -> Unit | None:
+    """The unit of fact field ``name`` of ``period`` (None: no such field)."""
+    info = fields(period).get(name)
+    if info is None or not isinstance(info.json_schema_extra, dict):
+        return None
+    return Unit(str(info.json_schema_extra["unit"]))
+
+
+def compared_value(rule: Rule, test: Test) -> Scalar:
+    """The value ``test`` compares with: a literal, or the parameter ``$name`` resolved in
+    the unit of the tested field (the engine compiles this; validation checks it)."""
+    value = test.value
+    if isinstance(value, str) and value.startswith("$"):
+        return resolve_param(rule.params[value[1:]], field_unit(rule.period, test.field))
+    return value
+
+
+def _tests(node: Test | AllOf | AnyOf, key: str) -> Iterable[tuple[str, Test]]:
+    """Every ``field op value`` of a condition, with its key in the file (``when.all.1``)."""
+    if isinstance(node, Test):
+        yield key, node
+    elif isinstance(node, AllOf):
+        for index, child in enumerate(node.all):
+            yield from _tests(child, f"{key}.all.{index}")
+    else:
+        for index, child in enumerate(node.any):
+            yield from _tests(child, f"{key}.any.{index}")
+
+
+def _unknown(name: str, known: Iterable[str]) -> str:
+    """ "known: …", led by the closest known names when ``name`` looks like a typo."""
+    known = sorted(known)
+    close = difflib.get_close_matches(name, known, n=2)
+    hint = f"; có phải / did you mean {' hay / or '.join(close)}?" if close else ""
+    return f"(có / known: {', '.join(known)}){hint}"
+
+
+def _value_problem(rule: Rule, test: Test, unit: Unit) -> str | None:
+    """Why the value ``test`` compares with cannot work, or None."""
+    value = compared_value(rule, test)
+    given = test.value
+    if unit is Unit.PPM and isinstance(given, str) and given.startswith("$"):
+        if share_ppm(rule.params[given[1:]]) is None:
+            return (
+                f"{given[1:]}={rule.params[given[1:]]!r} không phải một tỉ lệ từ 0 đến 1 (viết "
+                f'"2/3", 0.66 hoặc "66%") / is not a share from 0 to 1 (write "2/3", 0.66 or "66%")'
+            )
+        return None
+    if isinstance(value, str) or (
+        isinstance(value, float) and not (value == value and abs(value) != float("inf"))
+    ):
+        return (
+            f"giá trị {value!r} phải là một số ({UNITS[unit].vi}) / "
+            f"value {value!r} must be a number ({UNITS[unit].en})"
+        )
+    info = UNITS[unit]
+    number = int(value) if isinstance(value, bool) else value
+    if (info.ge is not None and number < info.ge) or (info.le is not None and number > info.le):
+        bounds = (
+            f"{info.ge if info.ge is not None else '…'}–{info.le if info.le is not None else '…'}"
+        )
+        return (
+            f"giá trị {value!r} ngoài khoảng {bounds} của {test.field} ({info.vi}): điều kiện "
+            f"không bao giờ đúng như ý / value {value!r} is outside {test.field}'s {bounds} "
+            f"({info.en})"
+        )
+    return None
+
+
+_FORMATTER = string.Formatter()
+
+
+def _placeholder_problems(text: str, key: str, allowed: set[str]) -> Iterable[tuple[str, str]]:
+    try:
+        parsed = list(_FORMATTER.parse(text))
+    except ValueError as exc:
+        yield key, f"dấu ngoặc {{}} sai / unbalanced braces: {exc}"
+        return
+    for _, name, _, _ in parsed:
+        if name is None:
+            continue
+        base = re.split(r"[.\[]", name, maxsplit=1)[0]
+        if base not in allowed:
+            yield (
+                key,
+                (
+                    f"không có giá trị {{{name}}} để điền / no value for placeholder {{{name}}} "
+                    + _unknown(base, allowed)
+                ),
+            )
+
+
+def rule_problems(rule: Rule) -> list[tuple[str, str]]:
+    """(key, reason) of everything in ``rule`` that cannot mean what its author meant.
+
+    A field its period's facts do not have (``thematic_cont``), a value that is not a
+    number of the field's unit (``quorum: 66``, ``value: "1"``), a message placeholder
+    nothing fills, an example naming a field that does not exist: each would otherwise
+    load silently and switch the rule off or print as written (docs/facts.md).
+    """
+    problems: list[tuple[str, str]] = []
+    known = fields(rule.period)
+    for key, test in _tests(rule.when, "when"):
+        unit = field_unit(rule.period, test.field)
+        if unit is None:
+            problems.append(
+                (
+                    f"{key}.field",
+                    f"dữ kiện {rule.period} không có trường {test.field!r} / {rule.period} "
+                    f"facts have no field {test.field!r} " + _unknown(test.field, known),
+                )
+            )
+            continue
+        reason = _value_problem(rule, test, unit)
+        if reason is not None:
+            given = test.value
+            where = (
+                f"params.{given[1:]}"
+                if isinstance(given, str) and given.startswith("$")
+                else f"{key}.value"
+            )
+            problems.append((where, reason))
+    message_names = placeholders(rule.period) | set(rule.params)
+    for name in ("message_vi", "message_en"):
+        problems += _placeholder_problems(getattr(rule, name), name, message_names)
+    # remedies are filled with the parameters only (catalogue, report sheets)
+    for name in ("remedy_vi", "remedy_en"):
+        problems += _placeholder_problems(getattr(rule, name), name, set(rule.params))
+    for label, examples in (("pass", rule.examples.passing), ("fail", rule.examples.failing)):
+        for index, example in enumerate(examples):
+            key = f"examples.{label}.{index}"
+            kind = example.get("type", rule.period)
+            if kind != rule.period:
+                problems.append(
+                    (f"{key}.type", f"loại {kind!r} khác period {rule.period!r} / type differs")
+                )
+            for name in sorted(set(example) - set(known) - {"type"}):
+                problems.append(
+                    (
+                        f"{key}.{name}",
+                        f"dữ kiện {rule.period} không có trường {name!r} / no such field "
+                        + _unknown(name, known),
+                    )
+                )
+    return list(dict.fromkeys(problems))  # a parameter tested twice is one problem
+
+
+def scoring_problems(scoring: ScoringParams, rules: dict[str, Rule]) -> list[tuple[str, str]]:
+    """(key, reason) of caps naming a rule the pack lacks and bands the scoring lacks."""
+    problems: list[tuple[str, str]] = []
+    bands = {threshold.band for threshold in scoring.bands}
+    for index, cap in enumerate(scoring.caps):
+        if cap.rule.upper() not in rules:
+            problems.append(
+                (
+                    f"scoring.caps.{index}.rule",
+                    f"không có quy tắc {cap.rule} trong bộ / no rule {cap.rule} in the pack "
+                    + _unknown(cap.rule, rules),
+                )
+            )
+        if cap.max_band not in bands:
+            problems.append(
+                (f"scoring.caps.{index}.max_band", f"loại {cap.max_band} không có trong bands")
+            )
+    quota = scoring.quota
+    if quota.active:
+        for name in ("band", "of_band"):
+            band = getattr(quota, name)
+            if band not in bands:
+                problems.append(
+                    (
+                        f"scoring.quota.{name}",
+                        f"loại {band} không có trong bands / band {band} is not in bands",
+                    )
+                )
+    for index, condition in enumerate(scoring.conditions):
+        if condition.max_band not in bands:
+            problems.append(
+                (
+                    f"scoring.conditions.{index}.max_band",
+                    f"loại {condition.max_band} không có trong bands / not in bands",
+                )
+            )
+    return problems
