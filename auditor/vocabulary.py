@@ -150,6 +150,11 @@ class YearFact(_Fact):
         "Ngày chi bộ (kể cả các chi bộ sáp nhập vào nó) bắt đầu hoạt động; 0 khi không rõ",
         "When the cell's line (with cells merged into it) began; 0 when unknown",
     )
+    as_of_md: int = fact(
+        Unit.MONTH_DAY,
+        "Ngày tính đến (--as-of) trong năm: hạn nào sau ngày này thì chưa xét",
+        "The as-of date within the year: a deadline after it is not judged yet",
+    )
 
 
 class QuarterFact(_Fact):
