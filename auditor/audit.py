@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from auditor.engine import evaluate
 from auditor.facts import FileError
@@ -31,7 +32,8 @@ from auditor.report import (
     write_per_cell,
 )
 from auditor.report.documents import DEFAULT_LETTERHEAD, Letterhead, write_documents
-from auditor.rulepack import RulePack, load_pack
+from auditor.rulebook import Judges, Rulebook, load_rulebook
+from auditor.rulepack import Rule, RulePack
 from auditor.scoring import score_cells
 from auditor.scoring_params import Scoring, scoring_for_year
 from auditor.waivers import apply_waivers, load_waiver_file
@@ -132,22 +134,47 @@ def _write_reports(
     return paths
 
 
-def rule_summaries(pack: RulePack) -> list[RuleSummary]:
-    """What the reports show of each rule applied."""
-    return [
-        RuleSummary(
-            id=rule.id,
-            title_vi=rule.title_vi,
-            title_en=rule.title_en,
-            points=rule.points,
-            period=rule.period,
-            remedy_vi=rule.remedy_vi,
-            remedy_en=rule.remedy_en,
-            params=dict(rule.params),
+def rule_summaries(pack: RulePack | Judges) -> list[RuleSummary]:
+    """What the reports show of each rule applied, in id order.
+
+    With several packs (a 2025 audit: hd12 then hd42) a rule is shown as the last pack
+    that has it words it; a parameter the packs set differently shows each value with
+    its pack (``draft_min_days``: ``3 (hd12), 1 (hd42)``), since both judged the year.
+    """
+    packs = pack.packs if isinstance(pack, Judges) else (pack,)
+    latest: dict[str, Rule] = {}
+    values: dict[str, dict[str, list[tuple[str, Any]]]] = {}
+    for each in packs:
+        for rule in each.rules:
+            if not rule.enabled:
+                continue
+            latest[rule.id] = rule
+            for name, value in rule.params.items():
+                values.setdefault(rule.id, {}).setdefault(name, []).append((each.name, value))
+    summaries = []
+    for rule_id in sorted(latest):
+        rule = latest[rule_id]
+        params: dict[str, Any] = {}
+        for name, given in values.get(rule_id, {}).items():
+            distinct = list(dict.fromkeys(value for _, value in given))
+            params[name] = (
+                distinct[0]
+                if len(distinct) == 1
+                else ", ".join(f"{value} ({where})" for where, value in given)
+            )
+        summaries.append(
+            RuleSummary(
+                id=rule.id,
+                title_vi=rule.title_vi,
+                title_en=rule.title_en,
+                points=rule.points,
+                period=rule.period,
+                remedy_vi=rule.remedy_vi,
+                remedy_en=rule.remedy_en,
+                params=params,
+            )
         )
-        for rule in pack.rules
-        if rule.enabled
-    ]
+    return summaries
 
 
 def scoring_info(scoring: Scoring) -> ScoringInfo:
@@ -188,6 +215,7 @@ def run_audit(
     out: Path | None,
     as_of: dt.date | None = None,
     pack: RulePack | None = None,
+    rulebook: Rulebook | None = None,
     scoring: Scoring | None = None,
     waivers: Path | None = None,
     per_cell: bool = False,
@@ -201,15 +229,21 @@ def run_audit(
 ) -> AuditResult:
     """Audit the workbooks under ``inputs`` for ``year`` and write the reports to ``out``.
 
-    Files are read in bounded worker processes unless ``workers=0``. The year is scored
-    by ``scoring``, by default the scoring of the audit year (``qd124`` up to 2024,
-    ``qd366`` from 2025). ``documents`` also writes the printable notices, report and
-    ranking list (``out/van_ban``).
+    Each session is judged by the pack of ``rulebook`` (by default the shipped one) in
+    force on its date, each quarter, month and the year by the pack in force on its last
+    day (cut at ``as_of``); ``pack`` forces one pack on every fact instead. A window no
+    pack covers, or a forced pack not in force in it, raises
+    :class:`~auditor.rulebook.SelectionError`. Files are read in bounded worker
+    processes unless ``workers=0``. The year is scored by ``scoring``, by default the
+    scoring of the audit year (``qd124`` up to 2024, ``qd366`` from 2025). ``documents``
+    also writes the printable notices, report and ranking list (``out/van_ban``).
     """
     with fewer_collections():
         clock = _Clock()
         as_of = as_of or dt.date(year, 12, 31)
-        pack = pack or load_pack()
+        if pack is not None:
+            rulebook = Rulebook.force(pack)
+        judges = (rulebook or load_rulebook()).judges(year, as_of)
         scoring = scoring or scoring_for_year(year)
         processes = default_workers() if workers is None else workers
         with clock.stage("read"):
@@ -227,7 +261,7 @@ def run_audit(
         )
         with clock.stage("rules"):
             evaluation = evaluate(
-                dataset, pack, year=year, as_of=as_of, progress=rule_progress, workers=processes
+                dataset, judges, year=year, as_of=as_of, progress=rule_progress, workers=processes
             )
         clock.split("rules", {"facts": evaluation.stats["facts_wall_seconds"]}, {"rules": 1.0})
         with clock.stage("score"):
@@ -247,10 +281,11 @@ def run_audit(
             year=year,
             as_of=as_of,
             rules=RulesInfo(
-                pack=pack.name,
-                version=pack.version,
-                sha256=pack.sha256,
+                pack=judges.name,
+                version=judges.version,
+                sha256=judges.sha256,
                 scoring=scoring_info(scoring),
+                packs=judges.info(),
             ),
             inputs=sorted(
                 _with_file_errors(dataset.inputs, evaluation.file_errors), key=lambda i: i.file
@@ -270,7 +305,7 @@ def run_audit(
         written: list[Path] = []
         if out is not None:
             out.mkdir(parents=True, exist_ok=True)
-            rules = rule_summaries(pack)
+            rules = rule_summaries(judges)
             with clock.stage("reports"):
                 written += _write_reports(
                     report,

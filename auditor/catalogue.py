@@ -10,7 +10,9 @@ from __future__ import annotations
 import yaml
 from rich.table import Table
 
+from auditor.rulebook import Rulebook, describe_effective
 from auditor.rulepack import AllOf, AnyOf, Rule, RulePack, Test
+from auditor.scoring_params import shipped_scorings
 
 PERIODS_VI = {"year": "năm", "quarter": "quý", "month": "tháng", "session": "buổi sinh hoạt"}
 _OPS = {"eq": "=", "neq": "≠", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥"}
@@ -34,8 +36,17 @@ def _group(node: Test | AllOf | AnyOf) -> str:
     return text if isinstance(node, Test) else f"({text})"
 
 
+def in_force_text(pack: RulePack) -> tuple[str, str]:
+    """When ``pack`` is in force, in Vietnamese and English ("từ 28/10/2025")."""
+    return describe_effective(pack.effective)
+
+
 def catalogue_table(pack: RulePack) -> Table:
-    table = Table(title=f"{pack.title_vi} — {pack.name} {pack.version}")
+    when_vi, when_en = in_force_text(pack)
+    table = Table(
+        title=f"{pack.title_vi} — {pack.name} {pack.version}\n"
+        f"Hiệu lực {when_vi} / in force {when_en}"
+    )
     for column in (
         "Mã / id",
         "Quy tắc / rule",
@@ -52,6 +63,11 @@ def catalogue_table(pack: RulePack) -> Table:
     return table
 
 
+def catalogue_tables(book: Rulebook) -> list[Table]:
+    """One table per pack of the rulebook, in the order they come into force."""
+    return [catalogue_table(pack) for pack in book.packs]
+
+
 def _examples(rule: Rule) -> list[str]:
     lines = []
     for label, facts in (
@@ -63,12 +79,35 @@ def _examples(rule: Rule) -> list[str]:
     return lines
 
 
-def explain(pack: RulePack, rule_id: str) -> str:
+def rule_in_force(book: Rulebook, rule_id: str) -> list[tuple[RulePack, str, str]]:
+    """Each pack of ``book`` that has ``rule_id``, with when it is in force."""
+    found = []
+    for pack in book.packs:
+        if any(rule.id == rule_id.upper() for rule in pack.rules):
+            found.append((pack, *in_force_text(pack)))
+    return found
+
+
+def explain(pack: RulePack | Rulebook, rule_id: str) -> str:
+    """A rule explained; in a rulebook, once per distinct wording of it, each naming the
+    packs (and so the days) it is in force."""
+    if isinstance(pack, Rulebook):
+        found = rule_in_force(pack, rule_id)
+        groups: dict[str, list[tuple[RulePack, str, str]]] = {}
+        for item in found:
+            groups.setdefault(item[0].rule(rule_id).model_dump_json(), []).append(item)
+        return "\n\n".join(_explain(group[0][0], rule_id, group) for group in groups.values())
+    return _explain(pack, rule_id, [(pack, *in_force_text(pack))])
+
+
+def _explain(pack: RulePack, rule_id: str, where: list[tuple[RulePack, str, str]]) -> str:
     rule = pack.rule(rule_id)
     lines = [
         f"{rule.id}: {rule.title_vi}",
         f"      {rule.title_en}",
         "",
+        "Hiệu lực / in force: "
+        + "; ".join(f"{p.name} {p.version}: {vi} / {en}" for p, vi, en in where),
         f"Nguồn / source: {rule.source}",
         f"Xét theo / period: {PERIODS_VI[rule.period]} ({rule.period})",
         f"Điểm trừ / points: {rule.points}" + ("" if rule.enabled else " (đang tắt / off)"),
@@ -86,45 +125,97 @@ def explain(pack: RulePack, rule_id: str) -> str:
     return "\n".join(lines)
 
 
-def render_docs(pack: RulePack) -> str:
-    """The Markdown page ``docs/rules.md``."""
+def render_docs(book: Rulebook) -> str:
+    """The Markdown page ``docs/rules.md``: the packs of the rulebook with when each is in
+    force, which packs have each rule, the scorings by audit year, then every pack's rules."""
     out = [
-        f"# Quy tắc `{pack.name}` {pack.version}: {pack.title_vi}",
+        "# Các bộ quy tắc / the rule packs",
         "",
         "<!-- Sinh tự động từ auditor/rules/ bằng `python -m auditor.catalogue`; đừng sửa tay. -->",
         "<!-- Generated from auditor/rules/ by `python -m auditor.catalogue`; do not edit. -->",
         "",
-        f"*{pack.title_en}*",
+        "Mỗi buổi sinh hoạt được xét theo bộ quy tắc có hiệu lực vào ngày của buổi đó; mỗi"
+        " quý, tháng và năm theo bộ có hiệu lực vào ngày cuối của kỳ (tính đến `--as-of`)."
+        " `--rules BỘ` buộc dùng một bộ cho mọi dữ kiện.",
+        "*Each session is judged by the pack in force on its date; each quarter, month and the"
+        " year by the pack in force on the period's last day (cut at `--as-of`).*",
+        "",
+        "| Bộ / pack | Phiên bản | Hiệu lực / in force | Năm / years | Tên |",
+        "|---|---|---|---|---|",
+    ]
+    for pack in book.packs:
+        when_vi, when_en = in_force_text(pack)
+        out.append(
+            f"| [{pack.name}](#{_anchor(pack.name)}) | {pack.version} | {when_vi} ({when_en}) | "
+            f"{pack.years[0]}–{pack.years[1]} | {pack.title_vi} |"
+        )
+    ids = sorted({rule.id for pack in book.packs for rule in pack.rules})
+    out += ["", "## Quy tắc theo thời gian / rules by date", ""]
+    out += ["| Mã | Quy tắc | Có trong bộ (hiệu lực) |", "|---|---|---|"]
+    for rule_id in ids:
+        found = rule_in_force(book, rule_id)
+        title = found[-1][0].rule(rule_id).title_vi
+        packs = "; ".join(f"{p.name} ({vi})" for p, vi, _ in found)
+        out.append(f"| {rule_id} | {title} | {packs} |")
+    out += ["", "## Chấm điểm theo năm kiểm tra / scoring by audit year", ""]
+    for scoring in shipped_scorings():
+        quota = scoring.quota
+        level = quota.level if quota.enabled else "none"
+        base = "HTTNV" if quota.base == "HTTNV" else "HTTNV trở lên"
+        out += [
+            f"### {scoring.name}: {scoring.title_vi}",
+            "",
+            f"- Năm kiểm tra / audit years: {scoring.years[0]}–{scoring.years[1]}",
+            f"- Điểm = max(0, {scoring.start} − tổng điểm trừ).",
+            "- Xếp loại: " + ", ".join(f"≥ {b.min_score} {b.band}" for b in scoring.bands) + ".",
+            "- Giới hạn: "
+            + "; ".join(f"{c.count}+ lần {c.rule} → tối đa {c.max_band}" for c in scoring.caps)
+            + ".",
+            *[
+                f"- Điều kiện: {c.label_vi} ({c.field} ≥ {c.at_least}) → tối đa {c.max_band}"
+                + (f" ({c.source})" if c.source else "")
+                for c in scoring.conditions
+            ],
+            f"- Chỉ tiêu ({quota.source}): {quota.band} ≤ {quota.share:.0%} số chi bộ {base} "
+            f"(share={quota.share}, base={quota.base}, level={level}).",
+            "",
+        ]
+    for pack in book.packs:
+        out += _pack_docs(pack)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _anchor(text: str) -> str:
+    """GitHub's anchor of a heading of ASCII words (``hd12 · CD02`` → ``hd12--cd02``)."""
+    kept = (c if c.isalnum() or c in "-_" else "-" if c == " " else "" for c in text.lower())
+    return "".join(kept)
+
+
+def _pack_docs(pack: RulePack) -> list[str]:
+    when_vi, when_en = in_force_text(pack)
+    out = [
+        f"## {pack.name}",
+        "",
+        f"**{pack.title_vi}** — *{pack.title_en}* (phiên bản {pack.version}; hiệu lực "
+        f"{when_vi} / in force {when_en}; năm {pack.years[0]}–{pack.years[1]})",
         "",
         "| Mã | Quy tắc | Điểm | Xét theo | Tham số |",
         "|---|---|---|---|---|",
     ]
     for rule in pack.rules:
         out.append(
-            f"| [{rule.id}](#{rule.id.lower()}) | {rule.title_vi} | {rule.points} | "
-            f"{PERIODS_VI[rule.period]} | {_params(rule)} |"
+            f"| [{rule.id}](#{_anchor(f'{pack.name} · {rule.id}')}) | {rule.title_vi} | "
+            f"{rule.points} | {PERIODS_VI[rule.period]} | {_params(rule)} |"
         )
-    scoring = pack.scoring
-    out += [
-        "",
-        "## Chấm điểm / scoring",
-        "",
-        f"- Điểm = max(0, {scoring.start} − tổng điểm trừ).",
-        "- Xếp loại: " + ", ".join(f"≥ {b.min_score} {b.band}" for b in scoring.bands) + ".",
-        "- Giới hạn: "
-        + "; ".join(f"{c.count}+ lần {c.rule} → tối đa {c.max_band}" for c in scoring.caps)
-        + ".",
-        f"- Chỉ tiêu (QĐ 124): {scoring.quota.band} ≤ {scoring.quota.share:.0%} số "
-        f"{scoring.quota.of_band} trong mỗi đảng bộ.",
-    ]
     for rule in pack.rules:
         out += [
             "",
-            f"## {rule.id}",
+            f"### {pack.name} · {rule.id}",
             "",
             f"**{rule.title_vi}** — *{rule.title_en}*",
             "",
             f"- Nguồn: {rule.source}",
+            f"- Hiệu lực: {when_vi} (bộ {pack.name})",
             f"- Xét theo: {PERIODS_VI[rule.period]}; điểm trừ: {rule.points}; "
             f"tham số: {_params(rule)}",
             f"- Vi phạm khi: `{describe_condition(rule.when)}`",
@@ -137,14 +228,15 @@ def render_docs(pack: RulePack) -> str:
             *[line.strip() for line in _examples(rule)],
             "```",
         ]
-    return "\n".join(out) + "\n"
+    out.append("")
+    return out
 
 
 if __name__ == "__main__":
     from pathlib import Path
 
-    from auditor.rulepack import load_pack
+    from auditor.rulebook import load_rulebook
 
     target = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
-    target.write_text(render_docs(load_pack()), encoding="utf-8")
+    target.write_text(render_docs(load_rulebook()), encoding="utf-8")
     print(f"wrote {target}")

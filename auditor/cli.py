@@ -25,6 +25,7 @@ from rich.table import Table
 
 from auditor.ingest.guard import Limits
 from auditor.models import Report
+from auditor.rulebook import Rulebook, SelectionError, load_rulebook
 from auditor.rulepack import DEFAULT_PACK, RulePack, RulePackError, load_pack
 
 app = typer.Typer(
@@ -57,13 +58,26 @@ def _load_pack(rules: Path | None, overrides: Path | None, sets: list[str]) -> R
         ) from None
 
 
+def _load_rulebook(rules: Path | None, overrides: Path | None, sets: list[str]) -> Rulebook:
+    """``--rules PACK`` forced on every day, or the shipped packs in force by date."""
+    if rules is not None:
+        return Rulebook.force(_load_pack(rules, overrides, sets))
+    try:
+        return load_rulebook(None, overrides=overrides, sets=sets)
+    except RulePackError as problem:
+        raise _usage(
+            f"Bộ quy tắc không hợp lệ:\n{problem}", "Invalid rule pack (see above)."
+        ) from None
+
+
 RulesOpt = Annotated[
     Path | None,
     typer.Option(
         "--rules",
         help=(
-            "Tên bộ quy tắc có sẵn (hd12, quan-doi) hoặc thư mục chứa pack.yaml; mặc định"
-            " hd12 / a shipped pack's name or a pack folder."
+            "Buộc dùng một bộ quy tắc: tên bộ có sẵn (hd12, quan-doi) hoặc thư mục chứa"
+            " pack.yaml; mặc định mỗi buổi xét theo bộ có hiệu lực vào ngày của nó / force"
+            " one pack (by default each session is judged by the pack in force on its date)."
         ),
     ),
 ]
@@ -194,15 +208,11 @@ def audit(
                 f"--as-of '{as_of}' không phải ngày dạng YYYY-MM-DD.",
                 f"--as-of '{as_of}' is not a YYYY-MM-DD date.",
             ) from None
-    pack = _load_pack(rules, overrides, set_ or [])
-    if not pack.covers(year):
-        first, last = pack.years
-        raise _usage(
-            f"Bộ quy tắc {pack.name} chỉ áp dụng cho các năm {first}–{last}, không cho năm "
-            f"{year}: chọn bộ khác bằng --rules hoặc sửa 'years' trong pack.yaml.",
-            f"Rule pack {pack.name} applies to {first}–{last}, not to {year}: choose another "
-            "with --rules, or change 'years' in its pack.yaml.",
-        )
+    book = _load_rulebook(rules, overrides, set_ or [])
+    try:
+        book.judges(year, cutoff)
+    except SelectionError as problem:
+        raise _usage(problem.message_vi, problem.message_en) from None
     chosen = None
     if scoring is not None:
         from auditor.scoring_params import ScoringError, scoring_named
@@ -263,7 +273,7 @@ def audit(
             year=year,
             out=out_dir,
             as_of=cutoff,
-            pack=pack,
+            rulebook=book,
             scoring=chosen,
             waivers=waivers,
             per_cell=per_cell,
@@ -313,20 +323,22 @@ def rules_command(
     overrides: OverridesOpt = None,
     set_: SetOpt = None,
 ) -> None:
-    """Liệt kê các quy tắc của bộ quy tắc, hoặc giải thích một quy tắc."""
-    from auditor.catalogue import catalogue_table, explain
+    """Liệt kê các quy tắc của các bộ quy tắc (kèm thời gian hiệu lực), hoặc giải thích một
+    quy tắc."""
+    from auditor.catalogue import catalogue_tables, explain
 
-    pack = _load_pack(rules, overrides, set_ or [])
+    book = _load_rulebook(rules, overrides, set_ or [])
     if rule_id is None:
-        out.print(catalogue_table(pack))
+        for table in catalogue_tables(book):
+            out.print(table)
         return
-    known = {rule.id.upper() for rule in pack.rules}
+    known = {rule.id.upper() for pack in book.packs for rule in pack.rules}
     if rule_id.upper() not in known:
         raise _usage(
             f"Không có quy tắc {rule_id}. Các mã có: {', '.join(sorted(known))}.",
             f"No rule {rule_id}. Known ids: {', '.join(sorted(known))}.",
         )
-    out.print(explain(pack, rule_id.upper()), markup=False, highlight=False, soft_wrap=True)
+    out.print(explain(book, rule_id.upper()), markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command("template")
@@ -350,7 +362,9 @@ def template_command(
         raise _usage(
             f"Không tìm thấy danh sách chi bộ: {cells}.", f"Cells list not found: {cells}."
         )
-    pack = _load_pack(rules, overrides, set_ or [])
+    # the template carries the columns of the pack in force at the end of its year
+    book = _load_rulebook(rules, overrides, set_ or [])
+    pack = book.pack_on(dt.date(year, 12, 31)) or book.packs[-1]
     listed = read_cells_list(cells)
     if not listed:
         raise _usage(

@@ -25,6 +25,7 @@ import orjson
 
 from auditor.facts import (
     Batch,
+    CellFacts,
     Fact,
     FactInfo,
     FileError,
@@ -36,6 +37,7 @@ from auditor.gctune import tune
 from auditor.ingest.dataset import Dataset
 from auditor.models import MergedCell, Note, Violation
 from auditor.processes import worker_context
+from auditor.rulebook import Judges
 from auditor.rulepack import AllOf, AnyOf, Rule, RulePack, Test, compared_value
 
 _OPS = {"neq": "$neq", "lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
@@ -189,7 +191,7 @@ def render(template: str, values: dict[str, Any]) -> str:
     return template.format_map(_Safe(values))
 
 
-def _violation(rule: Rule, fact: Fact, meta: FactInfo) -> Violation:
+def _violation(rule: Rule, fact: Fact, meta: FactInfo, pack: str) -> Violation:
     context = {key: display_value(value) for key, value in meta.context.items()}
     values = {**fact, **rule.params, **context}
     details = dict(meta.context.get("details", {})) if rule.period == "session" else {}
@@ -208,6 +210,7 @@ def _violation(rule: Rule, fact: Fact, meta: FactInfo) -> Violation:
         message_en=render(rule.message_en, values),
         evidence=meta.evidence_records(),
         details=details,
+        pack=pack,
     )
 
 
@@ -282,15 +285,40 @@ class ChunkResult:
     rules_seconds: float
 
 
-def judge_chunk(task: tuple[list[Rule], int, dt.date, Batch]) -> ChunkResult:
+#: A pack as the engine sees it: its name, the first and last day it judges (None: open)
+#: and its enabled rules.
+Panel = tuple[str, dt.date | None, dt.date | None, list[Rule]]
+
+
+def _panel_of(panels: Sequence[Panel], day: dt.date) -> int:
+    """The index of the pack in force on ``day``. A day no pack covers (the rulebook
+    refuses such a window before any fact is built) goes to the nearest pack."""
+    for index, (_, first, last, _) in enumerate(panels):
+        if (first is None or first <= day) and (last is None or day <= last):
+            return index
+    before = [i for i, (_, first, _, _) in enumerate(panels) if first is not None and first <= day]
+    return before[-1] if before else 0
+
+
+def _split(cell: CellFacts, panels: Sequence[Panel]) -> list[list[Fact]]:
+    """The cell's facts per pack: each judged by the pack in force on its day."""
+    if len(panels) == 1:
+        return [cell.facts]
+    groups: list[list[Fact]] = [[] for _ in panels]
+    for fact, day in zip(cell.facts, cell.days, strict=True):
+        groups[_panel_of(panels, day)].append(fact)
+    return groups
+
+
+def judge_chunk(task: tuple[list[Panel], int, dt.date, Batch]) -> ChunkResult:
     """Facts and verdicts for a chunk of cells, in whichever process runs it."""
-    rule_list, year, as_of, batch = task
-    rules = {rule.id: rule for rule in rule_list}
+    panels, year, as_of, batch = task
+    rules = [{rule.id: rule for rule in rule_list} for _, _, _, rule_list in panels]
     facts_seconds = rules_seconds = 0.0
     with _LOCK:
         start = time.perf_counter()
         inputs = batch.inputs()
-        judge = _judge_for(rule_list)
+        judges = [_judge_for(rule_list) for _, _, _, rule_list in panels]
         found: dict[str, list[Violation]] = {}
         notes: list[Note] = []
         count = 0
@@ -302,16 +330,21 @@ def judge_chunk(task: tuple[list[Rule], int, dt.date, Batch]) -> ChunkResult:
             count += len(cell.facts)
             start = time.perf_counter()
             facts_seconds += start - built
+            hits: list[tuple[int, str, int]] = []
             try:
-                hits = judge.judge(cell.facts)
-            except judge.collision:
+                for index, group in enumerate(_split(cell, panels)):
+                    if group:
+                        hits += [(index, r, f) for r, f in judges[index].judge(group)]
+            except judges[0].collision:
                 # one cell the engine cannot hold: said for that cell, the others go on
                 notes.append(not_judged(cell.cell_id))
-                hits = set()
+                hits = []
             by_id = {f["id"]: f for f in cell.facts}
             violations = [
-                _violation(rules[rule_id], by_id[fact_id], cell.info(fact_id))
-                for rule_id, fact_id in hits
+                _violation(
+                    rules[index][rule_id], by_id[fact_id], cell.info(fact_id), panels[index][0]
+                )
+                for index, rule_id, fact_id in hits
             ]
             found[cell.cell_id] = sorted(violations, key=_sort_key)
             judged = time.perf_counter()
@@ -322,7 +355,7 @@ def judge_chunk(task: tuple[list[Rule], int, dt.date, Batch]) -> ChunkResult:
 
 def evaluate(
     dataset: Dataset,
-    pack: RulePack,
+    pack: RulePack | Judges,
     *,
     year: int,
     as_of: dt.date | None = None,
@@ -331,15 +364,19 @@ def evaluate(
 ) -> Evaluation:
     """Every violation of every audited cell, with the data-quality notes.
 
-    With ``workers > 1`` and enough cells, chunks of cells are judged in worker
-    processes, each with its own durable_rules host (the C core is not shared).
+    ``pack`` is one pack judging every fact, or the packs of a rulebook
+    (:class:`auditor.rulebook.Judges`), each judging the facts of its days. With
+    ``workers > 1`` and enough cells, chunks of cells are judged in worker processes,
+    each with its own durable_rules host (the C core is not shared).
     """
     as_of = as_of or dt.date(year, 12, 31)
     start = time.perf_counter()
     prepared = prepare(dataset, year=year, as_of=as_of)
-    rules = pack.enabled_rules
+    panels: list[Panel] = (
+        pack.panels() if isinstance(pack, Judges) else [(pack.name, None, None, pack.enabled_rules)]
+    )
     cell_count = len(prepared.units)
-    tasks = [(rules, year, as_of, batch) for batch in prepared.batches(CHUNK_CELLS)]
+    tasks = [(panels, year, as_of, batch) for batch in prepared.batches(CHUNK_CELLS)]
     prepared_at = time.perf_counter()
     violations: dict[str, list[Violation]] = {}
     notes = list(prepared.notes)

@@ -56,6 +56,9 @@ class CellFacts:
     facts: list[Fact]
     #: Per fact, in ``id`` order: a function and the arguments that build its FactInfo.
     sources: list[tuple[Callable[..., FactInfo], tuple[Any, ...]]]
+    #: Per fact, in ``id`` order: the day whose rule pack judges it (a session's date; the
+    #: last day of a quarter or month; the year's, cut at the as-of date).
+    days: list[dt.date] = field(default_factory=list)
 
     def info(self, fact_id: int) -> FactInfo:
         build, args = self.sources[fact_id - 1]
@@ -747,10 +750,13 @@ def _cell_facts(
     facts: list[Fact] = []
     sources: list[tuple[Callable[..., FactInfo], tuple[Any, ...]]] = []
 
-    def add(fact: Fact, build: Callable[..., FactInfo], *args: Any) -> None:
+    days: list[dt.date] = []
+
+    def add(fact: Fact, build: Callable[..., FactInfo], *args: Any, day: dt.date) -> None:
         fact["id"] = len(facts) + 1
         facts.append(fact)
         sources.append((build, args))
+        days.append(day)
 
     planned: dict[int, list[str]] = {q: [] for q in range(1, 5)}
     for r in plan_rows:
@@ -789,6 +795,7 @@ def _cell_facts(
             year,
             earliest,
             plan_rows,
+            day=min(dt.date(year, 12, 31), as_of),
         )
     # --- quarters and months: counts per kind in one pass over the sessions
     n_regular, n_thematic, n_forum, n_extraordinary = ([0] * 13 for _ in range(4))
@@ -819,6 +826,7 @@ def _cell_facts(
             },
             _quarter_info,
             q,
+            day=_quarter_bounds(year, q)[1],
         )
     for m in months_audited:
         add(
@@ -832,6 +840,7 @@ def _cell_facts(
             },
             _month_info,
             m,
+            day=_month_bounds(year, m)[1],
         )
     # --- sessions
     for r in session_rows:
@@ -893,8 +902,8 @@ def _cell_facts(
             fact["members_known"] = int(known)
             fact["attendance_ppm"] = -(-(present or 0) * 1_000_000 // base) if known and base else 0
         fact.update(_hd42_fields(r, day, thematic and bool(fact["regular"]), notes))
-        add(fact, _session_info, fact, r, day, planned[quarter], match)
-    return CellFacts(cell.cell_id, facts, sources)
+        add(fact, _session_info, fact, r, day, planned[quarter], match, day=day)
+    return CellFacts(cell.cell_id, facts, sources, days)
 
 
 #: Minutes by which ``Thời lượng`` and end − start may differ before a note says so.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA_ID = "chibo-auditor/report/v1"
 
@@ -205,6 +205,9 @@ class Violation(_Record):
     #: Excused by a waiver: still shown, costs no points and counts for no cap.
     waived: bool = False
     waiver: Waiver | None = None
+    #: The rule pack that judged it: the one in force on the session's date, or on the
+    #: last day of the quarter, month or year (rulebook-2025.md, section 1).
+    pack: str | None = None
 
 
 class BandChange(_Record):
@@ -275,11 +278,57 @@ class ScoringInfo(_Record):
     quota_level: str
 
 
+class Effective(_Record):
+    """When a rule pack is in force, both days included; ``None`` is open-ended
+    (``effective: {from: 2025-10-28, to: null}`` in its pack.yaml)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    from_: dt.date | None = Field(default=None, alias="from")
+    to: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Effective:
+        if self.from_ is not None and self.to is not None and self.to < self.from_:
+            raise ValueError(
+                f"'to' ({self.to}) trước 'from' ({self.from_}) / 'to' is before 'from'"
+            )
+        return self
+
+    @property
+    def start_key(self) -> dt.date:
+        return self.from_ or dt.date.min
+
+    def contains(self, day: dt.date) -> bool:
+        return (self.from_ is None or self.from_ <= day) and (self.to is None or day <= self.to)
+
+    def overlaps(self, start: dt.date, end: dt.date) -> bool:
+        """Whether it is in force on at least one day from ``start`` to ``end``."""
+        return (self.from_ is None or self.from_ <= end) and (self.to is None or self.to >= start)
+
+    def overlaps_range(self, other: Effective) -> bool:
+        return self.overlaps(other.from_ or dt.date.min, other.to or dt.date.max)
+
+
+class PackInfo(_Record):
+    """A rule pack that judged some of the year, and when it is in force."""
+
+    name: str
+    version: str
+    sha256: str
+    effective: Effective
+
+
 class RulesInfo(_Record):
+    """The rules behind the report. ``pack``, ``version`` and ``sha256`` name the one pack
+    that judged the year, or join several (``hd12+hd42``, one hash of their hashes);
+    ``packs`` lists each with when it is in force."""
+
     pack: str
     version: str
     sha256: str
     scoring: ScoringInfo | None = None
+    packs: list[PackInfo] = Field(default_factory=list)
 
 
 class QuotaMove(_Record):

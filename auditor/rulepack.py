@@ -10,6 +10,7 @@ a board fixes a broken pack in one pass.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 import re
@@ -22,6 +23,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from auditor.models import Effective
 from auditor.scoring_params import ScoringParams
 from auditor.vocabulary import UNITS, Unit, fields, placeholders
 
@@ -114,6 +116,8 @@ class PackFile(_Strict):
     title_vi: str
     title_en: str = ""
     years: tuple[int, int] = (2018, 2099)
+    #: When the pack is in force (auditor/rulebook.py); none: every day.
+    effective: Effective | None = None
     include: str | None = None
     scoring: ScoringParams = Field(default_factory=ScoringParams)
 
@@ -128,6 +132,7 @@ class RulePack(_Strict):
     rules: list[Rule]
     path: str
     sha256: str
+    effective: Effective | None = None
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -142,6 +147,10 @@ class RulePack(_Strict):
     def covers(self, year: int) -> bool:
         """Whether the pack applies to audits of ``year`` (its ``years`` in pack.yaml)."""
         return self.years[0] <= year <= self.years[1]
+
+    def in_force(self, day: dt.date) -> bool:
+        """Whether the pack is in force on ``day`` (its ``effective``; none: always)."""
+        return self.effective is None or self.effective.contains(day)
 
 
 class RulePackError(Exception):
@@ -302,8 +311,13 @@ def load_pack(
     path: Path | str = DEFAULT_PACK,
     overrides: Path | None = None,
     sets: Sequence[str] = (),
+    *,
+    skip_unknown: bool = False,
 ) -> RulePack:
-    """Load and validate a pack, apply an override file and ``RULE.key=value`` settings."""
+    """Load and validate a pack, apply an override file and ``RULE.key=value`` settings.
+
+    ``skip_unknown`` leaves out changes to rules the pack does not have (a rulebook applies
+    one ``--set`` to every pack that has the rule, and refuses a rule none has)."""
     folder = find_pack(path)
     problems: list[tuple[str, str, str]] = []
     pack, rules, files = _load_rules(folder, problems, set())
@@ -333,7 +347,8 @@ def load_pack(
     for rule_id, change in changes.items():
         where = "--set/--overrides"
         if rule_id not in rules:
-            problems.append((where, rule_id, "không có quy tắc này / no such rule"))
+            if not skip_unknown:
+                problems.append((where, rule_id, "không có quy tắc này / no such rule"))
             continue
         rules[rule_id], errors = _apply(rules[rule_id], change, where)
         problems += [(where, rule_id, error) for error in errors]
@@ -344,7 +359,7 @@ def load_pack(
             ]
     if problems or pack is None:
         raise RulePackError(problems or [(str(folder), "", "gói quy tắc rỗng / empty pack")])
-    extra = ";".join(f"{k}={v}" for k, v in sorted(changes.items()))
+    extra = ";".join(f"{k}={v}" for k, v in sorted(changes.items()) if k in rules)
     digest = _hash_files(files, folder.parent)
     if extra:
         digest = hashlib.sha256((digest + extra).encode()).hexdigest()
@@ -358,6 +373,7 @@ def load_pack(
         rules=[rules[k] for k in sorted(rules)],
         path=str(folder),
         sha256=digest,
+        effective=pack.effective,
     )
 
 

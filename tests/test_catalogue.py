@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from auditor.catalogue import explain, render_docs
+from auditor.rulebook import load_rulebook
 from auditor.rulepack import load_pack
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
 
 
 def test_docs_rules_page_is_not_stale() -> None:
-    assert DOCS.read_text(encoding="utf-8") == render_docs(load_pack()), (
+    assert DOCS.read_text(encoding="utf-8") == render_docs(load_rulebook()), (
         "docs/rules.md is stale: run `python -m auditor.catalogue`"
     )
 
