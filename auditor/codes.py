@@ -49,6 +49,8 @@ class NoteCode(StrEnum):
     cell_not_judged = "cell_not_judged"
     waiver_expired = "waiver_expired"
     waiver_unused = "waiver_unused"
+    # the member tables (auditor/ingest, members.md)
+    personal_columns_dropped = "personal_columns_dropped"
 
     @property
     def templates(self) -> tuple[Template, ...]:
@@ -80,6 +82,7 @@ _STAGE: dict[NoteCode, str] = {
     NoteCode.cell_not_judged: "xét quy tắc / judging",
     NoteCode.waiver_expired: "miễn trừ / waivers",
     NoteCode.waiver_unused: "miễn trừ / waivers",
+    NoteCode.personal_columns_dropped: "đọc tệp / reading the files",
 }
 
 _T = Template
@@ -112,6 +115,12 @@ _TEMPLATES: dict[NoteCode, tuple[Template, ...]] = {
     ),
     NoteCode.unknown_columns: (
         _T("Cột không nhận ra, bỏ qua: {columns}", "Unknown columns, ignored: {columns}"),
+    ),
+    NoteCode.personal_columns_dropped: (
+        _T(
+            "Cột thông tin cá nhân không được đọc và không ghi vào báo cáo: {columns}",
+            "Personal columns are neither read nor written to any report: {columns}",
+        ),
     ),
     NoteCode.cell_field_ignored: (
         _T(
