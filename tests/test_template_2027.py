@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pandas as pd
 from openpyxl.worksheet.worksheet import Worksheet
 
 from auditor.audit import run_audit
 from auditor.ingest.headers import FIELDS
-from auditor.template import TemplateCell, write_templates
+from auditor.template import TemplateCell, cells_from_frame, write_templates
 
 YEAR = 2027
 CELL = TemplateCell("CB-101", "Chi bộ thôn Một", "Đảng bộ xã Mẫu", "nông thôn", 20, "Nguyễn An")
@@ -174,3 +175,16 @@ def test_a_filled_2027_template_audits_cleanly_with_its_waiver(tmp_path: Path) -
     assert waiver is not None and waiver.approved_by == "Ban Thường vụ Đảng ủy xã"
     # the waived month costs nothing (the quota alone moves a lone cell down a band)
     assert cell.score == 100 and cell.band_before_quota == "HTXSNV"
+
+
+def test_cells_dissolved_or_merged_into_another_get_no_template_next_year() -> None:
+    table = pd.DataFrame(
+        {
+            "cell_id": ["A", "B", "C", "D"],
+            "cell_name": ["Một", "Hai", "Ba", "Bốn"],
+            "active_to": [dt.date(2026, 7, 1), None, None, None],
+            "merged_into": [None, "C", None, None],
+            "merged_from": [None, None, "A, B", None],
+        }
+    )
+    assert [c.cell_id for c in cells_from_frame(table)] == ["C", "D"]
