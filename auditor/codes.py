@@ -44,6 +44,7 @@ class NoteCode(StrEnum):
     merge_disagreement = "merge_disagreement"
     merge_cycle = "merge_cycle"
     merged_records = "merged_records"
+    inherited_row = "inherited_row"
     # judging and waivers
     cell_not_judged = "cell_not_judged"
     waiver_expired = "waiver_expired"
@@ -75,7 +76,7 @@ class Template(NamedTuple):
 _STAGE: dict[NoteCode, str] = {
     **dict.fromkeys(list(NoteCode)[:7], "đọc tệp / reading the files"),
     **dict.fromkeys(list(NoteCode)[7:13], "các bảng / the tables"),
-    **dict.fromkeys(list(NoteCode)[13:18], "sáp nhập / merged cells"),
+    **dict.fromkeys(list(NoteCode)[13:19], "sáp nhập / merged cells"),
     NoteCode.cell_not_judged: "xét quy tắc / judging",
     NoteCode.waiver_expired: "miễn trừ / waivers",
     NoteCode.waiver_unused: "miễn trừ / waivers",
@@ -203,6 +204,12 @@ _TEMPLATES: dict[NoteCode, tuple[Template, ...]] = {
             "{plan_rows} dòng kế hoạch của {cell_id} được tính cho {owner}",
             "Cell {cell_id} was merged into {successor}{on}: its {sessions} meetings and "
             "{plan_rows} plan rows count for {owner}",
+        ),
+    ),
+    NoteCode.inherited_row: (
+        _T(
+            "{what} của chi bộ {cell_id} (đã sáp nhập vào {successor}{on}) được tính cho {owner}",
+            "{what} of cell {cell_id} (merged into {successor}{on}) counts for {owner}",
         ),
     ),
     NoteCode.cell_not_judged: (
