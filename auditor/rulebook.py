@@ -178,17 +178,17 @@ class Rulebook:
         whose ``years`` cover the year.
         """
         start, end = window(year, as_of)
+        if not any(pack.covers(year) for pack in self.packs):
+            names = ", ".join(f"{p.name} {p.years[0]}–{p.years[1]}" for p in self.packs)
+            raise SelectionError(
+                f"Bộ quy tắc ({names}) chỉ áp dụng cho các năm đó, không cho năm {year}: "
+                "chọn bộ khác bằng --rules hoặc sửa 'years' trong pack.yaml.",
+                f"The rule packs ({names}) apply to those years, not to {year}: choose "
+                "another with --rules, or change 'years' in its pack.yaml.",
+            )
         if self.forced:
             pack = self.packs[0]
             when_vi, when_en = describe_effective(pack.effective)
-            if not pack.covers(year):
-                first, last = pack.years
-                raise SelectionError(
-                    f"Bộ quy tắc {pack.name} chỉ áp dụng cho các năm {first}–{last}, không cho "
-                    f"năm {year}: chọn bộ khác bằng --rules hoặc sửa 'years' trong pack.yaml.",
-                    f"Rule pack {pack.name} applies to {first}–{last}, not to {year}: choose "
-                    "another with --rules, or change 'years' in its pack.yaml.",
-                )
             if pack.effective is not None and not pack.effective.overlaps(start, end):
                 raise SelectionError(
                     f"Bộ quy tắc {pack.name} có hiệu lực {when_vi}, không có ngày nào từ "
