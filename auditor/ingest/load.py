@@ -39,6 +39,7 @@ from auditor.ingest.layout import (
     sheet_table,
 )
 from auditor.ingest.pool import WorkerPool, forks_first
+from auditor.ingest.quiet import native_output_silenced
 from auditor.ingest.read import (
     ReadError,
     Sheet,
@@ -263,6 +264,18 @@ def _read_sheets(rel: str, digest: str, sheets: list[Sheet]) -> FileResult:
                     "sau không đọc được — đổi tên một trang rồi kiểm tra lại",
                     message_en=f"The workbook has two sheets named “{sheet.duplicate_of}”; the "
                     "later one cannot be read — rename one and audit again",
+                )
+            )
+        if sheet.macro:
+            result.notes.append(
+                Note(
+                    file=rel,
+                    sheet=sheet.name,
+                    code="macro_sheet_ignored",
+                    message_vi="Trang macro Excel 4, không đọc và không chạy; các trang tính "
+                    "khác của tệp vẫn được đọc",
+                    message_en="An Excel 4 macro sheet, neither read nor run; the workbook's "
+                    "other sheets are read",
                 )
             )
         for row, column in sheet.formula_without_value:
@@ -722,7 +735,8 @@ def load(
     results: list[FileResult | None] = [None] * len(found)
     if workers <= 0:
         for index, item in enumerate(found):
-            results[index] = read_file(item, limits)
+            with native_output_silenced():
+                results[index] = read_file(item, limits)
             if progress is not None:
                 progress(index + 1, len(found), item.rel)
     else:
