@@ -304,9 +304,9 @@ def parse_sheets(
         names = unique_names([meta.name for meta in metadata])
         for index, meta in enumerate(metadata):
             if str(meta.typ) != str(pc.SheetTypeEnum.WorkSheet):
-                if str(meta.typ) == str(pc.SheetTypeEnum.MacroSheet):  # an .xls's XLM sheet
-                    if wanted is None or wanted(names[index]):
-                        sheets.append(Sheet(names[index], [], macro=True))
+                xlm = str(meta.typ) == str(pc.SheetTypeEnum.MacroSheet)  # an .xls's macro sheet
+                if xlm and (wanted is None or wanted(names[index])):
+                    sheets.append(Sheet(names[index], [], macro=True))
                 continue
             name = names[index]
             if wanted is not None and not wanted(name):
