@@ -190,7 +190,7 @@ def read_part(part: FilePart, limits: Limits = DEFAULT_LIMITS) -> FileResult:
             sheets = _parse_while_guarding(part, limits)
         else:
             checked = inspect_file(found.path, limits)
-            sheets = read_sheets(found.path, checked.formula_members)
+            sheets = read_sheets(found.path, checked.formula_members, parts=checked.zip_format)
         digest = sha256_of(found.path)
         middle = time.perf_counter()
         result = _read_sheets(found.rel, digest, sheets)

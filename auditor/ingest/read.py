@@ -165,6 +165,11 @@ def zip_format(path: Path) -> str:
             names = set(archive.namelist())
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
         return ""
+    return parts_format(names)
+
+
+def parts_format(names: set[str]) -> str:
+    """``xlsx``, ``xlsb``, ``ods`` or ``""`` for a zip holding the parts ``names``."""
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "xl/workbook.bin" in names:
@@ -177,18 +182,19 @@ def zip_format(path: Path) -> str:
 _SUFFIXES = {"xlsx": (".xlsx", ".xlsm"), "xlsb": (".xlsb",), "ods": (".ods",)}
 
 
-def _suffix_matches(path: Path, kind: str) -> bool:
+def _suffix_matches(path: Path, kind: str, parts: str = "") -> bool:
     """Whether the file's name tells calamine its real format (an .xlsx saved as
-    ``.ods`` does not: calamine picks its parser by the name)."""
+    ``.ods`` does not: calamine picks its parser by the name). ``parts``, a zip's format
+    when the guard has told it, spares opening the zip's directory again."""
     suffix = path.suffix.lower()
     if kind == "zip":
-        return suffix in _SUFFIXES.get(zip_format(path), ())
+        return suffix in _SUFFIXES.get(parts or zip_format(path), ())
     return suffix == ".xls"
 
 
-def _open(path: Path, kind: str) -> Any:
+def _open(path: Path, kind: str, parts: str = "") -> Any:
     """Open by content, not by name: an .xlsx saved as ``.xls`` (or the reverse) reads."""
-    if _suffix_matches(path, kind):
+    if _suffix_matches(path, kind, parts):
         return pc.CalamineWorkbook.from_path(str(path))
     with path.open("rb") as handle:
         return pc.CalamineWorkbook.from_filelike(handle)
@@ -262,6 +268,7 @@ def read_sheets(
     path: Path,
     formula_members: frozenset[str] | None = None,
     wanted: Callable[[str], bool] | None = None,
+    parts: str = "",
 ) -> list[Sheet]:
     """All worksheets of a workbook (those whose name is ``wanted``) as rows from
     spreadsheet row 1 (index 0).
@@ -271,24 +278,24 @@ def read_sheets(
     ``formula_members``, the sheet parts the guard saw a formula in, spares a second
     decompression of every sheet to find them.
     """
-    kind, sheets = parse_sheets(path, wanted)
+    kind, sheets = parse_sheets(path, wanted, parts)
     mark_formulas(path, kind, sheets, formula_members, wanted)
     return sheets
 
 
 def parse_sheets(
-    path: Path, wanted: Callable[[str], bool] | None = None
+    path: Path, wanted: Callable[[str], bool] | None = None, parts: str = ""
 ) -> tuple[str, list[Sheet]]:
     """The container kind and the worksheets (those whose name is ``wanted``) as calamine
     reads them; :func:`mark_formulas` completes them. calamine lets other threads run
-    while it parses a sheet."""
+    while it parses a sheet. ``parts``: a zip's format, when the guard has told it."""
     kind = sniff(path)
     if kind == "ole" and _ole_is_encrypted_ooxml(path):
         raise password_protected()
     macros: list[str] = []
     try:
         try:
-            workbook = _open(path, kind)
+            workbook = _open(path, kind, parts)
         except pc.CalamineError as problem:
             if kind != "zip" or _UNKNOWN_SHEET_KIND not in str(problem):
                 raise
