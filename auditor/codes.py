@@ -49,6 +49,10 @@ class NoteCode(StrEnum):
     cell_not_judged = "cell_not_judged"
     waiver_expired = "waiver_expired"
     waiver_unused = "waiver_unused"
+    # Hướng dẫn 42 session columns (auditor/facts)
+    length_disagrees = "length_disagrees"
+    # the member tables (auditor/ingest, members.md)
+    personal_columns_dropped = "personal_columns_dropped"
 
     @property
     def templates(self) -> tuple[Template, ...]:
@@ -80,6 +84,8 @@ _STAGE: dict[NoteCode, str] = {
     NoteCode.cell_not_judged: "xét quy tắc / judging",
     NoteCode.waiver_expired: "miễn trừ / waivers",
     NoteCode.waiver_unused: "miễn trừ / waivers",
+    NoteCode.length_disagrees: "các bảng / the tables",
+    NoteCode.personal_columns_dropped: "đọc tệp / reading the files",
 }
 
 _T = Template
@@ -112,6 +118,12 @@ _TEMPLATES: dict[NoteCode, tuple[Template, ...]] = {
     ),
     NoteCode.unknown_columns: (
         _T("Cột không nhận ra, bỏ qua: {columns}", "Unknown columns, ignored: {columns}"),
+    ),
+    NoteCode.personal_columns_dropped: (
+        _T(
+            "Cột thông tin cá nhân không được đọc và không ghi vào báo cáo: {columns}",
+            "Personal columns are neither read nor written to any report: {columns}",
+        ),
     ),
     NoteCode.cell_field_ignored: (
         _T(
@@ -210,6 +222,14 @@ _TEMPLATES: dict[NoteCode, tuple[Template, ...]] = {
         _T(
             "{what} của chi bộ {cell_id} (đã sáp nhập vào {successor}{on}) được tính cho {owner}",
             "{what} of cell {cell_id} (merged into {successor}{on}) counts for {owner}",
+        ),
+    ),
+    NoteCode.length_disagrees: (
+        _T(
+            "Thời lượng ghi {minutes} phút nhưng giờ bắt đầu–kết thúc ({start}–{end}) là "
+            "{span} phút: lấy Thời lượng",
+            "Length written as {minutes} minutes but the start–end times ({start}–{end}) "
+            "give {span}: the length column is taken",
         ),
     ),
     NoteCode.cell_not_judged: (
