@@ -126,8 +126,7 @@ _TEMPLATES: dict[NoteCode, tuple[Template, ...]] = {
         _T(
             "Trang macro Excel 4, không đọc và không chạy; các trang tính khác của tệp vẫn "
             "được đọc",
-            "An Excel 4 macro sheet, neither read nor run; the workbook's other sheets are "
-            "read",
+            "An Excel 4 macro sheet, neither read nor run; the workbook's other sheets are read",
         ),
     ),
     NoteCode.personal_columns_dropped: (
