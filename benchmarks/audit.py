@@ -113,22 +113,22 @@ def measure_durable(root: Path) -> dict[str, float]:
     return {"seconds": seconds, "facts": count, "facts_per_s": count / seconds}
 
 
-def measure_audit(root: Path, out: Path) -> dict[str, object]:
+def measure_audit(root: Path, out: Path, year: int = 2024) -> dict[str, object]:
     from auditor.audit import rule_summaries, run_audit
     from auditor.report.excel import write_excel
     from auditor.report.html import write_html
     from auditor.report.json_report import write_json
-    from auditor.rulepack import load_pack
+    from auditor.rulebook import load_rulebook
 
     start = time.perf_counter()
-    result = run_audit([root], year=2024, out=out)
+    result = run_audit([root], year=year, out=out)
     total = time.perf_counter() - start
     rows = sum(i.rows.read for i in result.report.inputs)
     peak = _peak_rss_mb()
     # Each report alone, one after the other (the audit writes JSON and HTML on the other
     # core meanwhile): where the reports' time goes. Not part of the audit's total.
     formats: dict[str, float] = {}
-    rules = rule_summaries(load_pack())
+    rules = rule_summaries(load_rulebook().judges(year))
     again = out / "by_format"
     again.mkdir(parents=True, exist_ok=True)
     for name, write in (
@@ -149,6 +149,8 @@ def measure_audit(root: Path, out: Path) -> dict[str, object]:
         "rejected": len(result.report.rejected_rows),
         "formats": formats,
         "peak_rss_mb": peak,
+        "packs": result.report.rules.pack,
+        "scoring": result.report.rules.scoring.name if result.report.rules.scoring else "",
     }
 
 
@@ -172,9 +174,9 @@ def _paired(root: Path, out: Path, repeat: int) -> tuple[dict, dict, list[float]
     return _best(audits), _best(reads), ratios
 
 
-def _child(kind: str, root: Path, out: Path) -> dict[str, object]:
+def _child(kind: str, root: Path, out: Path, year: int = 2024) -> dict[str, object]:
     """Run one measurement in a fresh interpreter so peak RSS is its own."""
-    extra = f", Path({str(out)!r})" if kind == "audit" else ""
+    extra = f", Path({str(out)!r}), {year}" if kind == "audit" else ""
     code = (
         f"import json, sys; sys.path.insert(0, {str(HERE)!r}); import audit as b; "
         f"from pathlib import Path; print(json.dumps(b.measure_{kind}(Path({str(root)!r}){extra})))"
@@ -292,7 +294,7 @@ def messy_year(root: Path, cells: int) -> None:
     """A year laid out as people fill logs in (title rows, two-row merged headers, every
     date form, aliases and capitals, STT, blank, total and signature rows, units), with
     about 3.5 violations a cell, in .xlsx like the clean year it is compared with."""
-    from sample import REAL_DEFECT_COUNTS, generate
+    from benchmarks.sample import REAL_DEFECT_COUNTS, generate
 
     generate(
         root,
@@ -303,6 +305,53 @@ def messy_year(root: Path, cells: int) -> None:
         formats=("xlsx",),
         consolidated=0,
         defect_counts=REAL_DEFECT_COUNTS,
+    )
+
+
+def years_side_by_side(work: Path, cells: int, repeat: int) -> None:
+    """A 2026 year (Hướng dẫn 42 and Quy định 366) beside a 2024 one (Hướng dẫn 12 and
+    Quy định 124) of the same size and seed, audited in turns (2024, 2026, 2024, ...).
+
+    Prints the fastest of each, each turn's ratio and their median, and the spread of
+    the 2024 runs themselves: a ratio within that spread is no cost of its own.
+    """
+    from benchmarks.sample import generate
+
+    runs: dict[int, list[dict[str, object]]] = {2024: [], 2026: []}
+    roots = {year: work / f"year_{year}_{cells}" for year in runs}
+    for year, root in roots.items():
+        if not root.exists():
+            generate(
+                root,
+                year=year,
+                n_cells=cells,
+                seed=7,
+                messy=False,
+                formats=("xlsx",),
+                consolidated=0,
+            )
+    for _ in range(max(2, repeat)):
+        for year in runs:
+            runs[year].append(_child("audit", roots[year], work / f"out_year_{year}", year))
+    seconds = {
+        year: [float(run["seconds"]) for run in found]  # type: ignore[arg-type]
+        for year, found in runs.items()
+    }
+    ratios = [b / a for a, b in zip(seconds[2024], seconds[2026], strict=True)]
+    print(f"\n## the year 2026 beside 2024: {cells:,} per-cell workbooks each")
+    for year, found in runs.items():
+        best = _best(found)
+        print(
+            f"{year}: {best['packs']} + {best['scoring']}, {best['rows']:,} rows, "
+            f"{best['violations']:,} violations; best {min(seconds[year]):.2f} s of "
+            + ", ".join(f"{x:.2f}" for x in seconds[year])
+        )
+    spread = max(seconds[2024]) / min(seconds[2024])
+    print(
+        f"2026 / 2024: best {min(seconds[2026]) / min(seconds[2024]):.2f}x, turn by turn "
+        f"median {statistics.median(ratios):.2f}x ("
+        + ", ".join(f"{r:.2f}" for r in ratios)
+        + f"); 2024 run-to-run spread {spread:.2f}x (slowest / fastest)"
     )
 
 
@@ -323,8 +372,18 @@ def main(argv: list[str] | None = None) -> int:
         default=[5000],
         help="sizes also audited as a messy year, beside the clean one",
     )
+    parser.add_argument(
+        "--years-cells",
+        type=int,
+        default=5000,
+        help="cells of the 2026-beside-2024 comparison (0: skip it)",
+    )
     args = parser.parse_args(argv)
-    from sample import generate, generate_consolidated
+    # the repository root, so that ``benchmarks.sample`` imports both when run as
+    # ``python -m benchmarks.audit`` and as ``python benchmarks/audit.py``
+    if str(HERE.parent) not in sys.path:
+        sys.path.insert(0, str(HERE.parent))
+    from benchmarks.sample import generate, generate_consolidated
 
     with tempfile.TemporaryDirectory() as scratch:
         work = args.work or Path(scratch)
@@ -371,6 +430,8 @@ def main(argv: list[str] | None = None) -> int:
                 pandas,
                 durable,
             )
+        if args.years_cells:
+            years_side_by_side(work, args.years_cells, args.repeat)
         sizes = sorted(totals)
         for small, large in itertools.pairwise(sizes):
             print(
