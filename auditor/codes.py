@@ -53,6 +53,12 @@ class NoteCode(StrEnum):
     cell_not_judged = "cell_not_judged"
     waiver_expired = "waiver_expired"
     waiver_unused = "waiver_unused"
+    # Hướng dẫn 42 session columns (auditor/facts)
+    length_disagrees = "length_disagrees"
+    # the member tables (auditor/ingest, members.md)
+    personal_columns_dropped = "personal_columns_dropped"
+    # an .xlsm's Excel 4 macro sheet (auditor/ingest/read.py)
+    macro_sheet_ignored = "macro_sheet_ignored"
 
     @property
     def templates(self) -> tuple[Template, ...]:
@@ -107,6 +113,19 @@ class ErrorCode(StrEnum):
     waiver_field_missing = "waiver_field_missing"
     waiver_period_invalid = "waiver_period_invalid"
     waiver_without_period = "waiver_without_period"
+    # members and their rows (auditor/members)
+    attendance_mark_invalid = "attendance_mark_invalid"
+    exemption_invalid = "exemption_invalid"
+    month_invalid = "month_invalid"
+    score_not_a_number = "score_not_a_number"
+    reflection_result_invalid = "reflection_result_invalid"
+    time_taken_unreadable = "time_taken_unreadable"
+    hand_in_time_unreadable = "hand_in_time_unreadable"
+    member_duplicate = "member_duplicate"
+    member_unknown = "member_unknown"
+    member_unnamed = "member_unnamed"
+    member_name_unknown = "member_name_unknown"
+    member_name_ambiguous = "member_name_ambiguous"
 
     @property
     def templates(self) -> tuple[Template, ...]:
@@ -134,6 +153,9 @@ _STAGE: dict[NoteCode, str] = {
     NoteCode.cell_not_judged: "xét quy tắc / judging",
     NoteCode.waiver_expired: "miễn trừ / waivers",
     NoteCode.waiver_unused: "miễn trừ / waivers",
+    NoteCode.length_disagrees: "các bảng / the tables",
+    NoteCode.personal_columns_dropped: "đọc tệp / reading the files",
+    NoteCode.macro_sheet_ignored: "đọc tệp / reading the files",
 }
 
 _T = Template
@@ -166,6 +188,19 @@ _TEMPLATES: dict[NoteCode, tuple[Template, ...]] = {
     ),
     NoteCode.unknown_columns: (
         _T("Cột không nhận ra, bỏ qua: {columns}", "Unknown columns, ignored: {columns}"),
+    ),
+    NoteCode.macro_sheet_ignored: (
+        _T(
+            "Trang macro Excel 4, không đọc và không chạy; các trang tính khác của tệp vẫn "
+            "được đọc",
+            "An Excel 4 macro sheet, neither read nor run; the workbook's other sheets are read",
+        ),
+    ),
+    NoteCode.personal_columns_dropped: (
+        _T(
+            "Cột thông tin cá nhân không được đọc và không ghi vào báo cáo: {columns}",
+            "Personal columns are neither read nor written to any report: {columns}",
+        ),
     ),
     NoteCode.cell_field_ignored: (
         _T(
@@ -264,6 +299,14 @@ _TEMPLATES: dict[NoteCode, tuple[Template, ...]] = {
         _T(
             "{what} của chi bộ {cell_id} (đã sáp nhập vào {successor}{on}) được tính cho {owner}",
             "{what} of cell {cell_id} (merged into {successor}{on}) counts for {owner}",
+        ),
+    ),
+    NoteCode.length_disagrees: (
+        _T(
+            "Thời lượng ghi {minutes} phút nhưng giờ bắt đầu–kết thúc ({start}–{end}) là "
+            "{span} phút: lấy Thời lượng",
+            "Length written as {minutes} minutes but the start–end times ({start}–{end}) "
+            "give {span}: the length column is taken",
         ),
     ),
     NoteCode.cell_not_judged: (
@@ -401,6 +444,68 @@ _ERROR_TEMPLATES: dict[ErrorCode, tuple[Template, ...]] = {
         _T(
             "Miễn trừ cần kỳ (“{period}”) hoặc ngày (“{date}”)",
             "A waiver needs a period (“{period}”) or a date (“{date}”)",
+        ),
+    ),
+    ErrorCode.attendance_mark_invalid: (
+        _T(
+            "Ký hiệu điểm danh không hợp lệ (ghi x: có mặt, P: vắng có lý do, K: vắng không lý "
+            "do, hoặc Miễn)",
+            "Unknown attendance mark (write x: present, P: excused, K: unexcused, or Miễn)",
+        ),
+    ),
+    ErrorCode.exemption_invalid: (
+        _T(
+            "Miễn sinh hoạt: ghi ngày bắt đầu miễn, hoặc Có (cả năm)",
+            "Exempt from meetings: write the day it starts, or Có (the whole year)",
+        ),
+    ),
+    ErrorCode.month_invalid: (
+        _T(
+            "Tháng không hợp lệ (ghi 1-12, T3, Tháng 3 hoặc 3/2024)",
+            "Invalid month (write 1-12, T3, Tháng 3 or 3/2024)",
+        ),
+    ),
+    ErrorCode.score_not_a_number: (_T("Điểm không phải là số", "The score is not a number"),),
+    ErrorCode.reflection_result_invalid: (
+        _T(
+            "Kết quả bài thu hoạch không hợp lệ (ghi Đạt, Không đạt hoặc điểm)",
+            "Invalid reflection result (write Đạt, Không đạt or a score)",
+        ),
+    ),
+    ErrorCode.time_taken_unreadable: (
+        _T(
+            "Không đọc được thời gian làm bài (ghi số giây, ví dụ 245, hoặc phút:giây, 4:05)",
+            "Unreadable time taken (write the seconds, e.g. 245, or minutes:seconds, 4:05)",
+        ),
+    ),
+    ErrorCode.hand_in_time_unreadable: (
+        _T(
+            "Không đọc được giờ nộp bài (ghi dạng 20:15:30)",
+            "Unreadable hand-in time (write it as 20:15:30)",
+        ),
+    ),
+    ErrorCode.member_duplicate: (
+        _T(
+            "Mã đảng viên trùng với {file}, trang {sheet}, dòng {row}",
+            "Member code already given in {file}, sheet {sheet}, row {row}",
+        ),
+    ),
+    ErrorCode.member_unknown: (
+        _T(
+            "Mã đảng viên không có trong danh sách đảng viên",
+            "No member with this code in the members table",
+        ),
+    ),
+    ErrorCode.member_unnamed: (
+        _T("Thiếu mã đảng viên và họ tên", "Neither the member's code nor name is given"),
+    ),
+    ErrorCode.member_name_unknown: (
+        _T("Không có đảng viên tên này {where}", "No member of this name {where}"),
+    ),
+    ErrorCode.member_name_ambiguous: (
+        _T(
+            "Có {count} đảng viên cùng tên {where}: ghi Mã đảng viên",
+            "{count} members of this name {where}: give the member code",
         ),
     ),
 }

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.ingest.dataset import Dataset, table_columns
+from auditor.ingest.times import quality_level
 from auditor.models import REGULAR_KINDS, THEMATIC_KINDS, Evidence, Inherited, MergedCell, Note
 from auditor.topics import best_match
 from auditor.vocabulary import check_facts
@@ -891,8 +892,74 @@ def _cell_facts(
             known = base is not None and base > 0 and present is not None
             fact["members_known"] = int(known)
             fact["attendance_ppm"] = -(-(present or 0) * 1_000_000 // base) if known and base else 0
+        fact.update(_hd42_fields(r, day, thematic and bool(fact["regular"]), notes))
         add(fact, _session_info, fact, r, day, planned[quarter], match)
     return CellFacts(cell.cell_id, facts, sources)
+
+
+#: Minutes by which ``Thời lượng`` and end − start may differ before a note says so.
+LENGTH_TOLERANCE = 5
+
+
+def _length(r: Any) -> tuple[int | None, int | None]:
+    """The session's length (``Thời lượng`` when written, else end − start) and the
+    end − start span when both times are written."""
+    recorded = _int(r.minutes_long)
+    start, end = _int(r.start_time), _int(r.end_time)
+    span = end - start if start is not None and end is not None else None
+    return (recorded if recorded is not None else span), span
+
+
+def _days_before(day: dt.date, earlier: Any) -> tuple[int, int]:
+    """(missing flag, days from ``earlier`` to ``day``; 0 when missing)."""
+    when = _date(earlier)
+    return (1, 0) if when is None else (0, (day - when).days)
+
+
+def _hd42_fields(r: Any, day: dt.date, combined: bool, notes: list[Note]) -> Fact:
+    """The fields of Hướng dẫn 42-HD/BTCTW (rulebook-2025.md, 2): length, preparation,
+    notice, Sổ tay posting and the session's own rating.
+
+    A length written in ``Thời lượng`` wins over end − start (the secretary wrote it on
+    purpose; the times are often the scheduled ones); the two disagreeing by more than
+    :data:`LENGTH_TOLERANCE` minutes is a note so the board can check the minutes book.
+    """
+    minutes, span = _length(r)
+    recorded = _int(r.minutes_long)
+    if recorded is not None and span is not None and abs(recorded - span) > LENGTH_TOLERANCE:
+        notes.append(
+            _note(
+                r,
+                "length_disagrees",
+                f"Thời lượng ghi {recorded} phút nhưng giờ bắt đầu–kết thúc "
+                f"({_clock(r.start_time)}–{_clock(r.end_time)}) là {span} phút: lấy "
+                "Thời lượng",
+                f"Length written as {recorded} minutes but the start–end times "
+                f"({_clock(r.start_time)}–{_clock(r.end_time)}) give {span}: the length "
+                "column is taken",
+            )
+        )
+    prep_missing, prep_days = _days_before(day, r.prep_meeting)
+    notice_missing, notice_days = _days_before(day, r.notice_sent)
+    posted_missing, posted_days = _days_before(day, r.posted)
+    return {
+        "combined": int(combined),
+        "length_known": int(minutes is not None),
+        "minutes": minutes or 0,
+        "prep_missing": prep_missing,
+        "prep_days_before": prep_days,
+        "notice_missing": notice_missing,
+        "notice_days_before": notice_days,
+        "posted_missing": posted_missing,
+        "posted_days_before": posted_days,
+        "quality_level": quality_level(_text(r.quality)),
+    }
+
+
+def _clock(value: Any) -> str:
+    """Minutes after midnight as ``hh:mm``; a dash when blank."""
+    minutes = _int(value)
+    return "—" if minutes is None else f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def _attendance(r: Any) -> tuple[int | None, int | None]:
@@ -948,6 +1015,28 @@ def _session_info(
         if fact["members_known"]:
             details.setdefault("present", present)
             details.setdefault("base", base)
+    minutes = fact["minutes"] if fact["length_known"] else None
+    context.update(
+        start=_clock(r.start_time),
+        end=_clock(r.end_time),
+        minutes=minutes if minutes is not None else "—",
+        minutes_recorded=_int(r.minutes_long),
+        prep_meeting=_date(r.prep_meeting),
+        notice_sent=_date(r.notice_sent),
+        posted=_date(r.posted),
+        quality=_text(r.quality),
+    )
+    # what the Hướng dẫn 42 columns say, only when the log has them (a 2024 log has none)
+    hd42 = {
+        "start": _clock(r.start_time) if r.start_time is not None else None,
+        "end": _clock(r.end_time) if r.end_time is not None else None,
+        "minutes": minutes,
+        "prep_meeting": _date(r.prep_meeting),
+        "notice_sent": _date(r.notice_sent),
+        "posted": _date(r.posted),
+        "quality": _text(r.quality),
+    }
+    details.update({k: v for k, v in hd42.items() if v is not None})
     origin = getattr(r, "origin", None)
     if origin is not None:
         details["inherited_from"] = str(origin)

@@ -308,7 +308,7 @@ def inject(rng: random.Random, year_: CellYear, defect: str, year: int) -> None:
     thematic = _thematic_sessions(year_)
     if defect == "KH01":
         year_.plan = []
-        truth += [Expected("KH01"), Expected("KH02")]  # no row carries an issue date either
+        truth.append(Expected("KH01"))  # alone: KH02 is judged only when a plan exists
     elif defect == "KH02":
         late = D(year, 2, rng.randint(5, 25))
         for row in year_.plan:
@@ -332,9 +332,12 @@ def inject(rng: random.Random, year_: CellYear, defect: str, year: int) -> None:
             else:
                 year_.sessions.remove(session)
         truth.append(Expected("CD01", period=f"Q{quarter}"))
-    elif defect in ("CD02", "CD03", "CD04", "CD05", "CD06"):
-        session = thematic[-1] if defect in ("CD04", "CD06") else thematic[0]
-        if defect == "CD02":
+    elif defect in ("CD02", "CD02B", "CD03", "CD04", "CD05", "CD06"):
+        # CD02B: a second late draft, on the year's second thematic session
+        session = {"CD04": thematic[-1], "CD06": thematic[-1], "CD02B": thematic[1]}.get(
+            defect, thematic[0]
+        )
+        if defect in ("CD02", "CD02B"):
             session.draft_sent = session.date - dt.timedelta(days=1)
         elif defect == "CD03":
             assert session.draft_sent is not None
@@ -345,7 +348,7 @@ def inject(rng: random.Random, year_: CellYear, defect: str, year: int) -> None:
             session.topic = UNRELATED_TOPIC
         else:
             session.reported = None if rng.random() < 0.5 else session.date + dt.timedelta(45)
-        truth.append(Expected(defect, date=session.date.isoformat()))
+        truth.append(Expected(defect[:4], date=session.date.isoformat()))
     elif defect in ("TK01", "TK01M10"):
         month = 10 if defect == "TK01M10" else 7
         year_.sessions = [
@@ -709,7 +712,15 @@ def write(path: Path, sheets: Sequence[SheetOut], constant_memory: bool = False)
 # --------------------------------------------------------------------------- whole years
 
 
-def _defect_plan(n_cells: int, rng: random.Random) -> list[list[str]]:
+#: How many defects a cell past the first few gets, drawn evenly: about one a cell.
+DEFECT_COUNTS = (0, 0, 0, 1, 1, 2, 3)
+#: About 3.5 violations a cell, as real years hold (for the benchmarks' messy year).
+REAL_DEFECT_COUNTS = (2, 3, 3, 4, 5)
+
+
+def _defect_plan(
+    n_cells: int, rng: random.Random, counts: Sequence[int] = DEFECT_COUNTS
+) -> list[list[str]]:
     """Which defects each cell gets: every rule at least once, some cells clean, a spread
     of scores so that all four bands appear and the quota has work to do."""
     plan: list[list[str]] = [[] for _ in range(n_cells)]
@@ -726,23 +737,40 @@ def _defect_plan(n_cells: int, rng: random.Random) -> list[list[str]]:
         ["CD01", "CD02", "TK02"],
         ["KH01", "CD01", "CD04"],
         ["CD01", "CD01Q4", "CD04", "CD06", "KH04", "TK01", "TK02"],
-        ["KH01", "CD01", "CD01Q4", "CD02", "CD03", "CD04", "CD06", "TK01", "TK01M10", "TK02"],
+        # eleven violations, KHTNV (the printed notice of this cell runs to two pages)
+        [
+            "KH01",
+            "CD01",
+            "CD01Q4",
+            "CD02",
+            "CD02B",
+            "CD03",
+            "CD04",
+            "CD06",
+            "TK01",
+            "TK01M10",
+            "TK02",
+        ],
         ["CD02", "CD03"],
     ]
     for index in range(n_cells):
         if index < len(base):
             plan[index] = list(base[index])
         else:
-            count = rng.choice([0, 0, 0, 1, 1, 2, 3])
+            count = rng.choice(list(counts))
             plan[index] = sorted(rng.sample(ALL_DEFECTS, count))
     return plan
 
 
 def build_cells(
-    n_cells: int, year: int, seed: int, defects: bool = True
+    n_cells: int,
+    year: int,
+    seed: int,
+    defects: bool = True,
+    defect_counts: Sequence[int] = DEFECT_COUNTS,
 ) -> tuple[list[CellYear], list[list[str]]]:
     rng = random.Random(seed)
-    plan = _defect_plan(n_cells, rng) if defects else [[] for _ in range(n_cells)]
+    plan = _defect_plan(n_cells, rng, defect_counts) if defects else [[] for _ in range(n_cells)]
     cells: list[CellYear] = []
     for index in range(n_cells):
         _folder, parent, cell_type, prefix = PARENTS[index % 2]
@@ -778,10 +806,14 @@ def generate(
     formats: Sequence[str] = ("xlsx", "xls", "ods"),
     consolidated: int = 3,
     defects: bool = True,
+    defect_counts: Sequence[int] = DEFECT_COUNTS,
 ) -> Truth:
-    """Write a year of logs under ``out_dir`` and return what an audit must find."""
+    """Write a year of logs under ``out_dir`` and return what an audit must find.
+
+    ``defect_counts``: how many defects a cell may get (one drawn per cell);
+    :data:`REAL_DEFECT_COUNTS` gives the density of a real year."""
     rng = random.Random(seed + 1)
-    cells, _ = build_cells(n_cells, year, seed, defects)
+    cells, _ = build_cells(n_cells, year, seed, defects, defect_counts)
     truth = Truth(year)
     out_dir.mkdir(parents=True, exist_ok=True)
     together = cells[-consolidated:] if consolidated else []
