@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditor.engine import evaluate
+from auditor.facts import FileError
 from auditor.gctune import fewer_collections, tune
 from auditor.ingest import Dataset, load
 from auditor.ingest.guard import Limits
 from auditor.ingest.load import DEFAULT_LIMITS, Progress, default_workers
-from auditor.models import Note, RejectedRow, Report, RulesInfo, ScoringInfo
+from auditor.models import InputFile, Note, RejectedRow, Report, RulesInfo, ScoringInfo
 from auditor.processes import worker_context
 from auditor.report import (
     RuleSummary,
@@ -161,6 +162,25 @@ def scoring_info(scoring: Scoring) -> ScoringInfo:
     )
 
 
+def _with_file_errors(inputs: Sequence[InputFile], errors: dict[str, FileError]) -> list[InputFile]:
+    """Files that were read but whose tables contradict themselves (a merge cycle) become
+    errors of their own, with why: a file-level error is what a board fixes first. Their
+    rows still count (``rows`` says how many), since only the contradiction is ignored."""
+    marked: list[InputFile] = []
+    for item in inputs:
+        found = errors.get(item.file)
+        if found is not None and item.status == "ok":
+            item = item.model_copy(
+                update={
+                    "status": "error",
+                    "error": "; ".join(found.vi),
+                    "error_en": "; ".join(found.en),
+                }
+            )
+        marked.append(item)
+    return marked
+
+
 def run_audit(
     inputs: Sequence[Path | str],
     *,
@@ -232,7 +252,9 @@ def run_audit(
                 sha256=pack.sha256,
                 scoring=scoring_info(scoring),
             ),
-            inputs=sorted(dataset.inputs, key=lambda i: i.file),
+            inputs=sorted(
+                _with_file_errors(dataset.inputs, evaluation.file_errors), key=lambda i: i.file
+            ),
             cells=results,
             rejected_rows=sorted(
                 [*dataset.rejected, *refused], key=lambda r: (r.file, r.sheet, r.row)

@@ -23,7 +23,15 @@ from typing import Any
 
 import orjson
 
-from auditor.facts import Batch, Fact, FactInfo, cell_facts, display_value, prepare
+from auditor.facts import (
+    Batch,
+    Fact,
+    FactInfo,
+    FileError,
+    cell_facts,
+    display_value,
+    prepare,
+)
 from auditor.gctune import tune
 from auditor.ingest.dataset import Dataset
 from auditor.models import MergedCell, Note, Violation
@@ -213,6 +221,8 @@ class Evaluation:
     extras: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: Cells merged into another, listed without a score.
     merged: list[MergedCell] = field(default_factory=list)
+    #: Files read but contradicting themselves (a merge cycle): errors of their own.
+    file_errors: dict[str, FileError] = field(default_factory=dict)
 
 
 def _sort_key(v: Violation) -> tuple[Any, ...]:
@@ -371,4 +381,12 @@ def evaluate(
     }
     audited = prepared.cells
     ordered = {cell_id: violations.get(cell_id, []) for cell_id, _, _ in audited}
-    return Evaluation(ordered, audited, notes, stats, prepared.extras(), prepared.merged)
+    return Evaluation(
+        ordered,
+        audited,
+        notes,
+        stats,
+        prepared.extras(),
+        prepared.merged,
+        prepared.file_errors,
+    )

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.ingest.dataset import Dataset, table_columns
+from auditor.ingest.times import quality_level
 from auditor.models import REGULAR_KINDS, THEMATIC_KINDS, Evidence, Inherited, MergedCell, Note
 from auditor.topics import best_match
 from auditor.vocabulary import check_facts
@@ -155,6 +156,20 @@ Span = tuple[dt.date | None, dt.date | None]
 
 
 @dataclass
+class FileError:
+    """Why a file that was read is still an error of its own: its tables contradict
+    themselves (a merge cycle), which only the file's author can settle."""
+
+    vi: list[str] = field(default_factory=list)
+    en: list[str] = field(default_factory=list)
+
+    def add(self, vi: str, en: str) -> None:
+        if vi not in self.vi:
+            self.vi.append(vi)
+            self.en.append(en)
+
+
+@dataclass
 class _Cell:
     cell_id: str
     name: str | None = None
@@ -170,6 +185,8 @@ class _Cell:
     previous_name: str | None = None
     #: Where the cells table lists it first (file, sheet, row), for notes about it.
     where: tuple[str, str, int] | None = None
+    #: Where a row first gives its merge columns (the row a merge cycle is blamed on).
+    merge_where: tuple[str, str, int] | None = None
     #: When the cell's line (itself and its merged predecessors) existed; empty: its own
     #: ``active_from``..``active_to``.
     spans: tuple[Span, ...] = ()
@@ -243,6 +260,8 @@ def _cells(dataset: Dataset, notes: list[Note]) -> dict[str, _Cell]:
         cell.previous_name = cell.previous_name or _text(previous)
         if cell.where is None and at[0] is not None:
             cell.where = (str(at[0]), str(at[1]), int(at[2]))
+        if cell.merge_where is None and at[0] is not None and (merged_from or merged_into):
+            cell.merge_where = (str(at[0]), str(at[1]), int(at[2]))
     for table in (dataset.plan, dataset.sessions):
         for row in table.drop_duplicates("cell_id").itertuples(index=False):
             cell_id = str(row.cell_id)
@@ -260,18 +279,22 @@ def _cells(dataset: Dataset, notes: list[Note]) -> dict[str, _Cell]:
 
 
 def _cell_note(cell: _Cell, code: str, vi: str, en: str) -> Note:
-    file, sheet, row = cell.where or (None, None, None)
+    """A note about a cell's merge, on the row that gives its merge columns if any."""
+    file, sheet, row = cell.merge_where or cell.where or (None, None, None)
     return Note(file=file, sheet=sheet, row=row, code=code, message_vi=vi, message_en=en)
 
 
-def _merge_edges(cells: dict[str, _Cell], notes: list[Note]) -> dict[str, str]:
+def _merge_edges(
+    cells: dict[str, _Cell], notes: list[Note], file_errors: dict[str, FileError]
+) -> dict[str, str]:
     """Predecessor -> successor, from either side of each merge (rulebook-2025.md, 5).
 
     One side is enough. When the two sides disagree (A says "merged into C", D lists A
     in "merged from") the successor's list wins and a note says so: the successor's
     record is the one kept up to date after the merge. A predecessor or successor named
-    but found nowhere is a note; a cycle is an error of the cells table (a note with
-    its file and row), and the cycle's edges are ignored.
+    but found nowhere is a note; a cycle is an error of the file holding the cells
+    table (its ``inputs`` entry says so, and a note gives the row), and the cycle's
+    edges are ignored: each cell of it is audited on its own.
     """
     spelled = {cell_id.casefold(): cell_id for cell_id in cells}
     edges: dict[str, str] = {}
@@ -329,6 +352,19 @@ def _merge_edges(cells: dict[str, _Cell], notes: list[Note]) -> dict[str, str]:
             node = edges.get(node)
         if node is not None and node == start:
             ring = " → ".join([*seen, start])
+            rows: dict[str, list[str]] = {}
+            for member in seen:
+                where = cells[member].merge_where
+                if where is not None:
+                    rows.setdefault(where[0], []).append(f"{where[1]}!{where[2]}")
+            for file, places in rows.items():
+                at = ", ".join(places)
+                file_errors.setdefault(file, FileError()).add(
+                    f"Sáp nhập vòng tròn {ring} (dòng {at}): các sáp nhập này bị bỏ qua, "
+                    "mỗi chi bộ được kiểm tra riêng",
+                    f"Merges form a cycle {ring} (rows {at}): they are ignored, each cell "
+                    "is audited on its own",
+                )
             notes.append(
                 _cell_note(
                     cells[start],
@@ -347,13 +383,14 @@ def _merge(
     sessions: pd.DataFrame,
     plan: pd.DataFrame,
     notes: list[Note],
+    file_errors: dict[str, FileError],
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[MergedCell]]:
     """Give each merged cell its predecessors' rows and days, and list the predecessors.
 
     Rows taken over keep their place in their workbook (evidence) and carry the
     predecessor's id in ``origin``.
     """
-    edges = _merge_edges(cells, notes)
+    edges = _merge_edges(cells, notes, file_errors)
     if not edges:
         return sessions, plan, []
 
@@ -422,16 +459,54 @@ def _merge(
                 f"{n_plan} plan rows count for {owner[pred]}",
             )
         )
+    for label, frame in (("Buổi sinh hoạt", sessions), ("Dòng kế hoạch", plan)):
+        notes += _inherited_row_notes(frame, edges, owner, cells, label)
     for pred in owner:
         del cells[pred]
     return rekey(sessions), rekey(plan), merged
+
+
+def _inherited_row_notes(
+    frame: pd.DataFrame,
+    edges: dict[str, str],
+    owner: dict[str, str],
+    cells: dict[str, _Cell],
+    label_vi: str,
+) -> list[Note]:
+    """A note on every row a merged cell took over, naming the predecessor it came from.
+
+    rulebook-2025.md, 5: the rows count as the successor's own "each with a note naming
+    the predecessor", so a person reading a violation's evidence row sees why a row of
+    another cell's workbook is judged for this one.
+    """
+    if not len(frame):
+        return []
+    ids = frame["cell_id"].astype(str)
+    label_en = "Meeting" if label_vi.startswith("Buổi") else "Plan row"
+    found: list[Note] = []
+    for row in frame[ids.isin(list(owner))].itertuples(index=False):
+        pred = str(row.cell_id)
+        succ, line, on = edges[pred], owner[pred], cells[pred].active_to
+        on_vi = f" ngày {_fmt(on)}" if on else ""
+        on_en = f" on {on}" if on else ""
+        found.append(
+            _note(
+                row,
+                "inherited_row",
+                f"{label_vi} của chi bộ {pred} (đã sáp nhập vào {succ}{on_vi}) được tính "
+                f"cho {line}",
+                f"{label_en} of cell {pred} (merged into {succ}{on_en}) counts for {line}",
+            )
+        )
+    return found
 
 
 def prepare(dataset: Dataset, *, year: int, as_of: dt.date) -> Prepared:
     """Each cell's rows for the audited year, and the data-quality notes of the tables."""
     notes: list[Note] = []
     cells = _cells(dataset, notes)
-    sessions, plan, merged = _merge(cells, dataset.sessions, dataset.plan, notes)
+    file_errors: dict[str, FileError] = {}
+    sessions, plan, merged = _merge(cells, dataset.sessions, dataset.plan, notes, file_errors)
     in_year = (sessions["date"].dt.year == year) if len(sessions) else pd.Series([], dtype=bool)
     for row in sessions[~in_year].itertuples(index=False):
         notes.append(
@@ -485,7 +560,7 @@ def prepare(dataset: Dataset, *, year: int, as_of: dt.date) -> Prepared:
                 )
             )
         units.append(cell)
-    return Prepared(units, _by_cell(current), _by_cell(plan_in_year), notes, merged)
+    return Prepared(units, _by_cell(current), _by_cell(plan_in_year), notes, merged, file_errors)
 
 
 def _by_cell(frame: pd.DataFrame) -> pd.DataFrame:
@@ -559,6 +634,8 @@ class Prepared:
     plan: pd.DataFrame
     notes: list[Note]
     merged: list[MergedCell] = field(default_factory=list)
+    #: Files whose tables contradict themselves (a merge cycle), by file.
+    file_errors: dict[str, FileError] = field(default_factory=dict)
 
     def extras(self) -> dict[str, dict[str, Any]]:
         """Per audited cell, what its result shows from the cells table besides its name
@@ -705,6 +782,8 @@ def _cell_facts(
                 "plan_issued_md": _md(earliest, year),
                 # KH02's deadline: judged when the cell's line existed by then
                 "active_from_md": 0 if line_start is None else _md(line_start, year),
+                # a deadline after the as-of date has not passed yet
+                "as_of_md": _md(as_of, year),
             },
             _year_info,
             year,
@@ -813,8 +892,74 @@ def _cell_facts(
             known = base is not None and base > 0 and present is not None
             fact["members_known"] = int(known)
             fact["attendance_ppm"] = -(-(present or 0) * 1_000_000 // base) if known and base else 0
+        fact.update(_hd42_fields(r, day, thematic and bool(fact["regular"]), notes))
         add(fact, _session_info, fact, r, day, planned[quarter], match)
     return CellFacts(cell.cell_id, facts, sources)
+
+
+#: Minutes by which ``Thời lượng`` and end − start may differ before a note says so.
+LENGTH_TOLERANCE = 5
+
+
+def _length(r: Any) -> tuple[int | None, int | None]:
+    """The session's length (``Thời lượng`` when written, else end − start) and the
+    end − start span when both times are written."""
+    recorded = _int(r.minutes_long)
+    start, end = _int(r.start_time), _int(r.end_time)
+    span = end - start if start is not None and end is not None else None
+    return (recorded if recorded is not None else span), span
+
+
+def _days_before(day: dt.date, earlier: Any) -> tuple[int, int]:
+    """(missing flag, days from ``earlier`` to ``day``; 0 when missing)."""
+    when = _date(earlier)
+    return (1, 0) if when is None else (0, (day - when).days)
+
+
+def _hd42_fields(r: Any, day: dt.date, combined: bool, notes: list[Note]) -> Fact:
+    """The fields of Hướng dẫn 42-HD/BTCTW (rulebook-2025.md, 2): length, preparation,
+    notice, Sổ tay posting and the session's own rating.
+
+    A length written in ``Thời lượng`` wins over end − start (the secretary wrote it on
+    purpose; the times are often the scheduled ones); the two disagreeing by more than
+    :data:`LENGTH_TOLERANCE` minutes is a note so the board can check the minutes book.
+    """
+    minutes, span = _length(r)
+    recorded = _int(r.minutes_long)
+    if recorded is not None and span is not None and abs(recorded - span) > LENGTH_TOLERANCE:
+        notes.append(
+            _note(
+                r,
+                "length_disagrees",
+                f"Thời lượng ghi {recorded} phút nhưng giờ bắt đầu–kết thúc "
+                f"({_clock(r.start_time)}–{_clock(r.end_time)}) là {span} phút: lấy "
+                "Thời lượng",
+                f"Length written as {recorded} minutes but the start–end times "
+                f"({_clock(r.start_time)}–{_clock(r.end_time)}) give {span}: the length "
+                "column is taken",
+            )
+        )
+    prep_missing, prep_days = _days_before(day, r.prep_meeting)
+    notice_missing, notice_days = _days_before(day, r.notice_sent)
+    posted_missing, posted_days = _days_before(day, r.posted)
+    return {
+        "combined": int(combined),
+        "length_known": int(minutes is not None),
+        "minutes": minutes or 0,
+        "prep_missing": prep_missing,
+        "prep_days_before": prep_days,
+        "notice_missing": notice_missing,
+        "notice_days_before": notice_days,
+        "posted_missing": posted_missing,
+        "posted_days_before": posted_days,
+        "quality_level": quality_level(_text(r.quality)),
+    }
+
+
+def _clock(value: Any) -> str:
+    """Minutes after midnight as ``hh:mm``; a dash when blank."""
+    minutes = _int(value)
+    return "—" if minutes is None else f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def _attendance(r: Any) -> tuple[int | None, int | None]:
@@ -870,6 +1015,28 @@ def _session_info(
         if fact["members_known"]:
             details.setdefault("present", present)
             details.setdefault("base", base)
+    minutes = fact["minutes"] if fact["length_known"] else None
+    context.update(
+        start=_clock(r.start_time),
+        end=_clock(r.end_time),
+        minutes=minutes if minutes is not None else "—",
+        minutes_recorded=_int(r.minutes_long),
+        prep_meeting=_date(r.prep_meeting),
+        notice_sent=_date(r.notice_sent),
+        posted=_date(r.posted),
+        quality=_text(r.quality),
+    )
+    # what the Hướng dẫn 42 columns say, only when the log has them (a 2024 log has none)
+    hd42 = {
+        "start": _clock(r.start_time) if r.start_time is not None else None,
+        "end": _clock(r.end_time) if r.end_time is not None else None,
+        "minutes": minutes,
+        "prep_meeting": _date(r.prep_meeting),
+        "notice_sent": _date(r.notice_sent),
+        "posted": _date(r.posted),
+        "quality": _text(r.quality),
+    }
+    details.update({k: v for k, v in hd42.items() if v is not None})
     origin = getattr(r, "origin", None)
     if origin is not None:
         details["inherited_from"] = str(origin)

@@ -49,6 +49,8 @@ class Unit(StrEnum):
     QUARTER = "quarter"
     MONTH = "month"
     SCORE = "score"
+    MINUTES = "minutes"
+    RATING = "rating"
 
 
 class UnitInfo(NamedTuple):
@@ -84,6 +86,13 @@ UNITS: dict[Unit, UnitInfo] = {
     Unit.QUARTER: UnitInfo("quý, 1–4", "quarter, 1–4", 1, 4),
     Unit.MONTH: UnitInfo("tháng, 1–12", "month, 1–12", 1, 12),
     Unit.SCORE: UnitInfo("điểm 0–100", "score 0–100", 0, 100),
+    Unit.MINUTES: UnitInfo("số phút, 0–1.440", "minutes, 0–1,440", 0, 1440),
+    Unit.RATING: UnitInfo(
+        "xếp loại buổi sinh hoạt: 1 Tốt, 2 Khá, 3 Trung bình, 4 Kém; 0 là chưa xếp loại",
+        "the session's rating: 1 Tốt (good), 2 Khá, 3 Trung bình (fair), 4 Kém (poor); 0 not rated",
+        0,
+        4,
+    ),
 }
 
 
@@ -140,6 +149,11 @@ class YearFact(_Fact):
         Unit.MONTH_DAY,
         "Ngày chi bộ (kể cả các chi bộ sáp nhập vào nó) bắt đầu hoạt động; 0 khi không rõ",
         "When the cell's line (with cells merged into it) began; 0 when unknown",
+    )
+    as_of_md: int = fact(
+        Unit.MONTH_DAY,
+        "Ngày tính đến (--as-of) trong năm: hạn nào sau ngày này thì chưa xét",
+        "The as-of date within the year: a deadline after it is not judged yet",
     )
 
 
@@ -273,6 +287,59 @@ class SessionFact(_Fact):
         "Present over expected, rounded up (0 when unknown)",
         only=_REGULAR,
     )
+    # Hướng dẫn 42-HD/BTCTW (28/10/2025): every session carries these; a log made before
+    # it has none of the columns, so its sessions read "not recorded" (0 / missing).
+    combined: int = fact(
+        Unit.FLAG,
+        "Buổi thường kỳ + chuyên đề (sinh hoạt ghép)",
+        "A combined regular + thematic sitting",
+    )
+    length_known: int = fact(
+        Unit.FLAG,
+        "Có ghi thời lượng (cột Thời lượng, hoặc giờ bắt đầu và giờ kết thúc)",
+        "A length is recorded (the length column, or both start and end times)",
+    )
+    minutes: int = fact(
+        Unit.MINUTES,
+        "Thời lượng buổi sinh hoạt: cột Thời lượng, nếu không có thì giờ kết thúc − giờ bắt "
+        "đầu (0 khi không ghi)",
+        "The session's length: the length column, else end − start (0 when not recorded)",
+    )
+    prep_missing: int = fact(
+        Unit.FLAG,
+        "Không ghi ngày họp chi ủy chuẩn bị",
+        "No date of the chi ủy's preparatory meeting",
+    )
+    prep_days_before: int = fact(
+        Unit.DAYS,
+        "Số ngày từ buổi họp chi ủy chuẩn bị đến buổi sinh hoạt (0 khi không ghi)",
+        "Days from the chi ủy's preparatory meeting to the session (0 when not recorded)",
+    )
+    notice_missing: int = fact(
+        Unit.FLAG,
+        "Không ghi ngày thông báo cho đảng viên và cấp ủy cấp trên",
+        "No date of the notice to members and the superior committee",
+    )
+    notice_days_before: int = fact(
+        Unit.DAYS,
+        "Số ngày từ khi thông báo đến buổi sinh hoạt (0 khi không ghi)",
+        "Days from the notice to the session (0 when not recorded)",
+    )
+    posted_missing: int = fact(
+        Unit.FLAG,
+        "Không ghi ngày đăng tài liệu lên Sổ tay đảng viên điện tử",
+        "No date the documents were posted on Sổ tay đảng viên điện tử",
+    )
+    posted_days_before: int = fact(
+        Unit.DAYS,
+        "Số ngày từ khi đăng tài liệu lên Sổ tay đến buổi sinh hoạt (0 khi không ghi)",
+        "Days from posting the documents on Sổ tay to the session (0 when not recorded)",
+    )
+    quality_level: int = fact(
+        Unit.RATING,
+        "Xếp loại của chính buổi sinh hoạt (0 khi sổ không ghi)",
+        "The session's own rating (0 when the log has none)",
+    )
 
 
 #: The fact model of each rule ``period`` (a fact's ``type``), in the order docs list them.
@@ -307,6 +374,18 @@ _SESSION_CONTEXT = {
     "similarity": ContextValue("Như topic_score", "As topic_score"),
     "present": ContextValue("Số đảng viên có mặt", "Members present"),
     "base": ContextValue("Số đảng viên phải dự", "Members expected"),
+    "start": ContextValue("Giờ bắt đầu (hh:mm, — nếu không ghi)", "Start time (hh:mm, — if none)"),
+    "end": ContextValue("Giờ kết thúc (hh:mm)", "End time (hh:mm)"),
+    "minutes_recorded": ContextValue(
+        "Số phút ghi ở cột Thời lượng (— nếu không ghi)",
+        "Minutes written in the length column (— if none)",
+    ),
+    "prep_meeting": ContextValue("Ngày họp chi ủy chuẩn bị", "Date of the preparatory meeting"),
+    "notice_sent": ContextValue("Ngày thông báo", "Date of the notice"),
+    "posted": ContextValue("Ngày đăng Sổ tay đảng viên", "Date posted on Sổ tay"),
+    "quality": ContextValue(
+        "Xếp loại buổi sinh hoạt ghi trong sổ", "The session's rating as recorded"
+    ),
 }
 
 #: Per period, the values its ``FactInfo.context`` supplies to messages and remedies

@@ -308,7 +308,7 @@ def inject(rng: random.Random, year_: CellYear, defect: str, year: int) -> None:
     thematic = _thematic_sessions(year_)
     if defect == "KH01":
         year_.plan = []
-        truth += [Expected("KH01"), Expected("KH02")]  # no row carries an issue date either
+        truth.append(Expected("KH01"))  # alone: KH02 is judged only when a plan exists
     elif defect == "KH02":
         late = D(year, 2, rng.randint(5, 25))
         for row in year_.plan:
@@ -332,9 +332,12 @@ def inject(rng: random.Random, year_: CellYear, defect: str, year: int) -> None:
             else:
                 year_.sessions.remove(session)
         truth.append(Expected("CD01", period=f"Q{quarter}"))
-    elif defect in ("CD02", "CD03", "CD04", "CD05", "CD06"):
-        session = thematic[-1] if defect in ("CD04", "CD06") else thematic[0]
-        if defect == "CD02":
+    elif defect in ("CD02", "CD02B", "CD03", "CD04", "CD05", "CD06"):
+        # CD02B: a second late draft, on the year's second thematic session
+        session = {"CD04": thematic[-1], "CD06": thematic[-1], "CD02B": thematic[1]}.get(
+            defect, thematic[0]
+        )
+        if defect in ("CD02", "CD02B"):
             session.draft_sent = session.date - dt.timedelta(days=1)
         elif defect == "CD03":
             assert session.draft_sent is not None
@@ -345,7 +348,7 @@ def inject(rng: random.Random, year_: CellYear, defect: str, year: int) -> None:
             session.topic = UNRELATED_TOPIC
         else:
             session.reported = None if rng.random() < 0.5 else session.date + dt.timedelta(45)
-        truth.append(Expected(defect, date=session.date.isoformat()))
+        truth.append(Expected(defect[:4], date=session.date.isoformat()))
     elif defect in ("TK01", "TK01M10"):
         month = 10 if defect == "TK01M10" else 7
         year_.sessions = [
@@ -726,7 +729,20 @@ def _defect_plan(n_cells: int, rng: random.Random) -> list[list[str]]:
         ["CD01", "CD02", "TK02"],
         ["KH01", "CD01", "CD04"],
         ["CD01", "CD01Q4", "CD04", "CD06", "KH04", "TK01", "TK02"],
-        ["KH01", "CD01", "CD01Q4", "CD02", "CD03", "CD04", "CD06", "TK01", "TK01M10", "TK02"],
+        # eleven violations, KHTNV (the printed notice of this cell runs to two pages)
+        [
+            "KH01",
+            "CD01",
+            "CD01Q4",
+            "CD02",
+            "CD02B",
+            "CD03",
+            "CD04",
+            "CD06",
+            "TK01",
+            "TK01M10",
+            "TK02",
+        ],
         ["CD02", "CD03"],
     ]
     for index in range(n_cells):

@@ -141,6 +141,13 @@ DETAIL_LABELS_VI = {
     "present": "Số có mặt",
     "base": "Số phải dự",
     "quorum": "Tỷ lệ tối thiểu",
+    "start": "Giờ bắt đầu",
+    "end": "Giờ kết thúc",
+    "minutes": "Thời lượng (phút)",
+    "prep_meeting": "Ngày họp chi ủy",
+    "notice_sent": "Ngày thông báo",
+    "posted": "Ngày đăng Sổ tay",
+    "quality": "Xếp loại buổi sinh hoạt",
 }
 
 
