@@ -49,6 +49,8 @@ class NoteCode(StrEnum):
     cell_not_judged = "cell_not_judged"
     waiver_expired = "waiver_expired"
     waiver_unused = "waiver_unused"
+    # Hướng dẫn 42 session columns (auditor/facts)
+    length_disagrees = "length_disagrees"
 
     @property
     def templates(self) -> tuple[Template, ...]:
@@ -80,6 +82,7 @@ _STAGE: dict[NoteCode, str] = {
     NoteCode.cell_not_judged: "xét quy tắc / judging",
     NoteCode.waiver_expired: "miễn trừ / waivers",
     NoteCode.waiver_unused: "miễn trừ / waivers",
+    NoteCode.length_disagrees: "các bảng / the tables",
 }
 
 _T = Template
@@ -210,6 +213,14 @@ _TEMPLATES: dict[NoteCode, tuple[Template, ...]] = {
         _T(
             "{what} của chi bộ {cell_id} (đã sáp nhập vào {successor}{on}) được tính cho {owner}",
             "{what} of cell {cell_id} (merged into {successor}{on}) counts for {owner}",
+        ),
+    ),
+    NoteCode.length_disagrees: (
+        _T(
+            "Thời lượng ghi {minutes} phút nhưng giờ bắt đầu–kết thúc ({start}–{end}) là "
+            "{span} phút: lấy Thời lượng",
+            "Length written as {minutes} minutes but the start–end times ({start}–{end}) "
+            "give {span}: the length column is taken",
         ),
     ),
     NoteCode.cell_not_judged: (

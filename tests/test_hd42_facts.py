@@ -9,6 +9,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from auditor.codes import NoteCode
 from auditor.facts import cell_facts, prepare
 from auditor.ingest.dataset import Dataset, frame_from_rows
 from auditor.models import Note
@@ -99,3 +100,9 @@ def test_length_property(start: int, span: int, recorded: int | None) -> None:
     assert fact["minutes"] == (recorded if recorded is not None else end - start)
     disagrees = recorded is not None and abs(recorded - (end - start)) > 5
     assert bool([n for n in notes if n.code == "length_disagrees"]) is disagrees
+
+
+def test_the_length_note_reads_as_its_catalogued_template() -> None:
+    _, notes = _facts(_session(start_time=8 * 60, end_time=9 * 60, minutes_long=120))
+    [note] = notes
+    assert NoteCode(note.code).matches(note.message_vi, note.message_en)
