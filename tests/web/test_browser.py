@@ -153,6 +153,7 @@ def test_the_board_uploads_the_sample_folder_sees_it_audited_and_downloads_the_r
     body = page.inner_text("main")
     assert f"Vi phạm ({len(broken['violations'])})" in body
     assert broken["violations"][0]["rule"] in body and "Bằng chứng" in body
+    assert "Cần sửa" in body and "{" not in body  # remedies with their parameters filled in
     assert page.locator("table#history tbody tr").count() >= 2  # the API's run and this one
 
     # download report.xlsx from the run's page and open it
