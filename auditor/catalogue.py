@@ -12,7 +12,14 @@ from rich.table import Table
 
 from auditor.rulepack import AllOf, AnyOf, Rule, RulePack, Test
 
-PERIODS_VI = {"year": "năm", "quarter": "quý", "month": "tháng", "session": "buổi sinh hoạt"}
+PERIODS_VI = {
+    "year": "năm",
+    "quarter": "quý",
+    "month": "tháng",
+    "session": "buổi sinh hoạt",
+    "member": "đảng viên",
+    "member_study": "đảng viên, buổi học nghị quyết",
+}
 _OPS = {"eq": "=", "neq": "≠", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥"}
 
 

@@ -88,6 +88,8 @@ PERIOD_KIND_VI = {
     "quarter": "Quý",
     "month": "Tháng",
     "session": "Buổi sinh hoạt",
+    "member": "Đảng viên",
+    "member_study": "Học tập nghị quyết",
 }
 NO_PARENT_VI = "(Không ghi đảng bộ)"
 

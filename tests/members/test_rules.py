@@ -1,0 +1,157 @@
+"""Member rules DV01–DV04 and the monthly quiz, through the whole audit (members.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from auditor.audit import AuditResult, run_audit
+from auditor.models import MemberResult
+from tests.conftest import SESSION_HEADER, info_sheet, write_workbook
+
+_K = "K"
+
+
+def _grid_row(name: str, unexcused: set[int], mark: str = "x") -> list[object]:
+    return [name, *(_K if m in unexcused else mark for m in range(1, 13))]
+
+
+@pytest.fixture(scope="module")
+def audited(tmp_path_factory: pytest.TempPathFactory) -> AuditResult:
+    folder = tmp_path_factory.mktemp("members")
+    session = ["1", "05/01/2024", "Thường kỳ", None, None, None, 10, 9, "Có", None, None]
+    members = [
+        ["Mã đảng viên", "Họ và tên", "Miễn sinh hoạt", "Ngày chuyển đến", "Ngày chuyển đi"],
+        ["DV-01", "Nguyễn Văn An", None, None, None],
+        ["DV-02", "Trần Thị Bình", "Có", None, None],
+        ["DV-03", "Lê Văn Cường", None, "15/06/2024", None],
+        ["DV-04", "Phạm Văn Dũng", None, None, "31/03/2024"],
+        *[[f"DV-0{n}", f"Đảng viên {n}", None, None, None] for n in range(5, 10)],
+    ]
+    grid = [
+        ["Họ và tên", *[f"Tháng {m}" for m in range(1, 13)]],
+        _grid_row("Nguyễn Văn An", {2, 5, 11}),
+        _grid_row("Trần Thị Bình", {1, 2, 3, 4}),
+        _grid_row("Lê Văn Cường", {1, 2, 3, 4, 5, 7}),
+        _grid_row("Phạm Văn Dũng", {2, 3, 5, 6}),
+    ]
+    study_header = [
+        "Tên nghị quyết",
+        "Ngày học",
+        "Mã đảng viên",
+        "Có mặt",
+        "Ngày học bù",
+        "Ngày nộp bài thu hoạch",
+        "Kết quả bài thu hoạch",
+    ]
+    nq = "Nghị quyết 18"
+    study = [
+        study_header,
+        [nq, "10/05/2024", "DV-01", "K", None, None, None],
+        [nq, "10/05/2024", "DV-03", "P", None, None, None],  # before he joined: not judged
+        [nq, "10/07/2024", "DV-03", "P", "20/08/2024", "25/08/2024", "Đạt"],
+        [nq, "10/05/2024", "DV-05", "P", "20/05/2024", "25/05/2024", "Đạt"],
+        [nq, "10/05/2024", "DV-06", "x", None, None, None],
+        [nq, "10/05/2024", "DV-07", "x", None, "12/05/2024", "Không đạt"],
+        [nq, "10/05/2024", "DV-08", "x", None, "30/05/2024", "Đạt"],
+        [nq, "10/05/2024", "DV-09", "P", None, None, None],  # never made up
+        [nq, "10/05/2024", "DV-02", "K", None, None, None],  # exempt: not judged
+    ]
+    quiz = [
+        ["Tháng", "Mã đảng viên", "Điểm", "Số câu", "Thời gian làm bài"],
+        ["T3", "DV-01", 9, 10, "3:20"],
+        ["T3", "DV-05", 9, 10, 200],
+        ["T3", "DV-06", 10, 10, 400],  # over 10 × 30 s: listed, cannot win
+        ["T4", "DV-01", 8, 10, 100],
+        ["T4", "DV-05", 8, 10, 90],
+    ]
+    write_workbook(
+        folder / "CB-001.xlsx",
+        [
+            info_sheet(),
+            ("Sinh hoạt", [SESSION_HEADER, session]),
+            ("Đảng viên", members),
+            ("Điểm danh", grid),
+            ("Học tập nghị quyết", study),
+            ("Thi trắc nghiệm", quiz),
+        ],
+    )
+    return run_audit([folder], year=2024, out=folder / "out", workers=0)
+
+
+def _members(result: AuditResult) -> dict[str, MemberResult]:
+    return {m.member_id: m for m in result.report.members}
+
+
+def test_each_member_rule_finds_what_it_should_and_nothing_else(audited: AuditResult) -> None:
+    found = {
+        (m.member_id, v.rule, v.date.isoformat() if v.date else v.period)
+        for m in audited.report.members
+        for v in m.violations
+    }
+    assert found == {
+        ("DV-01", "DV01", "2024"),
+        ("DV-01", "DV02", "2024-05-10"),
+        ("DV-03", "DV03", "2024-07-10"),
+        ("DV-06", "DV04", "2024-05-10"),
+        ("DV-07", "DV04", "2024-05-10"),
+        ("DV-08", "DV04", "2024-05-10"),
+        ("DV-09", "DV03", "2024-05-10"),
+    }
+
+
+def test_months_outside_the_cell_or_exempt_are_not_judged(audited: AuditResult) -> None:
+    members = _members(audited)
+    assert members["DV-02"].months.exempt == 12 and members["DV-02"].months.unexcused == 0
+    # joined mid-June: June to December judged, one unexcused month (July)
+    assert members["DV-03"].months.unexcused == 1 and members["DV-03"].months.present == 6
+    # left at the end of March: January to March judged
+    assert members["DV-04"].months.unexcused == 2
+    assert members["DV-01"].months.model_dump() == {
+        "present": 9,
+        "excused": 0,
+        "unexcused": 3,
+        "exempt": 0,
+    }
+
+
+def test_a_member_finding_shows_its_evidence_and_costs_the_cell_nothing(
+    audited: AuditResult,
+) -> None:
+    (dv01,) = [v for v in _members(audited)["DV-01"].violations if v.rule == "DV01"]
+    assert [e.row for e in dv01.evidence] == [2, 2, 2]
+    assert "T2, T5, T11" in dv01.message_vi and "Nguyễn Văn An" in dv01.message_vi
+    (cell,) = audited.report.cells
+    assert not any(v.rule.startswith("DV") for v in cell.violations)
+
+
+def test_quiz_winners_by_score_then_time_ties_shared(audited: AuditResult) -> None:
+    months = {(q.cell_id, q.month): (q.winners, q.attempts) for q in audited.report.quiz}
+    assert months == {
+        ("CB-001", "M03"): (["DV-01", "DV-05"], 3),
+        ("CB-001", "M04"): (["DV-05"], 2),
+    }
+    members = _members(audited)
+    assert members["DV-05"].quiz.model_dump() == {"months": 2, "wins": 2, "average": 8.5}
+    assert members["DV-06"].quiz.wins == 0 and members["DV-06"].quiz.months == 1
+
+
+def test_member_points_from_a_pack_count_for_the_cell(tmp_path: Path) -> None:
+    from auditor.rulepack import load_pack
+
+    pack = load_pack("hd12", sets=["DV01.points=5"])
+    session = ["1", "05/01/2024", "Thường kỳ", None, None, None, 10, 9, "Có", None, None]
+    write_workbook(
+        tmp_path / "CB-001.xlsx",
+        [
+            info_sheet(),
+            ("Sinh hoạt", [SESSION_HEADER, session]),
+            ("Đảng viên", [["Mã đảng viên", "Họ và tên"], ["DV-01", "An"]]),
+            ("Điểm danh", [["Mã đảng viên", "T1", "T2", "T3"], ["DV-01", "K", "K", "K"]]),
+        ],
+    )
+    before = run_audit([tmp_path], year=2024, out=None, workers=0).report.cells[0]
+    after = run_audit([tmp_path], year=2024, out=None, workers=0, pack=pack).report.cells[0]
+    assert after.score == before.score - 5
+    assert [v.rule for v in after.violations if v.rule.startswith("DV")] == ["DV01"]
