@@ -53,6 +53,8 @@ class NoteCode(StrEnum):
     length_disagrees = "length_disagrees"
     # the member tables (auditor/ingest, members.md)
     personal_columns_dropped = "personal_columns_dropped"
+    # an .xlsm's Excel 4 macro sheet (auditor/ingest/read.py)
+    macro_sheet_ignored = "macro_sheet_ignored"
 
     @property
     def templates(self) -> tuple[Template, ...]:
@@ -86,6 +88,7 @@ _STAGE: dict[NoteCode, str] = {
     NoteCode.waiver_unused: "miễn trừ / waivers",
     NoteCode.length_disagrees: "các bảng / the tables",
     NoteCode.personal_columns_dropped: "đọc tệp / reading the files",
+    NoteCode.macro_sheet_ignored: "đọc tệp / reading the files",
 }
 
 _T = Template
@@ -118,6 +121,13 @@ _TEMPLATES: dict[NoteCode, tuple[Template, ...]] = {
     ),
     NoteCode.unknown_columns: (
         _T("Cột không nhận ra, bỏ qua: {columns}", "Unknown columns, ignored: {columns}"),
+    ),
+    NoteCode.macro_sheet_ignored: (
+        _T(
+            "Trang macro Excel 4, không đọc và không chạy; các trang tính khác của tệp vẫn "
+            "được đọc",
+            "An Excel 4 macro sheet, neither read nor run; the workbook's other sheets are read",
+        ),
     ),
     NoteCode.personal_columns_dropped: (
         _T(

@@ -39,6 +39,7 @@ from auditor.ingest.layout import (
     sheet_table,
 )
 from auditor.ingest.pool import WorkerPool, forks_first
+from auditor.ingest.quiet import native_output_silenced
 from auditor.ingest.read import (
     ReadError,
     Sheet,
@@ -193,7 +194,7 @@ def read_part(part: FilePart, limits: Limits = DEFAULT_LIMITS) -> FileResult:
             sheets = _parse_while_guarding(part, limits)
         else:
             checked = inspect_file(found.path, limits)
-            sheets = read_sheets(found.path, checked.formula_members)
+            sheets = read_sheets(found.path, checked.formula_members, parts=checked.zip_format)
         digest = sha256_of(found.path)
         middle = time.perf_counter()
         result = _read_sheets(found.rel, digest, sheets)
@@ -267,6 +268,18 @@ def _read_sheets(rel: str, digest: str, sheets: list[Sheet]) -> FileResult:
                     "sau không đọc được — đổi tên một trang rồi kiểm tra lại",
                     message_en=f"The workbook has two sheets named “{sheet.duplicate_of}”; the "
                     "later one cannot be read — rename one and audit again",
+                )
+            )
+        if sheet.macro:
+            result.notes.append(
+                Note(
+                    file=rel,
+                    sheet=sheet.name,
+                    code="macro_sheet_ignored",
+                    message_vi="Trang macro Excel 4, không đọc và không chạy; các trang tính "
+                    "khác của tệp vẫn được đọc",
+                    message_en="An Excel 4 macro sheet, neither read nor run; the workbook's "
+                    "other sheets are read",
                 )
             )
         for row, column in sheet.formula_without_value:
@@ -754,7 +767,8 @@ def load(
     results: list[FileResult | None] = [None] * len(found)
     if workers <= 0:
         for index, item in enumerate(found):
-            results[index] = read_file(item, limits)
+            with native_output_silenced():
+                results[index] = read_file(item, limits)
             if progress is not None:
                 progress(index + 1, len(found), item.rel)
     else:
