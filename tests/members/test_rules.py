@@ -93,3 +93,28 @@ def test_member_points_from_a_pack_count_for_the_cell(tmp_path: Path) -> None:
     after = run_audit([tmp_path], year=2024, out=None, workers=0, pack=pack).report.cells[0]
     assert after.score == before.score - 5
     assert [v.rule for v in after.violations if v.rule.startswith("DV")] == ["DV01"]
+
+
+def test_report_xlsx_has_the_members_their_findings_and_the_quiz(audited: AuditResult) -> None:
+    import openpyxl
+
+    path = next(p for p in audited.written if p.name == "report.xlsx")
+    book = openpyxl.load_workbook(path, read_only=True)
+    assert {"Đảng viên", "Vi phạm đảng viên", "Thi trắc nghiệm"} <= set(book.sheetnames)
+    rows = [list(r) for r in book["Đảng viên"].iter_rows(values_only=True)]
+    header = next(r for r in rows if r and r[0] == "Mã chi bộ")
+    by_id = {r[1]: dict(zip(header, r, strict=False)) for r in rows if r and r[0] == "CB-001"}
+    assert by_id["DV-01"]["Vắng không lý do"] == 3 and by_id["DV-01"]["Vi phạm"] == "DV01, DV02"
+    quiz = [r for r in book["Thi trắc nghiệm"].iter_rows(values_only=True) if r[0] == "CB-001"]
+    assert quiz[0][2] == "Nguyễn Văn An (DV-01), Đảng viên 5 (DV-05)"
+    summary = [list(r) for r in book["Tổng hợp"].iter_rows(values_only=True)]
+    top = next(r for r in summary if r and r[0] == "Đảng bộ")
+    cell = next(r for r in summary if r and r[1] == "CB-001")
+    assert cell[top.index("Số đảng viên")] == 9 and cell[top.index("Vi phạm của đảng viên")] == 7
+
+
+def test_each_cell_part_of_report_html_lists_its_members_findings(audited: AuditResult) -> None:
+    path = next(p for p in audited.written if p.name == "report.html")
+    html = path.read_text(encoding="utf-8")
+    assert "Đảng viên (9)" in html
+    assert "vắng sinh hoạt không có lý do 3 tháng trong năm (T2, T5, T11)" in html
