@@ -106,6 +106,7 @@ def parse_done(value: object) -> dt.date | bool | None:
             return parse_yes_no(value) or None
         except ValueProblem:
             raise ValueProblem(
+                ErrorCode.done_date_invalid,
                 "Ghi ngày (ngày/tháng/năm), hoặc x nếu đã làm mà không rõ ngày",
                 "Write the date (day/month/year), or x when done on an unknown day",
             ) from None
