@@ -236,7 +236,7 @@ class RejectedRow(_Record):
     """A data row that could not become a record, with where it is and why.
 
     ``column``/``value``/``code``/``reason_*`` describe the first problem
-    (docs/report-json.md); ``errors`` lists every problem of the row, so one pass fixes
+    (docs/report.schema.json); ``errors`` lists every problem of the row, so one pass fixes
     all of them.
     """
 
