@@ -600,13 +600,39 @@ def rules_schema() -> dict[str, Any]:
                         "when": {"$ref": f"#/$defs/when_{period}"},
                         "examples": {
                             "type": "object",
-                            "properties": {"pass": example_list, "fail": example_list},
+                            "properties": {
+                                "pass": example_list,
+                                "fail": example_list,
+                                "pass_rows": {"$ref": "#/$defs/input_rows"},
+                                "fail_rows": {"$ref": "#/$defs/input_rows"},
+                            },
                         },
                     }
                 },
             }
         )
     scalar = {"type": ["integer", "number", "string", "boolean"]}
+    sheet_rows = {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "additionalProperties": {**scalar, "type": [*scalar["type"], "null"]},
+        },
+    }
+    defs["input_rows"] = {
+        "description": (
+            "Dòng nhập như trong sổ (tiêu đề cột tiếng Việt) / input rows as typed in a "
+            "workbook (Vietnamese headers)"
+        ),
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "year": {"type": "integer"},
+            "cells": sheet_rows,
+            "plan": sheet_rows,
+            "sessions": sheet_rows,
+        },
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://chibo-auditor.invalid/docs/rules.schema.json",
@@ -656,7 +682,12 @@ def rules_schema() -> dict[str, Any]:
             "examples": {
                 "type": "object",
                 "additionalProperties": False,
-                "properties": {"pass": {"type": "array"}, "fail": {"type": "array"}},
+                "properties": {
+                    "pass": {"type": "array"},
+                    "fail": {"type": "array"},
+                    "pass_rows": {"type": "object"},
+                    "fail_rows": {"type": "object"},
+                },
             },
         },
         "allOf": branches,

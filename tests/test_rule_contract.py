@@ -164,3 +164,10 @@ def test_an_audit_year_outside_the_pack_years_is_a_usage_error(tmp_path: Path) -
     assert "2018–2099" in result.output and "không cho năm 2010" in result.output
     assert "not to 2010" in result.output
     assert not (tmp_path / "r").exists()
+
+
+def test_an_input_row_example_with_an_unknown_header_is_refused(tmp_path: Path) -> None:
+    folder = _pack(tmp_path, "TK02.yaml", "Số có mặt: 15", "Số có mặtt: 15")
+    [(file, key, reason)] = _refusal(folder)
+    assert file.endswith("TK02.yaml") and key == "examples.fail_rows.sessions.0"
+    assert "Số có mặtt" in reason
