@@ -16,7 +16,14 @@ from auditor.rulepack import ROW_TABLES, AllOf, AnyOf, Rule, RulePack, Test
 #: knows these names; the template writes them).
 SHEET_NAMES = {"cells": "Chi bộ", "plan": "Kế hoạch", "sessions": "Sinh hoạt"}
 
-PERIODS_VI = {"year": "năm", "quarter": "quý", "month": "tháng", "session": "buổi sinh hoạt"}
+PERIODS_VI = {
+    "year": "năm",
+    "quarter": "quý",
+    "month": "tháng",
+    "session": "buổi sinh hoạt",
+    "member": "đảng viên",
+    "member_study": "đảng viên, buổi học nghị quyết",
+}
 _OPS = {"eq": "=", "neq": "≠", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥"}
 
 
