@@ -18,7 +18,14 @@ from auditor.scoring_params import shipped_scorings
 #: knows these names; the template writes them).
 SHEET_NAMES = {"cells": "Chi bộ", "plan": "Kế hoạch", "sessions": "Sinh hoạt"}
 
-PERIODS_VI = {"year": "năm", "quarter": "quý", "month": "tháng", "session": "buổi sinh hoạt"}
+PERIODS_VI = {
+    "year": "năm",
+    "quarter": "quý",
+    "month": "tháng",
+    "session": "buổi sinh hoạt",
+    "member": "đảng viên",
+    "member_study": "đảng viên, buổi học nghị quyết",
+}
 _OPS = {"eq": "=", "neq": "≠", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥"}
 
 

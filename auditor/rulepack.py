@@ -31,7 +31,7 @@ from auditor.vocabulary import UNITS, Unit, fields, placeholders
 PACKS_DIR = Path(__file__).resolve().parent / "rules"
 DEFAULT_PACK = PACKS_DIR / "hd12"
 
-Period = Literal["year", "quarter", "month", "session"]
+Period = Literal["year", "quarter", "month", "session", "member", "member_study"]
 Op = Literal["eq", "neq", "lt", "lte", "gt", "gte"]
 Scalar = bool | int | float | str
 

@@ -23,9 +23,9 @@ SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 
 def _pack(tmp_path: Path, file: str, old: str, new: str) -> Path:
     """A copy of the default pack with ``old`` replaced by ``new`` once in ``file``."""
-    folder = tmp_path / "hd12"
-    if not folder.exists():
-        shutil.copytree(DEFAULT_PACK, folder)
+    folder = tmp_path / "rules" / "hd12"
+    if not folder.exists():  # the shipped packs together: hd12 includes ../dang-vien
+        shutil.copytree(DEFAULT_PACK.parent, folder.parent)
     path = folder / file
     text = path.read_text(encoding="utf-8")
     assert old in text
