@@ -12,6 +12,9 @@ from rich.table import Table
 
 from auditor.rulepack import AllOf, AnyOf, Rule, RulePack, Test
 
+#: The generated page of each shipped pack's rules (``docs/``).
+DOC_PAGES = {"hd12": "rules.md", "hd42": "rules-hd42.md"}
+
 PERIODS_VI = {"year": "năm", "quarter": "quý", "month": "tháng", "session": "buổi sinh hoạt"}
 _OPS = {"eq": "=", "neq": "≠", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥"}
 
@@ -79,6 +82,12 @@ def explain(pack: RulePack, rule_id: str) -> str:
     ]
     if rule.rationale_en:
         lines.append(f"             {rule.rationale_en}")
+    if rule.note is not None:
+        lines += [
+            "",
+            f"Ghi chú thay vi phạm / note instead of a violation ({rule.note.code}) khi / when: "
+            f"{describe_condition(rule.note.when)}",
+        ]
     lines += ["", f"Cách khắc phục / remedy: {rule.remedy_vi.format_map(dict(rule.params))}"]
     if rule.remedy_en:
         lines.append(f"                        {rule.remedy_en.format_map(dict(rule.params))}")
@@ -114,8 +123,12 @@ def render_docs(pack: RulePack) -> str:
         "- Giới hạn: "
         + "; ".join(f"{c.count}+ lần {c.rule} → tối đa {c.max_band}" for c in scoring.caps)
         + ".",
-        f"- Chỉ tiêu (QĐ 124): {scoring.quota.band} ≤ {scoring.quota.share:.0%} số "
-        f"{scoring.quota.of_band} trong mỗi đảng bộ.",
+        *[
+            f"- Điều kiện: {c.label_vi} → tối đa {c.max_band} ({c.source})."
+            for c in scoring.conditions
+        ],
+        f"- Chỉ tiêu ({scoring.quota.source or 'QĐ 124'}): {scoring.quota.band} ≤ "
+        f"{scoring.quota.share:.0%} số {scoring.quota.of_band} trong mỗi đảng bộ.",
     ]
     for rule in pack.rules:
         out += [
@@ -128,6 +141,11 @@ def render_docs(pack: RulePack) -> str:
             f"- Xét theo: {PERIODS_VI[rule.period]}; điểm trừ: {rule.points}; "
             f"tham số: {_params(rule)}",
             f"- Vi phạm khi: `{describe_condition(rule.when)}`",
+            *(
+                [f"- Ghi chú `{rule.note.code}` khi: `{describe_condition(rule.note.when)}`"]
+                if rule.note is not None
+                else []
+            ),
             f"- Vì sao: {rule.rationale_vi}",
             f"- Khắc phục: {rule.remedy_vi.format_map(dict(rule.params))}",
             "",
@@ -145,6 +163,7 @@ if __name__ == "__main__":
 
     from auditor.rulepack import load_pack
 
-    target = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
-    target.write_text(render_docs(load_pack()), encoding="utf-8")
-    print(f"wrote {target}")
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    for name, target in DOC_PAGES.items():
+        (docs / target).write_text(render_docs(load_pack(name)), encoding="utf-8")
+        print(f"wrote {docs / target}")

@@ -62,7 +62,7 @@ RulesOpt = Annotated[
     typer.Option(
         "--rules",
         help=(
-            "Tên bộ quy tắc có sẵn (hd12, quan-doi) hoặc thư mục chứa pack.yaml; mặc định"
+            "Tên bộ quy tắc có sẵn (hd12, hd42, quan-doi) hoặc thư mục chứa pack.yaml; mặc định"
             " hd12 / a shipped pack's name or a pack folder."
         ),
     ),

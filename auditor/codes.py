@@ -51,6 +51,8 @@ class NoteCode(StrEnum):
     waiver_unused = "waiver_unused"
     # Hướng dẫn 42 session columns (auditor/facts)
     length_disagrees = "length_disagrees"
+    # a rule's ``note:`` (auditor/rules/*/XX00.yaml) on a fact it cannot judge
+    session_length_missing = "session_length_missing"
 
     @property
     def templates(self) -> tuple[Template, ...]:
@@ -83,6 +85,7 @@ _STAGE: dict[NoteCode, str] = {
     NoteCode.waiver_expired: "miễn trừ / waivers",
     NoteCode.waiver_unused: "miễn trừ / waivers",
     NoteCode.length_disagrees: "các bảng / the tables",
+    NoteCode.session_length_missing: "xét quy tắc / judging",
 }
 
 _T = Template
@@ -221,6 +224,14 @@ _TEMPLATES: dict[NoteCode, tuple[Template, ...]] = {
             "{span} phút: lấy Thời lượng",
             "Length written as {minutes} minutes but the start–end times ({start}–{end}) "
             "give {span}: the length column is taken",
+        ),
+    ),
+    NoteCode.session_length_missing: (
+        _T(
+            "Buổi sinh hoạt ngày {date} không ghi thời lượng (Thời lượng, hoặc giờ bắt đầu và "
+            "giờ kết thúc): chưa xét được TG01",
+            "The session of {date} records no length (a length, or start and end times): "
+            "TG01 cannot be judged",
         ),
     ),
     NoteCode.cell_not_judged: (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from auditor.catalogue import explain, render_docs
+from auditor.catalogue import DOC_PAGES, explain, render_docs
 from auditor.rulepack import load_pack
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
@@ -14,6 +14,21 @@ def test_docs_rules_page_is_not_stale() -> None:
     assert DOCS.read_text(encoding="utf-8") == render_docs(load_pack()), (
         "docs/rules.md is stale: run `python -m auditor.catalogue`"
     )
+
+
+def test_every_generated_rules_page_is_not_stale() -> None:
+    for name, page in DOC_PAGES.items():
+        text = (DOCS.parent / page).read_text(encoding="utf-8")
+        assert text == render_docs(load_pack(name)), f"docs/{page} is stale"
+
+
+def test_the_hd42_page_shows_its_new_rules_its_note_and_qd366() -> None:
+    text = (DOCS.parent / DOC_PAGES["hd42"]).read_text(encoding="utf-8")
+    for part in ("## TG01", "## CU01", "## TB01", "## ST01", "## CL01", "Hướng dẫn 42-HD/BTCTW"):
+        assert part in text
+    assert "session_length_missing" in text
+    assert "draft_min_days=1" in text  # CD02 as hd42 sets it
+    assert "có đảng viên bị kỷ luật trong năm → tối đa HTTNV" in text
 
 
 def test_explain_shows_source_rationale_params_examples_and_remedy() -> None:

@@ -9,32 +9,35 @@ import pytest
 from auditor.engine import Judge
 from auditor.rulepack import Rule, load_pack
 
-PACKS = [load_pack(), load_pack("quan-doi")]
+PACKS = [load_pack(), load_pack("quan-doi"), load_pack("hd42")]
 CASES = sorted(
     {
-        (f"{rule.id}_{kind}_{index}", rule.id, kind, index)
+        (f"{pack.name}_{rule.id}_{kind}_{index}", pack.name, rule.id, kind, index)
         for pack in PACKS
         for rule in pack.rules
         for kind, facts in (("pass", rule.examples.passing), ("fail", rule.examples.failing))
         for index in range(len(facts))
     }
 )
-RULES = {rule.id: rule for pack in PACKS for rule in pack.rules}
+#: Each pack's rules by id (hd42's CD02 has its own parameters).
+RULES = {(pack.name, rule.id): rule for pack in PACKS for rule in pack.rules}
 
 
 @pytest.fixture(scope="module")
-def judges() -> dict[str, Judge]:
-    return {rule_id: Judge([rule]) for rule_id, rule in RULES.items()}
+def judges() -> dict[tuple[str, str], Judge]:
+    return {key: Judge([rule]) for key, rule in RULES.items()}
 
 
 @pytest.mark.parametrize(
-    ("rule_id", "kind", "index"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+    ("pack", "rule_id", "kind", "index"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
 )
-def test_rule_example(judges: dict[str, Judge], rule_id: str, kind: str, index: int) -> None:
-    rule: Rule = RULES[rule_id]
+def test_rule_example(
+    judges: dict[tuple[str, str], Judge], pack: str, rule_id: str, kind: str, index: int
+) -> None:
+    rule: Rule = RULES[pack, rule_id]
     facts = rule.examples.passing if kind == "pass" else rule.examples.failing
     fact: dict[str, Any] = {**facts[index], "id": 1}
-    hits = judges[rule_id].judge([fact])
+    hits = judges[pack, rule_id].judge([fact])
     assert ((rule_id, 1) in hits) is (kind == "fail")
 
 
