@@ -53,6 +53,10 @@ class NoteCode(StrEnum):
     length_disagrees = "length_disagrees"
     # a rule's ``note:`` (auditor/rules/*/XX00.yaml) on a fact it cannot judge
     session_length_missing = "session_length_missing"
+    # the member tables (auditor/ingest, members.md)
+    personal_columns_dropped = "personal_columns_dropped"
+    # an .xlsm's Excel 4 macro sheet (auditor/ingest/read.py)
+    macro_sheet_ignored = "macro_sheet_ignored"
 
     @property
     def templates(self) -> tuple[Template, ...]:
@@ -86,6 +90,8 @@ _STAGE: dict[NoteCode, str] = {
     NoteCode.waiver_unused: "miễn trừ / waivers",
     NoteCode.length_disagrees: "các bảng / the tables",
     NoteCode.session_length_missing: "xét quy tắc / judging",
+    NoteCode.personal_columns_dropped: "đọc tệp / reading the files",
+    NoteCode.macro_sheet_ignored: "đọc tệp / reading the files",
 }
 
 _T = Template
@@ -118,6 +124,19 @@ _TEMPLATES: dict[NoteCode, tuple[Template, ...]] = {
     ),
     NoteCode.unknown_columns: (
         _T("Cột không nhận ra, bỏ qua: {columns}", "Unknown columns, ignored: {columns}"),
+    ),
+    NoteCode.macro_sheet_ignored: (
+        _T(
+            "Trang macro Excel 4, không đọc và không chạy; các trang tính khác của tệp vẫn "
+            "được đọc",
+            "An Excel 4 macro sheet, neither read nor run; the workbook's other sheets are read",
+        ),
+    ),
+    NoteCode.personal_columns_dropped: (
+        _T(
+            "Cột thông tin cá nhân không được đọc và không ghi vào báo cáo: {columns}",
+            "Personal columns are neither read nor written to any report: {columns}",
+        ),
     ),
     NoteCode.cell_field_ignored: (
         _T(

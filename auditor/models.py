@@ -100,11 +100,122 @@ class SessionRecord(_Record):
     quality: str | None = None
 
 
+#: An attendance or study mark (members.md): ``exempt`` is a written ``Miễn``; a bare
+#: ``Vắng`` is ``absent`` and becomes excused or unexcused by its ``Lý do``.
+Mark = Literal["present", "excused", "unexcused", "absent", "exempt"]
+
+
+class MemberRecord(_Record):
+    """One member of one cell (members.md, ``members``). Personal columns beyond these
+    (birth date, phone, address, ID number) are never read into a record."""
+
+    member_id: str
+    member_name: str
+    cell_id: str
+    status: str | None = None
+    #: Exempt from meetings from this day on; ``True`` for the whole year.
+    exempt_from: dt.date | bool | None = None
+    joined: dt.date | None = None
+    left: dt.date | None = None
+
+
+class _MemberRow(_Record):
+    """A row about one member: by code, by name, or both (resolved after import)."""
+
+    member_id: str | None = None
+    member_name: str | None = None
+    cell_id: str | None = None
+
+
+class AttendanceRecord(_MemberRow):
+    """One member at one meeting (the long form of ``attendance``)."""
+
+    date: dt.date
+    mark: Mark | None = None
+    reason: str | None = None
+
+
+class AttendanceGridRecord(_MemberRow):
+    """One member over the months of the audited year (the grid form): ``m01``..``m12``
+    is the mark for that month's regular meeting."""
+
+    m01: Mark | None = None
+    m02: Mark | None = None
+    m03: Mark | None = None
+    m04: Mark | None = None
+    m05: Mark | None = None
+    m06: Mark | None = None
+    m07: Mark | None = None
+    m08: Mark | None = None
+    m09: Mark | None = None
+    m10: Mark | None = None
+    m11: Mark | None = None
+    m12: Mark | None = None
+
+
+class StudyRecord(_MemberRow):
+    """One member at one resolution study."""
+
+    resolution: str | None = None
+    date: dt.date
+    study_format: str | None = None
+    mark: Mark | None = None
+    reason: str | None = None
+    makeup: dt.date | None = None
+    reflection: dt.date | None = None
+    #: ``True`` Đạt, ``False`` Không đạt (a score is Đạt from 5 of 10, or 50 of 100).
+    reflection_passed: bool | None = None
+    quiz_score: float | None = Field(default=None, ge=0, le=100)
+
+
+class QuizRecord(_MemberRow):
+    """One member's attempt in one month's quiz."""
+
+    month: int | None = Field(default=None, ge=1, le=12)
+    quiz_date: dt.date | None = None
+    score: float = Field(ge=0, le=10)
+    questions: int | None = Field(default=None, ge=1, le=100)
+    #: How long the attempt took, or when it was handed in (seconds after midnight).
+    seconds: int | None = Field(default=None, ge=0)
+    submitted: int | None = Field(default=None, ge=0, le=86399)
+
+
+class SixGoodRecord(_MemberRow):
+    """One member in one month of the "chi bộ 6 tốt, đảng viên 6 tốt" classification."""
+
+    month: int = Field(ge=1, le=12)
+    c1: bool | None = None
+    c2: bool | None = None
+    c3: bool | None = None
+    c4: bool | None = None
+    c5: bool | None = None
+    c6: bool | None = None
+    criteria_met: int | None = Field(default=None, ge=0, le=6)
+    classification: str | None = None
+
+
 TableName = Literal["cells", "plan", "sessions"]
+#: The member tables (members.md); all optional input.
+MEMBER_TABLES: tuple[str, ...] = (
+    "members",
+    "attendance",
+    "attendance_grid",
+    "study",
+    "quiz",
+    "six_good",
+)
+#: Member tables whose rows name a member (resolved against ``members`` after import).
+MEMBER_ROW_TABLES: tuple[str, ...] = MEMBER_TABLES[1:]
 RECORD_TYPES: dict[str, type[_Record]] = {
     "cells": CellRecord,
     "plan": PlanRecord,
     "sessions": SessionRecord,
+    "members": MemberRecord,
+    "attendance": AttendanceRecord,
+    "attendance_grid": AttendanceGridRecord,
+    "study": StudyRecord,
+    "quiz": QuizRecord,
+    "six_good": SixGoodRecord,
 }
 #: Provenance columns every table DataFrame carries besides its record fields.
 PROVENANCE = ("file", "sheet", "row")

@@ -65,7 +65,47 @@ HELP: dict[str, str] = {
     "reported": "Ngày báo cáo cấp ủy cấp trên.",
     "minutes": "Có biên bản hay không (Có/Không).",
     "notes": "Ghi chú thêm.",
+    # Hướng dẫn 42-HD/BTCTW (rulebook-2025.md, 3): the rules are on the "Hướng dẫn" sheet
+    "start_time": "Giờ bắt đầu buổi họp, ví dụ 14:00 (thời lượng tối thiểu: quy tắc TG01).",
+    "end_time": "Giờ kết thúc buổi họp, ví dụ 16:00 (không trước giờ bắt đầu).",
+    "minutes_long": "Số phút của buổi họp; ghi khi không ghi giờ bắt đầu và kết thúc.",
+    "prep_meeting": "Ngày chi ủy (hoặc bí thư, phó bí thư) họp chuẩn bị (quy tắc CU01).",
+    "notice_sent": "Ngày thông báo cho đảng viên và cấp ủy cấp trên (quy tắc TB01).",
+    "posted": "Ngày đăng tài liệu lên Sổ tay đảng viên điện tử, trước buổi họp (ST01).",
+    "quality": "Chi bộ tự xếp loại buổi sinh hoạt: Tốt, Khá, Trung bình, Kém (hoặc 0-100).",
 }
+#: Explanations of the cells table's columns (key-value "Thông tin" or "Danh sách chi bộ").
+CELL_HELP: dict[str, str] = {
+    "cell_id": "Mã chi bộ do Ban Tổ chức cấp; giữ nguyên khi đổi tên.",
+    "cell_name": "Tên chi bộ hiện nay.",
+    "parent": "Đảng bộ mà chi bộ trực thuộc ở cuối năm.",
+    "cell_type": "Loại hình chi bộ (nông thôn, đô thị, cơ quan, doanh nghiệp...).",
+    "members": "Số đảng viên của chi bộ.",
+    "secretary": "Họ tên bí thư chi bộ.",
+    "active_from": "Ngày thành lập, nếu chi bộ được thành lập (hoặc sáp nhập thành) trong năm.",
+    "active_to": "Ngày giải thể, hoặc ngày sáp nhập vào chi bộ khác.",
+    "disciplined": "Số đảng viên bị kỷ luật trong năm (Quy định 366: tối đa Hoàn thành tốt).",
+    "merged_from": "Mã các chi bộ cũ sáp nhập vào chi bộ này, cách nhau bằng dấu phẩy.",
+    "merged_into": "Mã chi bộ mà chi bộ này sáp nhập vào (ghi cả Ngày giải thể).",
+    "previous_parent": "Đảng bộ cũ, nếu trong năm chi bộ chuyển sang đảng bộ khác.",
+    "parent_since": "Ngày bắt đầu trực thuộc đảng bộ hiện nay (khi chuyển đảng bộ).",
+    "previous_name": "Tên cũ, nếu chi bộ đổi tên trong năm (mã chi bộ giữ nguyên).",
+}
+WAIVER_HELP: dict[str, str] = {
+    "cell_id": "Mã chi bộ được miễn trừ.",
+    "rule": "Mã quy tắc được miễn (xem trang Hướng dẫn).",
+    "period": "Kỳ được miễn: cả năm, một quý (Q1-Q4) hoặc một tháng (M01-M12).",
+    "date": "Hoặc ngày của buổi sinh hoạt được miễn (thay cho Kỳ).",
+    "reason": "Lý do miễn trừ (thiên tai, dịch bệnh, sáp nhập...). Bắt buộc.",
+    "approved_by": "Người hoặc cấp ủy duyệt miễn trừ. Bắt buộc.",
+    "approved_on": "Ngày duyệt miễn trừ.",
+    "expires": "Ngày hết hiệu lực của miễn trừ (nếu có).",
+}
+#: The cells table's columns a template carries, in the contract's order.
+CELL_COLUMNS = list(FIELDS["cells"])
+#: The waivers' columns (rulebook-2025.md, 6), without the cell code on a cell's own book.
+WAIVER_COLUMNS = [field for field in FIELDS["waivers"] if field != "cell_id"]
+QUALITY = ["Tốt", "Khá", "Trung bình", "Kém"]
 DATE_FIELDS = {
     "plan_issued",
     "plan_reported",
@@ -74,10 +114,33 @@ DATE_FIELDS = {
     "draft_sent",
     "conclusion_date",
     "reported",
+    "prep_meeting",
+    "notice_sent",
+    "posted",
+    "active_from",
+    "active_to",
+    "parent_since",
+    "approved_on",
+    "expires",
 }
-COUNT_FIELDS = {"members_total", "exempted", "present", "absent_excused"}
+#: Dates that may fall before the year: preparing a January meeting, issuing next year's
+#: plan, a cell founded or moved earlier, a waiver approved in advance.
+EARLY_DATES = {
+    "plan_issued": 92,
+    "prep_meeting": 31,
+    "notice_sent": 31,
+    "posted": 31,
+    "draft_approved": 31,
+    "draft_sent": 31,
+    "approved_on": 92,
+}
+#: Dates with no bound: when a cell was founded or joined its đảng bộ.
+OPEN_DATES = {"active_from", "parent_since"}
+TIME_FIELDS = {"start_time", "end_time"}
+COUNT_FIELDS = {"members_total", "exempted", "present", "absent_excused", "members", "disciplined"}
 EXTRA_SESSION_ROWS = 16
 EXTRA_PLAN_ROWS = 4
+WAIVER_ROWS = 10
 
 
 @dataclass(frozen=True)
@@ -105,8 +168,13 @@ def _opt(value: Any) -> Any:
 def cells_from_frame(frame: pd.DataFrame) -> list[TemplateCell]:
     """Cells from a cells table as the importer returns it (``Dataset.cells``), by cell id."""
     cells: dict[str, TemplateCell] = {}
+    dissolved: set[str] = set()
     for row in frame.to_dict("records"):
         if _opt(row.get("cell_id")) is None:
+            continue
+        if _opt(row.get("active_to")) is not None or _opt(row.get("merged_into")) is not None:
+            # dissolved or merged into another: no log of its own next year
+            dissolved.add(str(row["cell_id"]))
             continue
         cell_id = str(row["cell_id"])
         members = _opt(row.get("members"))
@@ -125,7 +193,7 @@ def cells_from_frame(frame: pd.DataFrame) -> list[TemplateCell]:
                 secretary=str(secretary) if secretary is not None else None,
             ),
         )
-    return [cells[k] for k in sorted(cells)]
+    return [cells[k] for k in sorted(cells) if k not in dissolved]
 
 
 def read_cells_list(path: Path) -> list[TemplateCell]:
@@ -153,7 +221,7 @@ def safe_name(text: str) -> str:
 class _Book:
     """One template workbook with its shared formats."""
 
-    def __init__(self, path: Path, year: int, who: str = "") -> None:
+    def __init__(self, path: Path, year: int, pack: RulePack, who: str = "") -> None:
         self.year = year
         self.who = who
         self.workbook = xlsxwriter.Workbook(
@@ -186,14 +254,23 @@ class _Book:
         self.open_text = wb.add_format({"locked": False, "border": 1})
         self.open_date = wb.add_format({"locked": False, "border": 1, "num_format": "dd/mm/yyyy"})
         self.open_count = wb.add_format({"locked": False, "border": 1, "num_format": "0"})
+        self.open_time = wb.add_format({"locked": False, "border": 1, "num_format": "hh:mm"})
         self.title = wb.add_format({"bold": True, "font_size": 14})
         self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         lists = wb.add_worksheet("_danh_muc")
         lists.hide()
         self.lists = lists
         self.list_refs: dict[str, str] = {}
-        for col, (name, values) in enumerate(
-            (("kind", KINDS_VI), ("quarter", QUARTERS), ("yes_no", YES_NO), ("group", GROUPS))
+        periods = [str(year), *(f"Q{q}" for q in range(1, 5))]
+        periods += [f"M{m:02d}" for m in range(1, 13)]
+        for col, (name, values) in (
+            (0, ("kind", KINDS_VI)),
+            (1, ("quarter", QUARTERS)),
+            (2, ("yes_no", YES_NO)),
+            (3, ("group", GROUPS)),
+            (6, ("quality", QUALITY)),
+            (7, ("rule", [rule.id for rule in pack.enabled_rules] or [""])),
+            (8, ("period", periods)),
         ):
             for row, value in enumerate(values):
                 lists.write_string(row, col, value)
@@ -215,6 +292,23 @@ class _Book:
         self.workbook.close()
 
 
+#: Help texts per table; plan and sessions share :data:`HELP`.
+_HELP = {"plan": HELP, "sessions": HELP, "cells": CELL_HELP, "waivers": WAIVER_HELP}
+#: Columns chosen from a list: the list's name on the hidden sheet, and whether another
+#: value is still allowed (a warning, not a stop: a conclusion's text, a 0-100 rating,
+#: "Quý 3" for a period, a successor not in this year's list).
+_LISTS: dict[str, tuple[str, bool]] = {
+    "kind": ("kind", False),
+    "quarter": ("quarter", False),
+    "topic_group": ("group", False),
+    "conclusion": ("yes_no", True),
+    "minutes": ("yes_no", False),
+    "quality": ("quality", True),
+    "rule": ("rule", False),
+    "period": ("period", True),
+}
+
+
 def _validation(
     book: _Book,
     ws: Worksheet,
@@ -223,16 +317,21 @@ def _validation(
     last: int,
     col: int,
     cell_ids: str | None = None,
+    table: str = "sessions",
 ) -> None:
+    """A column's explanation (shown when a cell of it is selected) and what it accepts."""
     message = {
-        "input_title": FIELDS_TITLE.get(field, "")[:32],
-        "input_message": HELP.get(field, "")[:255],
+        "input_title": FIELDS[table][field][0][:32],
+        "input_message": _HELP[table].get(field, "")[:255],
     }
     start, end = dt.date(book.year, 1, 1), dt.date(book.year, 12, 31)
-    if field == "plan_issued":
-        start = dt.date(book.year - 1, 10, 1)
+    start -= dt.timedelta(days=EARLY_DATES.get(field, 0))
+    if field in OPEN_DATES:
+        start = dt.date(1930, 2, 3)  # the Party's founding: any real date
     if field in DATE_FIELDS:
         late = end + dt.timedelta(days=60) if field not in ("date", "plan_issued") else end
+        if field == "expires":
+            late = end + dt.timedelta(days=366)
         ws.data_validation(
             first,
             col,
@@ -244,7 +343,40 @@ def _validation(
                 "minimum": dt.datetime(*start.timetuple()[:3]),
                 "maximum": dt.datetime(*late.timetuple()[:3]),
                 "error_title": "Ngày không hợp lệ",
-                "error_message": f"Nhập ngày dạng dd/mm/yyyy trong năm {book.year}.",
+                "error_message": f"Nhập ngày dạng dd/mm/yyyy, từ {start:%d/%m/%Y} đến "
+                f"{late:%d/%m/%Y}.",
+                **message,
+            },
+        )
+    elif field in TIME_FIELDS:
+        ws.data_validation(
+            first,
+            col,
+            last,
+            col,
+            {
+                "validate": "time",
+                "criteria": "between",
+                "minimum": dt.time(0, 0),
+                "maximum": dt.time(23, 59),
+                "error_title": "Giờ không hợp lệ",
+                "error_message": "Nhập giờ dạng giờ:phút, ví dụ 14:00.",
+                **message,
+            },
+        )
+    elif field == "minutes_long":
+        ws.data_validation(
+            first,
+            col,
+            last,
+            col,
+            {
+                "validate": "integer",
+                "criteria": "between",
+                "minimum": 0,
+                "maximum": 1440,
+                "error_title": "Số phút không hợp lệ",
+                "error_message": "Nhập số phút của buổi họp (0-1440).",
                 **message,
             },
         )
@@ -263,15 +395,9 @@ def _validation(
                 **message,
             },
         )
-    elif field in ("kind", "quarter", "topic_group", "conclusion", "minutes", "cell_id"):
-        source = {
-            "kind": "kind",
-            "quarter": "quarter",
-            "topic_group": "group",
-            "conclusion": "yes_no",
-            "minutes": "yes_no",
-        }.get(field)
-        ref = cell_ids if field == "cell_id" else book.list_refs[source or "kind"]
+    elif field in _LISTS or (field in ("cell_id", "merged_into") and cell_ids):
+        source, other_allowed = _LISTS.get(field, ("", field == "merged_into"))
+        ref = cell_ids if field in ("cell_id", "merged_into") else book.list_refs[source]
         ws.data_validation(
             first,
             col,
@@ -280,7 +406,7 @@ def _validation(
             {
                 "validate": "list",
                 "source": ref,
-                "error_type": "warning" if field == "conclusion" else "stop",
+                "error_type": "warning" if other_allowed else "stop",
                 "error_title": "Giá trị không có trong danh sách",
                 "error_message": "Chọn một giá trị trong danh sách.",
                 **message,
@@ -290,13 +416,12 @@ def _validation(
         ws.data_validation(first, col, last, col, {"validate": "any", **message})
 
 
-FIELDS_TITLE = {name: aliases[0] for table in FIELDS.values() for name, aliases in table.items()}
-
-
 def _open_format(book: _Book, field: str) -> Any:
     if field in DATE_FIELDS:
         return book.open_date
-    if field in COUNT_FIELDS:
+    if field in TIME_FIELDS:
+        return book.open_time
+    if field in COUNT_FIELDS or field == "minutes_long":
         return book.open_count
     return book.open_text
 
@@ -326,7 +451,7 @@ def _table(
             else:
                 write_text(ws, row, col, value, book.open_text)
     for col, field in enumerate(columns, start=1):
-        _validation(book, ws, field, 1, last, col, cell_ids)
+        _validation(book, ws, field, 1, last, col, cell_ids, table)
     ws.freeze_panes(1, 1)
     book.printed(ws, 0)
     ws.protect(
@@ -342,27 +467,32 @@ def _table(
 
 
 def _info(book: _Book, cell: TemplateCell) -> None:
+    """The cell's key-value sheet: every column of the cells table, a rename, a move or a
+    merge included, each with its explanation and what it accepts."""
     ws = book.workbook.add_worksheet("Thông tin")
     ws.set_column(0, 0, 26)
     ws.set_column(1, 1, 44)
-    pairs = [
-        ("cell_id", cell.cell_id),
-        ("cell_name", cell.cell_name),
-        ("parent", cell.parent),
-        ("cell_type", cell.cell_type),
-        ("members", cell.members),
-        ("secretary", cell.secretary),
-    ]
-    for row, (field, value) in enumerate(pairs):
+    for row, field in enumerate(CELL_COLUMNS):
+        value = getattr(cell, field, None)
         ws.write_string(row, 0, FIELDS["cells"][field][0], book.label)
         if value is None:
-            ws.write_blank(row, 1, None, book.open_text)
+            ws.write_blank(row, 1, None, _open_format(book, field))
         elif isinstance(value, int):
             ws.write_number(row, 1, value, book.open_count)
         else:
             write_text(ws, row, 1, str(value), book.locked_text if row < 3 else book.open_text)
+        if row >= 3 or value is None:
+            _validation(book, ws, field, row, row, 1, table="cells")
     book.printed(ws, 0)
     ws.protect("", {"format_columns": True})
+
+
+def _waivers(book: _Book, cell_ids: str | None, rows: int) -> None:
+    """The board's "Miễn trừ" sheet (rulebook-2025.md, 6): on a cell's own book a row
+    without a cell code is that cell's."""
+    ws = book.workbook.add_worksheet("Miễn trừ")
+    columns = WAIVER_COLUMNS if cell_ids is None else ["cell_id", *WAIVER_COLUMNS]
+    _table(book, ws, "waivers", columns, [str(n) for n in range(1, rows + 1)], [], cell_ids)
 
 
 def _instructions(book: _Book, pack: RulePack, cell: TemplateCell | None) -> None:
@@ -379,6 +509,12 @@ def _instructions(book: _Book, pack: RulePack, cell: TemplateCell | None) -> Non
         "thường kỳ; các dòng trống phía dưới dành cho chuyên đề, diễn đàn, bất thường).",
         'Ghi kế hoạch chuyên đề vào trang "Kế hoạch" (mỗi quý một dòng; ban hành trong '
         "tháng 1 và báo cáo cấp trên).",
+        "Theo Hướng dẫn 42-HD/BTCTW, mỗi buổi ghi giờ bắt đầu, giờ kết thúc (hoặc số phút), "
+        "ngày chi ủy họp chuẩn bị, ngày thông báo, ngày đăng tài liệu lên Sổ tay đảng viên "
+        "điện tử và xếp loại buổi sinh hoạt.",
+        'Đổi tên, chuyển đảng bộ, sáp nhập, đảng viên bị kỷ luật: ghi ở trang "Thông tin" '
+        '(hoặc "Danh sách chi bộ"). Trang "Miễn trừ" do Ban Tổ chức ghi khi cho chi bộ miễn '
+        "một quy tắc trong một kỳ (bắt buộc ghi lý do và người duyệt).",
         "Ngày ghi dạng ngày/tháng/năm; chọn loại sinh hoạt, quý, nhóm chủ đề, Có/Không trong "
         "danh sách. Chọn một ô trong bảng để xem giải thích của cột đó.",
         f"Chi bộ được chấm theo bộ quy tắc {pack.name} {pack.version}: điểm = "
@@ -408,7 +544,7 @@ def _session_labels() -> list[str]:
 
 
 def write_cell_template(path: Path, cell: TemplateCell, *, year: int, pack: RulePack) -> Path:
-    book = _Book(path, year, f" — {cell.cell_name} ({cell.cell_id})")
+    book = _Book(path, year, pack, f" — {cell.cell_name} ({cell.cell_id})")
     _instructions(book, pack, cell)
     _info(book, cell)
     plan_ws = book.workbook.add_worksheet("Kế hoạch")
@@ -422,6 +558,7 @@ def write_cell_template(path: Path, cell: TemplateCell, *, year: int, pack: Rule
     )
     sessions_ws = book.workbook.add_worksheet("Sinh hoạt")
     _table(book, sessions_ws, "sessions", SESSION_COLUMNS, _session_labels(), [])
+    _waivers(book, None, WAIVER_ROWS)
     book.close()
     return path
 
@@ -429,25 +566,31 @@ def write_cell_template(path: Path, cell: TemplateCell, *, year: int, pack: Rule
 def write_consolidated_template(
     path: Path, cells: Sequence[TemplateCell], *, year: int, pack: RulePack
 ) -> Path:
-    book = _Book(path, year)
+    book = _Book(path, year, pack)
     _instructions(book, pack, None)
     ws = book.workbook.add_worksheet("Danh sách chi bộ")
-    columns = ["cell_id", "cell_name", "parent", "cell_type", "members", "secretary"]
-    for col, field in enumerate(columns):
-        ws.write_string(0, col, FIELDS["cells"][field][0], book.header)
-        ws.set_column(col, col, 24)
+    ids = book.cell_list([c.cell_id for c in cells])
+    ws.set_row(0, 32)
+    for col, field in enumerate(CELL_COLUMNS):
+        header = FIELDS["cells"][field][0]
+        ws.write_string(0, col, header, book.header)
+        ws.set_column(col, col, 24 if col < 3 else max(12, min(24, len(header) + 2)))
     for row, cell in enumerate(cells, start=1):
-        for col, field in enumerate(columns):
-            value = getattr(cell, field)
+        for col, field in enumerate(CELL_COLUMNS):
+            value = getattr(cell, field, None)
             if value is None:
-                ws.write_blank(row, col, None, book.open_text)
+                ws.write_blank(row, col, None, _open_format(book, field))
             elif isinstance(value, int):
                 ws.write_number(row, col, value, book.open_count)
             else:
-                ws.write_string(row, col, str(value), book.locked_text)
+                write_text(ws, row, col, str(value), book.locked_text)
+    if cells:
+        for col, field in enumerate(CELL_COLUMNS):
+            if col >= 3:
+                _validation(book, ws, field, 1, len(cells), col, ids, "cells")
+    ws.freeze_panes(1, 1)
     book.printed(ws, 0)
     ws.protect("", {"format_columns": True})
-    ids = book.cell_list([c.cell_id for c in cells])
     plan_ws = book.workbook.add_worksheet("Kế hoạch")
     plan_prefill = [{"cell_id": c.cell_id} for c in cells for _ in QUARTERS]
     _table(
@@ -470,6 +613,7 @@ def write_consolidated_template(
         session_prefill,
         ids,
     )
+    _waivers(book, ids, max(WAIVER_ROWS, 2 * len(cells)))
     book.close()
     return path
 

@@ -712,7 +712,15 @@ def write(path: Path, sheets: Sequence[SheetOut], constant_memory: bool = False)
 # --------------------------------------------------------------------------- whole years
 
 
-def _defect_plan(n_cells: int, rng: random.Random) -> list[list[str]]:
+#: How many defects a cell past the first few gets, drawn evenly: about one a cell.
+DEFECT_COUNTS = (0, 0, 0, 1, 1, 2, 3)
+#: About 3.5 violations a cell, as real years hold (for the benchmarks' messy year).
+REAL_DEFECT_COUNTS = (2, 3, 3, 4, 5)
+
+
+def _defect_plan(
+    n_cells: int, rng: random.Random, counts: Sequence[int] = DEFECT_COUNTS
+) -> list[list[str]]:
     """Which defects each cell gets: every rule at least once, some cells clean, a spread
     of scores so that all four bands appear and the quota has work to do."""
     plan: list[list[str]] = [[] for _ in range(n_cells)]
@@ -749,16 +757,20 @@ def _defect_plan(n_cells: int, rng: random.Random) -> list[list[str]]:
         if index < len(base):
             plan[index] = list(base[index])
         else:
-            count = rng.choice([0, 0, 0, 1, 1, 2, 3])
+            count = rng.choice(list(counts))
             plan[index] = sorted(rng.sample(ALL_DEFECTS, count))
     return plan
 
 
 def build_cells(
-    n_cells: int, year: int, seed: int, defects: bool = True
+    n_cells: int,
+    year: int,
+    seed: int,
+    defects: bool = True,
+    defect_counts: Sequence[int] = DEFECT_COUNTS,
 ) -> tuple[list[CellYear], list[list[str]]]:
     rng = random.Random(seed)
-    plan = _defect_plan(n_cells, rng) if defects else [[] for _ in range(n_cells)]
+    plan = _defect_plan(n_cells, rng, defect_counts) if defects else [[] for _ in range(n_cells)]
     cells: list[CellYear] = []
     for index in range(n_cells):
         _folder, parent, cell_type, prefix = PARENTS[index % 2]
@@ -794,10 +806,14 @@ def generate(
     formats: Sequence[str] = ("xlsx", "xls", "ods"),
     consolidated: int = 3,
     defects: bool = True,
+    defect_counts: Sequence[int] = DEFECT_COUNTS,
 ) -> Truth:
-    """Write a year of logs under ``out_dir`` and return what an audit must find."""
+    """Write a year of logs under ``out_dir`` and return what an audit must find.
+
+    ``defect_counts``: how many defects a cell may get (one drawn per cell);
+    :data:`REAL_DEFECT_COUNTS` gives the density of a real year."""
     rng = random.Random(seed + 1)
-    cells, _ = build_cells(n_cells, year, seed, defects)
+    cells, _ = build_cells(n_cells, year, seed, defects, defect_counts)
     truth = Truth(year)
     out_dir.mkdir(parents=True, exist_ok=True)
     together = cells[-consolidated:] if consolidated else []

@@ -21,7 +21,8 @@ EDGES = {
     "Thông tin": (FIELDS["cells"]["cell_id"][0], "CB-101"),
     "Kế hoạch": ("STT", FIELDS["plan"][PLAN_COLUMNS[-1]][0]),
     "Sinh hoạt": ("STT", FIELDS["sessions"][SESSION_COLUMNS[-1]][0]),
-    "Danh sách chi bộ": (FIELDS["cells"]["cell_id"][0], FIELDS["cells"]["secretary"][0]),
+    "Danh sách chi bộ": (FIELDS["cells"]["cell_id"][0], FIELDS["cells"]["previous_name"][0]),
+    "Miễn trừ": ("STT", FIELDS["waivers"]["expires"][0]),
 }
 
 
@@ -60,8 +61,8 @@ def test_every_template_sheet_prints_a4_landscape_one_page_wide_titled_and_numbe
     )
     books = {"cell": written[0], "consolidated": written[-1]}
     expected = {
-        "cell": ["Hướng dẫn", "Thông tin", "Kế hoạch", "Sinh hoạt"],
-        "consolidated": ["Hướng dẫn", "Danh sách chi bộ", "Kế hoạch", "Sinh hoạt"],
+        "cell": ["Hướng dẫn", "Thông tin", "Kế hoạch", "Sinh hoạt", "Miễn trừ"],
+        "consolidated": ["Hướng dẫn", "Danh sách chi bộ", "Kế hoạch", "Sinh hoạt", "Miễn trừ"],
     }
     for kind, book in books.items():
         out = tmp_path / kind

@@ -24,6 +24,12 @@ DATE_COLUMNS: dict[str, tuple[str, ...]] = {
         "notice_sent",
         "posted",
     ),
+    "members": ("joined", "left"),
+    "attendance": ("date",),
+    "attendance_grid": (),
+    "study": ("date", "makeup", "reflection"),
+    "quiz": ("quiz_date",),
+    "six_good": (),
 }
 #: Columns holding whole numbers (pandas nullable ``Int64``).
 INT_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -39,6 +45,12 @@ INT_COLUMNS: dict[str, tuple[str, ...]] = {
         "end_time",
         "minutes_long",
     ),
+    "members": (),
+    "attendance": (),
+    "attendance_grid": (),
+    "study": (),
+    "quiz": ("month", "questions", "seconds", "submitted"),
+    "six_good": ("month", "criteria_met"),
 }
 
 
@@ -122,6 +134,14 @@ class Dataset:
     inputs: list[InputFile] = field(default_factory=list)
     rejected: list[RejectedRow] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    #: The member tables (members.md), as the others: record fields, file, sheet, row.
+    #: Rows naming a member carry the member's code and cell once resolved.
+    members: pd.DataFrame = field(default_factory=lambda: empty_table("members"))
+    attendance: pd.DataFrame = field(default_factory=lambda: empty_table("attendance"))
+    attendance_grid: pd.DataFrame = field(default_factory=lambda: empty_table("attendance_grid"))
+    study: pd.DataFrame = field(default_factory=lambda: empty_table("study"))
+    quiz: pd.DataFrame = field(default_factory=lambda: empty_table("quiz"))
+    six_good: pd.DataFrame = field(default_factory=lambda: empty_table("six_good"))
     #: Waivers written in the workbooks' ``Miễn trừ`` sheets (refused ones are rejected).
     waivers: list[Waiver] = field(default_factory=list)
     #: Where the import's time went: ``discover_seconds`` (wall), and ``read_seconds`` /

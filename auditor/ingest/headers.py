@@ -79,6 +79,95 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "expires": ("Hết hạn", "Ngày hết hạn", "Hiệu lực đến", "Expires"),
     },
 }
+# The member tables (members.md): a row names its member by code, by name, or both.
+_MEMBER = {
+    "member_id": ("Mã đảng viên", "Số thẻ đảng viên", "Số thẻ", "Mã ĐV"),
+    "member_name": ("Họ và tên", "Họ tên", "Đảng viên", "Họ và tên đảng viên", "Tên đảng viên"),
+    "cell_id": _CELL_ID,
+}
+_MARK = ("Có mặt", "Điểm danh", "Tham dự", "Dự họp", "Dự học", "Tình hình tham dự")
+_MONTH = ("Tháng", "Tháng thi", "Tháng phân loại")
+FIELDS.update(
+    {
+        "members": {
+            **_MEMBER,
+            "status": ("Loại đảng viên", "Chính thức/Dự bị", "Chính thức / Dự bị"),
+            "exempt_from": ("Miễn sinh hoạt từ ngày", "Miễn sinh hoạt", "Được miễn sinh hoạt"),
+            "joined": ("Ngày chuyển đến", "Ngày vào Đảng", "Chuyển đến"),
+            "left": ("Ngày chuyển đi", "Ra khỏi Đảng", "Chuyển đi", "Ngày ra khỏi Đảng"),
+        },
+        "attendance": {
+            **_MEMBER,
+            "date": ("Ngày sinh hoạt", "Ngày họp", "Ngày"),
+            "mark": _MARK,
+            "reason": ("Lý do", "Lý do vắng"),
+        },
+        "attendance_grid": {
+            **_MEMBER,
+            **{
+                f"m{month:02d}": (
+                    f"T{month}",
+                    f"Tháng {month}",
+                    f"T{month:02d}",
+                    f"Tháng {month:02d}",
+                )
+                for month in range(1, 13)
+            },
+        },
+        "study": {
+            **_MEMBER,
+            "resolution": ("Tên nghị quyết", "Nội dung học tập", "Nghị quyết", "Nội dung"),
+            "date": ("Ngày học", "Ngày học tập", "Ngày quán triệt"),
+            "study_format": ("Hình thức", "Hình thức học tập"),
+            "mark": _MARK,
+            "reason": ("Lý do", "Lý do vắng"),
+            "makeup": ("Ngày học bù", "Học bù"),
+            "reflection": ("Ngày nộp bài thu hoạch", "Nộp bài thu hoạch", "Bài thu hoạch"),
+            "reflection_passed": ("Kết quả bài thu hoạch", "Kết quả thu hoạch"),
+            "quiz_score": ("Điểm trắc nghiệm", "Điểm thi trắc nghiệm"),
+        },
+        "quiz": {
+            **_MEMBER,
+            "month": _MONTH,
+            "quiz_date": ("Ngày thi", "Ngày làm bài"),
+            "score": ("Điểm", "Điểm thi", "Kết quả"),
+            "questions": ("Số câu", "Số câu hỏi"),
+            "seconds": ("Thời gian làm bài", "Thời gian", "Thời gian (giây)"),
+            "submitted": ("Giờ nộp bài", "Thời điểm nộp bài", "Nộp bài lúc"),
+        },
+        "six_good": {
+            **_MEMBER,
+            "month": _MONTH,
+            **{f"c{n}": (f"Tiêu chí {n}", f"TC{n}", f"TC {n}") for n in range(1, 7)},
+            "criteria_met": ("Số tiêu chí đạt", "Số tiêu chí"),
+            "classification": ("Xếp loại", "Phân loại", "Kết quả phân loại"),
+        },
+    }
+)
+#: Personal columns a members sheet may carry: never read, never written (members.md);
+#: a note says they were left out.
+PERSONAL_HEADERS: tuple[str, ...] = (
+    "Ngày sinh",
+    "Ngày tháng năm sinh",
+    "Năm sinh",
+    "Số điện thoại",
+    "Điện thoại",
+    "SĐT",
+    "Email",
+    "Địa chỉ",
+    "Nơi ở",
+    "Nơi ở hiện nay",
+    "Quê quán",
+    "Số CCCD",
+    "CCCD",
+    "Căn cước công dân",
+    "Số căn cước",
+    "CMND",
+    "Số CMND",
+    "Giới tính",
+    "Dân tộc",
+    "Tôn giáo",
+)
 
 #: Fields a row cannot do without (``cell_id`` may come from the workbook instead).
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -87,13 +176,26 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "sessions": ("date", "kind"),
     # A waiver row missing a reason or an approver is still a row: refused, not skipped.
     "waivers": ("rule",),
+    "members": ("member_id", "member_name"),
+    "attendance": ("date",),
+    "attendance_grid": (),
+    "study": ("date",),
+    "quiz": ("score",),
+    "six_good": ("month",),
 }
+#: Tables whose rows may leave the cell out: the member they name gives it.
+CELL_OPTIONAL = frozenset({"attendance", "attendance_grid", "study", "quiz", "six_good"})
 
 SHEET_ALIASES: dict[str, tuple[str, ...]] = {
     "cells": ("Thông tin", "Thông tin chi bộ", "Chi bộ", "Danh sách chi bộ"),
     "plan": ("Kế hoạch", "Kế hoạch chuyên đề", "Kế hoạch SHCĐ"),
     "sessions": ("Sinh hoạt", "Sổ sinh hoạt", "Nhật ký", "Nhật ký sinh hoạt", "Theo dõi"),
     "waivers": ("Miễn trừ", "Danh sách miễn trừ", "Miễn trừ quy tắc"),
+    "members": ("Đảng viên", "Danh sách đảng viên"),
+    "attendance": ("Điểm danh", "Theo dõi dự sinh hoạt"),
+    "study": ("Học tập nghị quyết", "Quán triệt", "Học tập, quán triệt nghị quyết"),
+    "quiz": ("Thi trắc nghiệm", "Kết quả thi", "Kết quả thi trắc nghiệm"),
+    "six_good": ("6 tốt", "Phân loại 6 tốt", "Sáu tốt"),
 }
 
 #: Headers that are layout, not data: recognised so they are not reported as unknown.
@@ -123,6 +225,7 @@ def _index(table_aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
 
 
 HEADER_INDEX: dict[str, dict[str, str]] = {table: _index(f) for table, f in FIELDS.items()}
+PERSONAL_INDEX = frozenset(normalise_header(header) for header in PERSONAL_HEADERS)
 SHEET_INDEX: dict[str, str] = {
     normalise_header(alias): table for table, aliases in SHEET_ALIASES.items() for alias in aliases
 }
@@ -131,6 +234,11 @@ SHEET_INDEX: dict[str, str] = {
 def match_header(table: str, text: str) -> str | None:
     """The field a header names in ``table``, or ``None``."""
     return HEADER_INDEX[table].get(normalise_header(text))
+
+
+def is_personal(text: str) -> bool:
+    """Whether a header names a personal column no output may hold (members.md)."""
+    return normalise_header(text) in PERSONAL_INDEX
 
 
 def table_for_sheet(name: str) -> str | None:

@@ -21,6 +21,7 @@ from auditor.ingest.headers import (
     table_for_sheet,
 )
 from auditor.ingest.text import clean_text, fold
+from auditor.models import MEMBER_TABLES
 
 #: How far down a header may sit: up to 10 title rows, a two-row header, some slack.
 HEADER_SEARCH_ROWS = 16
@@ -130,8 +131,22 @@ def _match_two_rows(table: str, top: list[Any], below: list[Any]) -> dict[int, t
 
 
 def _score(table: str, fields: set[str]) -> int:
-    """Matched fields, with the table's required fields weighing more."""
-    return len(fields) + 2 * sum(1 for f in REQUIRED[table] if f in fields)
+    """Matched fields, with the table's required fields weighing more (and, in a member
+    table, the member's code or name: "Ngày sinh hoạt" and "Có mặt" are also a log's)."""
+    named = table in MEMBER_TABLES and bool(fields & _MEMBER_FIELDS)
+    return len(fields) + 2 * sum(1 for f in REQUIRED[table] if f in fields) + 2 * named
+
+
+_MEMBER_FIELDS = frozenset({"member_id", "member_name"})
+#: What besides the member a member table must show to be that table.
+_MEMBER_DISTINCT: dict[str, frozenset[str]] = {
+    "members": frozenset({"status", "exempt_from", "joined", "left", "cell_id"}),
+    "attendance": frozenset({"date"}),
+    "attendance_grid": frozenset(f"m{month:02d}" for month in range(1, 13)),
+    "study": frozenset({"date", "resolution"}),
+    "quiz": frozenset({"score"}),
+    "six_good": frozenset({"criteria_met", "classification"} | {f"c{n}" for n in range(1, 7)}),
+}
 
 
 def _distinctive(table: str, fields: set[str]) -> bool:
@@ -140,6 +155,10 @@ def _distinctive(table: str, fields: set[str]) -> bool:
         return "date" in fields or "kind" in fields
     if table == "plan":
         return "quarter" in fields
+    if table in MEMBER_TABLES:
+        if table == "attendance_grid":  # months, not one stray "T1"
+            return bool(fields & _MEMBER_FIELDS) and len(fields & _MEMBER_DISTINCT[table]) >= 2
+        return bool(fields & _MEMBER_FIELDS) and bool(fields & _MEMBER_DISTINCT[table])
     if table == "waivers":
         return "rule" in fields and bool(fields & {"reason", "approved_by"})
     return "cell_name" in fields or ("cell_id" in fields and len(fields) >= 3)
@@ -243,6 +262,7 @@ PREFILLED = {
     "plan": frozenset({"cell_id", "quarter"}),
     "sessions": frozenset({"cell_id"}),
     "waivers": frozenset(),
+    **{table: frozenset({"cell_id"}) for table in MEMBER_TABLES},
 }
 
 

@@ -24,7 +24,7 @@ from typing import Any
 from auditor.ingest.dataset import Columns, Dataset, frame_from_columns, table_columns
 from auditor.ingest.discover import Found, discover
 from auditor.ingest.guard import Limits, column_letters, inspect_file
-from auditor.ingest.headers import REQUIRED, canonical_header, match_header
+from auditor.ingest.headers import REQUIRED, canonical_header, is_personal, match_header
 from auditor.ingest.layout import (
     TableLayout,
     all_tables,
@@ -39,6 +39,7 @@ from auditor.ingest.layout import (
     sheet_table,
 )
 from auditor.ingest.pool import WorkerPool, forks_first
+from auditor.ingest.quiet import native_output_silenced
 from auditor.ingest.read import (
     ReadError,
     Sheet,
@@ -50,7 +51,11 @@ from auditor.ingest.read import (
 from auditor.ingest.records import each_distinct, validate_row, validate_rows
 from auditor.ingest.values import ValueProblem, parse_date, parse_quarter
 from auditor.ingest.waivers import sheet_waivers
-from auditor.models import InputFile, Note, RejectedRow, RowCounts, Waiver
+from auditor.members.resolve import resolve_members
+from auditor.models import MEMBER_TABLES, InputFile, Note, RejectedRow, RowCounts, Waiver
+
+#: Every table a file's rows may go to: the log's, then the members' (members.md).
+TABLES: tuple[str, ...] = ("cells", "plan", "sessions", *MEMBER_TABLES)
 
 #: Called after each file with (files done, files in all, relative path).
 Progress = Callable[[int, int, str], None]
@@ -67,9 +72,7 @@ class FileResult:
 
     input: InputFile
     #: Per table, its accepted records column by column (record fields, file, sheet, row).
-    rows: dict[str, Columns] = field(
-        default_factory=lambda: {"cells": {}, "plan": {}, "sessions": {}}
-    )
+    rows: dict[str, Columns] = field(default_factory=lambda: {table: {} for table in TABLES})
     rejected: list[RejectedRow] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     #: The board's waivers written in a ``Miễn trừ`` sheet.
@@ -141,6 +144,8 @@ def _plan_sheet(sheet: Sheet) -> _SheetPlan:
         layout = find_header(rows, (named,))
         if layout is None and pairs and "cell_id" in pairs:
             return _SheetPlan(sheet, None, pairs)
+        if layout is None and named == "attendance":  # the grid form, one column a month
+            layout = find_header(rows, ("attendance_grid",))
         # A "Miễn trừ" sheet holds waivers or nothing: its "Ngày" column must not make
         # it a sessions table.
         if layout is not None or named == "waivers":
@@ -189,7 +194,7 @@ def read_part(part: FilePart, limits: Limits = DEFAULT_LIMITS) -> FileResult:
             sheets = _parse_while_guarding(part, limits)
         else:
             checked = inspect_file(found.path, limits)
-            sheets = read_sheets(found.path, checked.formula_members)
+            sheets = read_sheets(found.path, checked.formula_members, parts=checked.zip_format)
         digest = sha256_of(found.path)
         middle = time.perf_counter()
         result = _read_sheets(found.rel, digest, sheets)
@@ -263,6 +268,18 @@ def _read_sheets(rel: str, digest: str, sheets: list[Sheet]) -> FileResult:
                     "sau không đọc được — đổi tên một trang rồi kiểm tra lại",
                     message_en=f"The workbook has two sheets named “{sheet.duplicate_of}”; the "
                     "later one cannot be read — rename one and audit again",
+                )
+            )
+        if sheet.macro:
+            result.notes.append(
+                Note(
+                    file=rel,
+                    sheet=sheet.name,
+                    code="macro_sheet_ignored",
+                    message_vi="Trang macro Excel 4, không đọc và không chạy; các trang tính "
+                    "khác của tệp vẫn được đọc",
+                    message_en="An Excel 4 macro sheet, neither read nor run; the workbook's "
+                    "other sheets are read",
                 )
             )
         for row, column in sheet.formula_without_value:
@@ -505,7 +522,17 @@ def _rejected(rel: str, sheet: str, row: int, table: str, errors: list[Any]) -> 
     )
 
 
-_PRIMARY = {"sessions": "date", "plan": "quarter", "cells": "cell_id"}
+_PRIMARY = {
+    "sessions": "date",
+    "plan": "quarter",
+    "cells": "cell_id",
+    "members": "member_name",
+    "attendance": "date",
+    "attendance_grid": "member_name",
+    "study": "date",
+    "quiz": "score",
+    "six_good": "month",
+}
 
 
 def _primary_ok(table: str, value: Any) -> bool:
@@ -533,6 +560,21 @@ def _table_records(
     default_cell: str | None,
     result: FileResult,
 ) -> None:
+    personal = [header for header in layout.unknown if is_personal(header)]
+    if personal:
+        result.notes.append(
+            Note(
+                file=rel,
+                sheet=sheet.name,
+                row=layout.header_rows[0] + 1,
+                code="personal_columns_dropped",
+                message_vi="Cột thông tin cá nhân không được đọc và không ghi vào báo cáo: "
+                + ", ".join(personal),
+                message_en="Personal columns are neither read nor written to any report: "
+                + ", ".join(personal),
+            )
+        )
+        layout.unknown = [header for header in layout.unknown if not is_personal(header)]
     if layout.unknown:
         result.notes.append(
             Note(
@@ -608,8 +650,7 @@ def _pick(
 def merge(results: Sequence[FileResult]) -> Dataset:
     """One Dataset from many files, with cell ids spelled the same everywhere."""
     tables: dict[str, Columns] = {
-        table: {name: [] for name in table_columns(table)}
-        for table in ("cells", "plan", "sessions")
+        table: {name: [] for name in table_columns(table)} for table in TABLES
     }
     dataset = Dataset(stats={"read_seconds": 0.0, "validate_seconds": 0.0})
     for result in results:
@@ -623,15 +664,19 @@ def merge(results: Sequence[FileResult]) -> Dataset:
         dataset.notes.extend(result.notes)
         dataset.waivers.extend(result.waivers)
     spelling: dict[str, str] = {}
-    for table in ("cells", "plan", "sessions"):
+    for table in TABLES:
         for cell_id in dict.fromkeys(tables[table]["cell_id"]):
-            spelling.setdefault(cell_id.casefold(), cell_id)
-    for table in ("cells", "plan", "sessions"):
+            if cell_id:
+                spelling.setdefault(cell_id.casefold(), cell_id)
+    for table in TABLES:
         ids = tables[table]["cell_id"]
-        tables[table]["cell_id"] = each_distinct(lambda cell_id: spelling[cell_id.casefold()], ids)
-    dataset.cells = frame_from_columns("cells", tables["cells"])
-    dataset.plan = frame_from_columns("plan", tables["plan"])
-    dataset.sessions = frame_from_columns("sessions", tables["sessions"])
+        tables[table]["cell_id"] = each_distinct(
+            lambda cell_id: spelling[cell_id.casefold()] if cell_id else None, ids
+        )
+    for table in TABLES:
+        setattr(dataset, table, frame_from_columns(table, tables[table]))
+    if any(tables[table]["row"] for table in MEMBER_TABLES):
+        resolve_members(dataset)
     return dataset
 
 
@@ -722,7 +767,8 @@ def load(
     results: list[FileResult | None] = [None] * len(found)
     if workers <= 0:
         for index, item in enumerate(found):
-            results[index] = read_file(item, limits)
+            with native_output_silenced():
+                results[index] = read_file(item, limits)
             if progress is not None:
                 progress(index + 1, len(found), item.rel)
     else:

@@ -23,6 +23,7 @@ from typing import Any
 
 from auditor.gctune import tune
 from auditor.ingest.guard import Limits
+from auditor.ingest.quiet import silence_native_output
 from auditor.processes import address_space_mb, can_fork
 
 #: Builds a file's result inside a worker from the item given (a file, or a part of
@@ -83,6 +84,8 @@ def _worker(
     # A crash here is the file's error, which the parent reports; a fault dump inherited
     # from a forking parent would only print a stack trace on the user's terminal.
     faulthandler.disable()
+    # A Rust panic prints its backtrace to fd 2; the file's error already carries it.
+    silence_native_output()
     _limit_memory(limits.memory_mb)
     tune()
     while True:

@@ -8,6 +8,7 @@ value). The file's format is decided by its first bytes, not its name, so a phot
 from __future__ import annotations
 
 import contextlib
+import io
 import posixpath
 import re
 import zipfile
@@ -50,6 +51,8 @@ class Sheet:
     #: The name this sheet shares with an earlier one (an edited or damaged workbook):
     #: calamine finds sheets by name, so it is not read (no rows), and a note says so.
     duplicate_of: str | None = None
+    #: An Excel 4 macro sheet (XLM): never read and never run, listed so a note says so.
+    macro: bool = False
 
 
 def unique_names(names: list[str]) -> list[str]:
@@ -77,10 +80,13 @@ def not_a_spreadsheet() -> ReadError:
     )
 
 
-def corrupt() -> ReadError:
+def corrupt(detail: str = "") -> ReadError:
+    """``detail``, what the reader said (a Rust panic's message), goes in both texts."""
+    said = f" (chương trình đọc báo: {detail})" if detail else ""
+    said_en = f" (the reader said: {detail})" if detail else ""
     return ReadError(
-        "Tệp bị hỏng hoặc tải về chưa trọn vẹn",
-        "The file is corrupt or truncated",
+        f"Tệp bị hỏng hoặc tải về chưa trọn vẹn{said}",
+        f"The file is corrupt or truncated{said_en}",
     )
 
 
@@ -159,6 +165,11 @@ def zip_format(path: Path) -> str:
             names = set(archive.namelist())
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
         return ""
+    return parts_format(names)
+
+
+def parts_format(names: set[str]) -> str:
+    """``xlsx``, ``xlsb``, ``ods`` or ``""`` for a zip holding the parts ``names``."""
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "xl/workbook.bin" in names:
@@ -171,18 +182,19 @@ def zip_format(path: Path) -> str:
 _SUFFIXES = {"xlsx": (".xlsx", ".xlsm"), "xlsb": (".xlsb",), "ods": (".ods",)}
 
 
-def _suffix_matches(path: Path, kind: str) -> bool:
+def _suffix_matches(path: Path, kind: str, parts: str = "") -> bool:
     """Whether the file's name tells calamine its real format (an .xlsx saved as
-    ``.ods`` does not: calamine picks its parser by the name)."""
+    ``.ods`` does not: calamine picks its parser by the name). ``parts``, a zip's format
+    when the guard has told it, spares opening the zip's directory again."""
     suffix = path.suffix.lower()
     if kind == "zip":
-        return suffix in _SUFFIXES.get(zip_format(path), ())
+        return suffix in _SUFFIXES.get(parts or zip_format(path), ())
     return suffix == ".xls"
 
 
-def _open(path: Path, kind: str) -> Any:
+def _open(path: Path, kind: str, parts: str = "") -> Any:
     """Open by content, not by name: an .xlsx saved as ``.xls`` (or the reverse) reads."""
-    if _suffix_matches(path, kind):
+    if _suffix_matches(path, kind, parts):
         return pc.CalamineWorkbook.from_path(str(path))
     with path.open("rb") as handle:
         return pc.CalamineWorkbook.from_filelike(handle)
@@ -198,13 +210,65 @@ def _calamine_error(problem: BaseException) -> ReadError:
         return too_large("bảng tính quá nhiều ô", "a sheet has too many cells")
     if "unrecognized entity" in text or "DOCTYPE" in text:
         return unsafe_xml()
+    if type(problem).__name__ == "PanicException":  # calamine's own bug on this file
+        return corrupt(" ".join(text.split())[:200])
     return corrupt()
+
+
+#: What calamine says of a workbook listing a sheet kind it does not know (an Excel 4
+#: macro sheet of an .xlsm): it refuses the whole workbook.
+_UNKNOWN_SHEET_KIND = "Unrecognized sheet:type"
+#: Relationship types of the sheets calamine reads; any other kind of ``<sheet>`` (macro
+#: sheets ``xlMacrosheet``, ``xlIntlMacrosheet``, dialog sheets) is left out for it.
+_READ_KINDS = ("/worksheet", "/chartsheet")
+
+
+def _sheet_element(rid: str) -> re.Pattern[bytes]:
+    """A ``<sheet .../>`` element of workbook.xml whose relationship id is ``rid``."""
+    quoted = re.escape(rid.encode())
+    return re.compile(rb"<(?:[\w.-]+:)?sheet\s[^>]*?:id=([\"'])" + quoted + rb"\1[^>]*/>")
+
+
+def without_macro_sheets(path: Path) -> tuple[bytes, list[str]]:
+    """The workbook as a zip in memory without its macro sheets in workbook.xml, and
+    their names.
+
+    calamine refuses a whole .xlsm that holds an Excel 4 macro sheet; without them
+    listed, it reads the worksheets (the macro sheet's part stays in the zip, unread).
+    The guard has bounded the zip's unpacked size before this runs.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            book = archive.read("xl/workbook.xml")
+            rels = DefusedET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+            other = {
+                rel.get("Id") or ""
+                for rel in rels
+                if not (rel.get("Type") or "").endswith(_READ_KINDS)
+            }
+            names: list[str] = []
+            for element in DefusedET.fromstring(book).iter():
+                rid = element.get(f"{{{_OFFICE_REL}}}id")
+                if _local(element.tag) == "sheet" and rid in other:
+                    names.append(element.get("name") or "")
+                    book = _sheet_element(rid).sub(b"", book, count=1)
+            copy = io.BytesIO()
+            with zipfile.ZipFile(copy, "w", zipfile.ZIP_STORED) as out:
+                for info in archive.infolist():
+                    data = book if info.filename == "xl/workbook.xml" else archive.read(info)
+                    out.writestr(info.filename, data)
+    except DefusedXmlException:
+        raise unsafe_xml() from None
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, ET.ParseError):
+        raise corrupt() from None
+    return copy.getvalue(), names
 
 
 def read_sheets(
     path: Path,
     formula_members: frozenset[str] | None = None,
     wanted: Callable[[str], bool] | None = None,
+    parts: str = "",
 ) -> list[Sheet]:
     """All worksheets of a workbook (those whose name is ``wanted``) as rows from
     spreadsheet row 1 (index 0).
@@ -214,32 +278,42 @@ def read_sheets(
     ``formula_members``, the sheet parts the guard saw a formula in, spares a second
     decompression of every sheet to find them.
     """
-    kind, sheets = parse_sheets(path, wanted)
+    kind, sheets = parse_sheets(path, wanted, parts)
     mark_formulas(path, kind, sheets, formula_members, wanted)
     return sheets
 
 
 def parse_sheets(
-    path: Path, wanted: Callable[[str], bool] | None = None
+    path: Path, wanted: Callable[[str], bool] | None = None, parts: str = ""
 ) -> tuple[str, list[Sheet]]:
     """The container kind and the worksheets (those whose name is ``wanted``) as calamine
     reads them; :func:`mark_formulas` completes them. calamine lets other threads run
-    while it parses a sheet."""
+    while it parses a sheet. ``parts``: a zip's format, when the guard has told it."""
     kind = sniff(path)
     if kind == "ole" and _ole_is_encrypted_ooxml(path):
         raise password_protected()
+    macros: list[str] = []
     try:
-        workbook = _open(path, kind)
-    except (KeyboardInterrupt, SystemExit):
+        try:
+            workbook = _open(path, kind, parts)
+        except pc.CalamineError as problem:
+            if kind != "zip" or _UNKNOWN_SHEET_KIND not in str(problem):
+                raise
+            data, macros = without_macro_sheets(path)
+            workbook = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except (KeyboardInterrupt, SystemExit, ReadError):
         raise
     except BaseException as problem:  # calamine raises unrelated types (and Rust panics)
         raise _calamine_error(problem) from None
-    sheets: list[Sheet] = []
+    sheets = [Sheet(name, [], macro=True) for name in macros if wanted is None or wanted(name)]
     try:
         metadata = list(workbook.sheets_metadata)
         names = unique_names([meta.name for meta in metadata])
         for index, meta in enumerate(metadata):
             if str(meta.typ) != str(pc.SheetTypeEnum.WorkSheet):
+                xlm = str(meta.typ) == str(pc.SheetTypeEnum.MacroSheet)  # an .xls's macro sheet
+                if xlm and (wanted is None or wanted(names[index])):
+                    sheets.append(Sheet(names[index], [], macro=True))
                 continue
             name = names[index]
             if wanted is not None and not wanted(name):

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from auditor.ingest.headers import canonical_header
+from auditor.ingest.headers import CELL_OPTIONAL, canonical_header
 from auditor.ingest.text import fold
 from auditor.ingest.times import parse_length, parse_quality, parse_time
 from auditor.ingest.values import (
@@ -31,6 +31,18 @@ from auditor.ingest.values import (
     parse_text,
     parse_topic_group,
     parse_yes_no,
+)
+from auditor.members.values import (
+    parse_clock,
+    parse_exempt,
+    parse_mark,
+    parse_member_id,
+    parse_month,
+    parse_passed,
+    parse_questions,
+    parse_score,
+    parse_seconds,
+    parse_tick,
 )
 from auditor.models import RECORD_TYPES, THEMATIC_KINDS, FieldError
 
@@ -98,7 +110,58 @@ def _cell_ids(value: Any) -> str | None:
     return ", ".join(dict.fromkeys(i for i in ids if i)) or None
 
 
+_MEMBER_PARSERS: dict[str, Parser] = {
+    "member_id": parse_member_id,
+    "member_name": parse_text,
+    "cell_id": _cell_id,
+}
+
 PARSERS: dict[str, dict[str, Parser]] = {
+    "members": {
+        **_MEMBER_PARSERS,
+        "status": parse_text,
+        "exempt_from": parse_exempt,
+        "joined": parse_date,
+        "left": parse_date,
+    },
+    "attendance": {
+        **_MEMBER_PARSERS,
+        "date": parse_date,
+        "mark": parse_mark,
+        "reason": parse_text,
+    },
+    "attendance_grid": {
+        **_MEMBER_PARSERS,
+        **{f"m{month:02d}": parse_mark for month in range(1, 13)},
+    },
+    "study": {
+        **_MEMBER_PARSERS,
+        "resolution": parse_text,
+        "date": parse_date,
+        "study_format": parse_text,
+        "mark": parse_mark,
+        "reason": parse_text,
+        "makeup": parse_date_or_mark,
+        "reflection": parse_date_or_mark,
+        "reflection_passed": parse_passed,
+        "quiz_score": parse_score,
+    },
+    "quiz": {
+        **_MEMBER_PARSERS,
+        "month": parse_month,
+        "quiz_date": parse_date,
+        "score": parse_score,
+        "questions": parse_questions,
+        "seconds": parse_seconds,
+        "submitted": parse_clock,
+    },
+    "six_good": {
+        **_MEMBER_PARSERS,
+        "month": parse_month,
+        **{f"c{n}": parse_tick for n in range(1, 7)},
+        "criteria_met": parse_count,
+        "classification": parse_text,
+    },
     "cells": {
         "cell_id": _cell_id,
         "cell_name": parse_text,
@@ -285,7 +348,10 @@ def validate_rows(
     for name in RECORD_TYPES[table].model_fields:
         columns.setdefault(name, [None] * count)
     without_cell = 0
-    if table != "cells":
+    if table in CELL_OPTIONAL:  # the member named gives the cell
+        if default_cell is not None:
+            columns["cell_id"] = [value or default_cell for value in columns["cell_id"]]
+    elif table != "cells":
         ids = columns["cell_id"]
         without_cell = len(ids) - sum(map(bool, ids))
         if default_cell is not None:

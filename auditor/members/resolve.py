@@ -1,0 +1,200 @@
+"""Tie each row of the member tables to one member of the run (members.md).
+
+A row may name its member by code or only by name, and the members table may sit in
+another workbook than the attendance, so this runs once every file is read. A code is
+compared like a cell code (case and spaces ignored); a name within the row's cell (or,
+when the row gives no cell, within the whole run) after NFC, case and spacing are
+ignored, never the diacritics (Ấn is not An). A name that matches no member, or two, and
+a code no member has, make the row a rejected row, and its file's counts say so.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from auditor.ingest.dataset import Dataset
+from auditor.ingest.headers import canonical_header
+from auditor.ingest.text import clean_text
+from auditor.ingest.values import display
+from auditor.models import MEMBER_ROW_TABLES, FieldError, RejectedRow, RowCounts
+
+
+def name_key(name: Any) -> str | None:
+    """How two spellings of a member's name are compared: NFC, case, spacing ignored."""
+    text = clean_text(name)
+    return text.casefold() if text else None
+
+
+def id_key(member_id: Any) -> str | None:
+    text = clean_text(member_id)
+    return text.replace(" ", "").casefold() if text else None
+
+
+def _reject(
+    frame: pd.DataFrame,
+    position: int,
+    table: str,
+    field: str,
+    value: Any,
+    reason_vi: str,
+    reason_en: str,
+) -> RejectedRow:
+    error = FieldError(
+        column=canonical_header(table, field),
+        value=display(value),
+        reason_vi=reason_vi,
+        reason_en=reason_en,
+    )
+    return RejectedRow(
+        file=str(frame["file"].iat[position]),
+        sheet=str(frame["sheet"].iat[position]),
+        row=int(frame["row"].to_numpy()[position]),
+        table=table,
+        column=error.column,
+        value=error.value,
+        reason_vi=reason_vi,
+        reason_en=reason_en,
+        errors=[error],
+    )
+
+
+def resolve_members(dataset: Dataset) -> None:
+    """Drop duplicate member codes, and give every member row its member's code and cell;
+    the rows that cannot be tied to one member become rejected rows."""
+    rejected: list[RejectedRow] = []
+    members = dataset.members
+    keys = [id_key(v) for v in members["member_id"]]
+    first: dict[str, int] = {}
+    drop: list[int] = []
+    for position, key in enumerate(keys):
+        if key is None:
+            continue
+        if key in first:
+            seen = first[key]
+            drop.append(position)
+            rejected.append(
+                _reject(
+                    members,
+                    position,
+                    "members",
+                    "member_id",
+                    members["member_id"].iat[position],
+                    f"Mã đảng viên trùng với {members['file'].iat[seen]}, trang "
+                    f"{members['sheet'].iat[seen]}, dòng {members['row'].iat[seen]}",
+                    f"Member code already given in {members['file'].iat[seen]}, sheet "
+                    f"{members['sheet'].iat[seen]}, row {members['row'].iat[seen]}",
+                )
+            )
+        else:
+            first[key] = position
+    if drop:
+        members = members.drop(members.index[drop]).reset_index(drop=True)
+        dataset.members = members
+    by_id: dict[str, tuple[str, str]] = {}
+    by_name: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    by_cell_name: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for member_id, name, cell_id in zip(
+        members["member_id"], members["member_name"], members["cell_id"], strict=True
+    ):
+        holder = (member_id, cell_id)
+        by_id[id_key(member_id) or ""] = holder
+        key = name_key(name) or ""
+        by_name[key].append(holder)
+        by_cell_name[(cell_id.casefold(), key)].append(holder)
+
+    def resolve(member_id: Any, name: Any, cell_id: Any) -> tuple[str, str] | tuple[str, str, str]:
+        """``(member_id, cell_id)``, or ``(field, reason_vi, reason_en)`` of a refusal."""
+        if id_key(member_id):
+            found = by_id.get(id_key(member_id) or "")
+            if found is None:
+                return (
+                    "member_id",
+                    "Mã đảng viên không có trong danh sách đảng viên",
+                    "No member with this code in the members table",
+                )
+            return found
+        key = name_key(name)
+        if key is None:
+            return (
+                "member_name",
+                "Thiếu mã đảng viên và họ tên",
+                "Neither the member's code nor name is given",
+            )
+        if cell_id:
+            candidates = by_cell_name.get((str(cell_id).casefold(), key), [])
+            where_vi, where_en = f"trong chi bộ {cell_id}", f"in cell {cell_id}"
+        else:
+            candidates = by_name.get(key, [])
+            where_vi, where_en = "trong danh sách đảng viên", "in the members table"
+        if not candidates:
+            return (
+                "member_name",
+                f"Không có đảng viên tên này {where_vi}",
+                f"No member of this name {where_en}",
+            )
+        if len(candidates) > 1:
+            return (
+                "member_name",
+                f"Có {len(candidates)} đảng viên cùng tên {where_vi}: ghi Mã đảng viên",
+                f"{len(candidates)} members of this name {where_en}: give the member code",
+            )
+        return candidates[0]
+
+    for table in MEMBER_ROW_TABLES:
+        frame: pd.DataFrame = getattr(dataset, table)
+        if frame.empty:
+            continue
+        memo: dict[tuple[Any, Any, Any], Any] = {}
+        ids: list[str | None] = []
+        cells: list[str | None] = []
+        bad: list[int] = []
+        triples = zip(frame["member_id"], frame["member_name"], frame["cell_id"], strict=True)
+        for position, triple in enumerate(triples):
+            if triple not in memo:
+                memo[triple] = resolve(*triple)
+            answer = memo[triple]
+            if len(answer) == 3:
+                field, vi, en = answer
+                value = triple[0] if field == "member_id" else triple[1]
+                rejected.append(_reject(frame, position, table, field, value, vi, en))
+                bad.append(position)
+                ids.append(None)
+                cells.append(None)
+            else:
+                ids.append(answer[0])
+                cells.append(answer[1])
+        frame = frame.assign(
+            member_id=pd.Series(ids, index=frame.index, dtype=object),
+            cell_id=pd.Series(cells, index=frame.index, dtype=object),
+        )
+        if bad:
+            frame = frame.drop(frame.index[bad]).reset_index(drop=True)
+        setattr(dataset, table, frame)
+    if rejected:
+        dataset.rejected.extend(rejected)
+        dataset.inputs[:] = _recount(dataset.inputs, rejected)
+
+
+def _recount(inputs: Sequence[Any], rejected: Sequence[RejectedRow]) -> list[Any]:
+    """Move the rows refused here from their file's accepted count to its rejected."""
+    moved = Counter(row.file for row in rejected)
+    counted = []
+    for item in inputs:
+        count = moved.get(item.file, 0)
+        if count:
+            rows = item.rows
+            item = item.model_copy(
+                update={
+                    "rows": RowCounts(
+                        read=rows.read,
+                        accepted=rows.accepted - count,
+                        rejected=rows.rejected + count,
+                    )
+                }
+            )
+        counted.append(item)
+    return counted
