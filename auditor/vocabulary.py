@@ -602,6 +602,7 @@ def rules_schema() -> dict[str, Any]:
                             "type": "object",
                             "properties": {"pass": example_list, "fail": example_list},
                         },
+                        "note": {"properties": {"when": {"$ref": f"#/$defs/when_{period}"}}},
                     }
                 },
             }
@@ -657,6 +658,21 @@ def rules_schema() -> dict[str, Any]:
                 "type": "object",
                 "additionalProperties": False,
                 "properties": {"pass": {"type": "array"}, "fail": {"type": "array"}},
+            },
+            "note": {
+                "description": (
+                    "A note (code from docs/codes.md) on a fact the rule cannot judge, "
+                    "instead of a violation."
+                ),
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["code", "when", "message_vi", "message_en"],
+                "properties": {
+                    "code": text,
+                    "when": {"type": "object"},
+                    "message_vi": text,
+                    "message_en": text,
+                },
             },
         },
         "allOf": branches,
