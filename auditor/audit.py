@@ -31,6 +31,7 @@ from auditor.report import (
     write_per_cell,
 )
 from auditor.report.documents import DEFAULT_LETTERHEAD, Letterhead, write_documents
+from auditor.report.documents.content import document_date
 from auditor.rulepack import RulePack, load_pack
 from auditor.scoring import score_cells
 from auditor.scoring_params import Scoring, scoring_for_year
@@ -282,8 +283,14 @@ def run_audit(
                 if per_cell or documents:
                     files_by_cell = cell_files(report, tables)
                 if per_cell:
+                    heading = letterhead or DEFAULT_LETTERHEAD
                     written += write_per_cell(
-                        report, rules, out / "chi_bo", files_by_cell=files_by_cell
+                        report,
+                        rules,
+                        out / "chi_bo",
+                        files_by_cell=files_by_cell,
+                        sender=heading.body_name(),
+                        day=document_date(report, heading),
                     )
             if documents:
                 with clock.stage("documents"):

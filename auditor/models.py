@@ -222,10 +222,11 @@ PROVENANCE = ("file", "sheet", "row")
 
 
 class FieldError(_Record):
-    """One bad value inside a rejected row."""
+    """One bad value inside a rejected row; ``code`` is its reason's code (docs/codes.md)."""
 
     column: str
     value: str
+    code: str
     reason_vi: str
     reason_en: str
 
@@ -233,8 +234,9 @@ class FieldError(_Record):
 class RejectedRow(_Record):
     """A data row that could not become a record, with where it is and why.
 
-    ``column``/``value``/``reason_*`` describe the first problem (report-json.md);
-    ``errors`` lists every problem of the row, so one pass fixes all of them.
+    ``column``/``value``/``code``/``reason_*`` describe the first problem
+    (docs/report-json.md); ``errors`` lists every problem of the row, so one pass fixes
+    all of them.
     """
 
     file: str
@@ -243,6 +245,7 @@ class RejectedRow(_Record):
     table: str
     column: str
     value: str
+    code: str
     reason_vi: str
     reason_en: str
     errors: list[FieldError] = Field(default_factory=list)

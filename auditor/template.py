@@ -28,7 +28,7 @@ from xlsxwriter.worksheet import Worksheet
 from auditor.catalogue import PERIODS_VI
 from auditor.ingest.headers import FIELDS, data_columns
 from auditor.report.safe import write_text
-from auditor.report.xlsx import print_setup
+from auditor.report.xlsx import print_setup, wrapped_height
 from auditor.rulepack import RulePack, load_pack
 
 KINDS_VI = ["Thường kỳ", "Chuyên đề", "Thường kỳ + chuyên đề", "Diễn đàn", "Bất thường"]
@@ -497,11 +497,8 @@ def _waivers(book: _Book, cell_ids: str | None, rows: int) -> None:
 
 def _instructions(book: _Book, pack: RulePack, cell: TemplateCell | None) -> None:
     ws = book.workbook.add_worksheet("Hướng dẫn")
-    ws.set_column(0, 0, 8)
-    ws.set_column(1, 1, 60)
-    ws.set_column(2, 2, 8)
-    ws.set_column(3, 3, 16)
-    ws.set_column(4, 4, 60)
+    for col, width in enumerate((8, 60, 8, 16, 60)):
+        ws.set_column(col, col, width)
     who = f" — {cell.cell_name} ({cell.cell_id})" if cell else ""
     ws.write_string(0, 0, f"SỔ THEO DÕI SINH HOẠT CHI BỘ NĂM {book.year}{who}", book.title)
     lines = [
@@ -520,18 +517,23 @@ def _instructions(book: _Book, pack: RulePack, cell: TemplateCell | None) -> Non
         f"Chi bộ được chấm theo bộ quy tắc {pack.name} {pack.version}: điểm = "
         f"{pack.scoring.start} trừ tổng điểm các vi phạm dưới đây.",
     ]
+    widths = (8, 60, 8, 16, 60)
     for row, line in enumerate(lines, start=2):
         ws.merge_range(row, 0, row, 4, line, book.wrap)
-        ws.set_row(row, 30)
+        ws.set_row(row, max(30.0, wrapped_height([(line, sum(widths))]) or 0.0))
     top = len(lines) + 3
     for col, text in enumerate(["Mã", "Yêu cầu", "Điểm trừ", "Xét theo", "Cách làm đúng"]):
         ws.write_string(top, col, text, book.header)
     for row, rule in enumerate(pack.enabled_rules, start=top + 1):
+        remedy = rule.remedy_vi.format_map(dict(rule.params))
+        height = wrapped_height([(rule.title_vi, widths[1]), (remedy, widths[4])])
+        if height is not None:
+            ws.set_row(row, height)  # XlsxWriter cannot autofit: wrapped text would overlap
         ws.write_string(row, 0, rule.id)
         ws.write_string(row, 1, rule.title_vi, book.wrap)
         ws.write_number(row, 2, rule.points)
         ws.write_string(row, 3, PERIODS_VI[rule.period])
-        ws.write_string(row, 4, rule.remedy_vi.format_map(dict(rule.params)), book.wrap)
+        ws.write_string(row, 4, remedy, book.wrap)
     book.printed(ws, top)
     ws.protect("")
     ws.activate()

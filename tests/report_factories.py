@@ -142,12 +142,14 @@ def rejected_row(
         table="sessions",
         column="Ngày sinh hoạt",
         value=value,
+        code="date_impossible",
         reason_vi="Ngày không tồn tại",
         reason_en="Impossible date",
         errors=[
             FieldError(
                 column="Ngày sinh hoạt",
                 value=value,
+                code="date_impossible",
                 reason_vi="Ngày không tồn tại",
                 reason_en="Impossible date",
             )

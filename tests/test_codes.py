@@ -1,14 +1,20 @@
-"""Every note code the auditor emits is in the catalogue, and reads as its template."""
+"""Every note and field-error code the auditor emits is in the catalogue, and reads as
+its template."""
 
 from __future__ import annotations
 
 import ast
+import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from auditor.audit import AuditResult, run_audit
-from auditor.codes import NoteCode, render_codes_md
+from auditor.codes import ErrorCode, NoteCode, render_codes_md
+from auditor.ingest.headers import REQUIRED, canonical_header
+from auditor.ingest.records import validate_row
+from auditor.ingest.waivers import parse_waivers
 from auditor.rulepack import load_pack, shipped_packs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,6 +73,67 @@ def test_every_code_written_in_the_source_is_in_the_catalogue() -> None:
     assert not missing, f"add these to auditor/codes.py: {missing}"
 
 
+def _literal(node: ast.expr, constants: dict[str, str]) -> str | None:
+    """A message argument as text, each ``{…}`` of an f-string as ``{}``; None if the
+    argument is not written out at the call (a variable: its values are checked where
+    they are written, or by the tests on data below)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return constants.get(node.id)
+    if isinstance(node, ast.JoinedStr):
+        parts = []
+        for value in node.values:
+            if isinstance(value, ast.Constant):
+                parts.append(str(value.value))
+            else:
+                parts.append("{}")
+        return "".join(parts)
+    return None
+
+
+def _error_code_sites() -> list[tuple[str, ErrorCode, str | None, str | None]]:
+    """(where, code, vi, en) for every ``ErrorCode.x`` in auditor/ outside the catalogue,
+    with the two messages that follow it in the same call or tuple."""
+    sites = []
+    for path in sorted((ROOT / "auditor").rglob("*.py")):
+        if path.name == "codes.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        constants = _constants(tree)
+        for node in ast.walk(tree):
+            items = node.args if isinstance(node, ast.Call) else getattr(node, "elts", None)
+            if not isinstance(items, list):
+                continue
+            for i, item in enumerate(items):
+                if (
+                    isinstance(item, ast.Attribute)
+                    and isinstance(item.value, ast.Name)
+                    and item.value.id == "ErrorCode"
+                ):
+                    vi, en = (
+                        (_literal(items[i + 1], constants), _literal(items[i + 2], constants))
+                        if len(items) > i + 2
+                        else (None, None)
+                    )
+                    where = f"{path.relative_to(ROOT)}:{item.lineno}"
+                    sites.append((where, ErrorCode(item.attr), vi, en))
+    return sites
+
+
+def test_every_error_code_is_used_and_its_messages_are_its_template() -> None:
+    sites = _error_code_sites()
+    assert {code for _, code, _, _ in sites} == set(ErrorCode), "a code no call site uses"
+    written = [(w, c, vi, en) for w, c, vi, en in sites if vi is not None and en is not None]
+    assert len(written) > 20  # the scan itself reads the messages written at the calls
+    wrong = [
+        (where, code.value, vi)
+        for where, code, vi, en in written
+        if not code.matches(vi, en)  # type: ignore[arg-type]
+    ]
+    assert not wrong, f"message unlike its code's template in auditor/codes.py: {wrong}"
+
+
 def test_every_catalogued_code_is_emitted_somewhere() -> None:
     unused = set(NoteCode) - set(_emitted_codes())
     assert not unused, f"codes no code emits: {sorted(unused)}"
@@ -83,6 +150,112 @@ def test_notes_on_the_sample_read_as_their_templates(audited: AuditResult) -> No
     for note in notes:
         code = NoteCode(note.code)
         assert code.matches(note.message_vi, note.message_en), note
+
+
+def test_rejected_rows_on_the_sample_read_as_their_templates(audited: AuditResult) -> None:
+    rows = audited.report.rejected_rows
+    assert rows
+    for row in rows:
+        assert row.code == row.errors[0].code
+        for error in row.errors:
+            assert ErrorCode(error.code).matches(error.reason_vi, error.reason_en), error
+
+
+_DAY = dt.date(2024, 3, 5)
+_S = {"date": _DAY, "kind": "Thường kỳ"}
+_CELL = {"cell_id": "CB-1", "cell_name": "Chi bộ 1"}
+E = ErrorCode
+#: (table, the row as a user types it, the field at fault, the code its error carries)
+_BAD_ROWS: list[tuple[str, dict[str, Any], str, ErrorCode]] = [
+    ("sessions", {"kind": "Thường kỳ"}, "date", E.missing_value),
+    ("sessions", {**_S, "date": "05/03/2024", "cell_id": ""}, "cell_id", E.no_cell),
+    ("sessions", {**_S, "date": "hôm qua"}, "date", E.date_unreadable),
+    ("sessions", {**_S, "date": "31/02/2024"}, "date", E.date_impossible),
+    ("sessions", {**_S, "date": "05/03/1890"}, "date", E.year_out_of_range),
+    ("sessions", {**_S, "date": 3.0}, "date", E.serial_not_date),
+    ("sessions", {**_S, "members_total": "hai mươi"}, "members_total", E.not_a_number),
+    ("sessions", {**_S, "members_total": -1}, "members_total", E.negative_number),
+    ("sessions", {**_S, "members_total": 10**9}, "members_total", E.number_too_large),
+    ("sessions", {**_S, "members_total": 2.5}, "members_total", E.count_not_whole),
+    ("sessions", {**_S, "minutes": 7}, "minutes", E.yes_no_invalid),
+    ("cells", {**_CELL, "disciplined": "vài người"}, "disciplined", E.yes_no_invalid),
+    ("sessions", {**_S, "kind": "họp mặt"}, "kind", E.kind_unknown),
+    ("plan", {"quarter": "Quý năm", "planned_topic": "Nghị quyết"}, "quarter", E.quarter_invalid),
+    ("plan", {"quarter": 5, "planned_topic": "Nghị quyết"}, "quarter", E.quarter_invalid),
+    ("sessions", {**_S, "topic_group": 9}, "topic_group", E.topic_group_invalid),
+    ("sessions", {**_S, "start_time": "sáng sớm"}, "start_time", E.time_unreadable),
+    ("sessions", {**_S, "start_time": "25:10"}, "start_time", E.time_impossible),
+    ("sessions", {**_S, "minutes_long": "khá lâu"}, "minutes_long", E.length_unreadable),
+    ("sessions", {**_S, "minutes_long": 2000}, "minutes_long", E.length_out_of_range),
+    ("sessions", {**_S, "quality": "Xuất sắc nhất"}, "quality", E.rating_invalid),
+    ("sessions", {**_S, "members_total": 10, "present": 12}, "present", E.present_over_total),
+    ("sessions", {**_S, "members_total": 10, "exempted": 11}, "exempted", E.exempted_over_total),
+    ("sessions", {**_S, "kind": "Chuyên đề"}, "topic", E.thematic_without_topic),
+    (
+        "sessions",
+        {**_S, "start_time": "14:00", "end_time": "8:00"},
+        "end_time",
+        E.ends_before_start,
+    ),
+    (
+        "cells",
+        {**_CELL, "active_from": "01/06/2024", "active_to": "01/01/2024"},
+        "active_to",
+        E.dissolved_before_founded,
+    ),
+]
+
+
+@pytest.mark.parametrize(("table", "row", "field", "code"), _BAD_ROWS, ids=lambda v: str(v)[:30])
+def test_a_bad_value_is_rejected_with_its_code(
+    table: str, row: dict[str, Any], field: str, code: ErrorCode
+) -> None:
+    cells = {name: (value, canonical_header(table, name)) for name, value in row.items()}
+    default = None if "cell_id" in row else "CB-1"
+    record, errors = validate_row(table, cells, default_cell=default, required=REQUIRED[table])
+    assert record is None
+    [error] = [e for e in errors if e.column == canonical_header(table, field)]
+    assert error.code == code
+    assert code.matches(error.reason_vi, error.reason_en), error
+
+
+def test_bad_waivers_are_rejected_with_their_codes() -> None:
+    good = {"cell_id": "CB-1", "rule": "CD01", "reason": "Bão", "approved_by": "Ban Tổ chức"}
+    rows: list[Any] = [
+        "không phải một dòng",
+        {**good, "reason": None, "period": "2024"},
+        {**good, "period": "mùa mưa"},
+        good,
+        {**good, "period": "2024", "expires": "31/02/2024"},
+    ]
+    waivers, rejected = parse_waivers(rows, file="mien_tru.yaml")
+    assert not waivers
+    codes = [[e.code for e in r.errors] for r in rejected]
+    assert codes == [
+        [ErrorCode.waiver_malformed],
+        [ErrorCode.waiver_field_missing],
+        [ErrorCode.waiver_period_invalid],
+        [ErrorCode.waiver_without_period],
+        [ErrorCode.date_impossible],
+    ]
+    for r in rejected:
+        assert r.code == r.errors[0].code
+        assert ErrorCode(r.code).matches(r.reason_vi, r.reason_en), r
+
+
+def test_every_error_code_but_the_models_own_is_shown_by_a_bad_row() -> None:
+    shown = {code for *_, code in _BAD_ROWS} | {
+        ErrorCode.waiver_malformed,
+        ErrorCode.waiver_field_missing,
+        ErrorCode.waiver_period_invalid,
+        ErrorCode.waiver_without_period,
+    }
+    # the members' codes are shown by tests/members; their messages are checked above
+    members = {c for where, c, _, _ in _error_code_sites() if where.startswith("auditor/members")}
+    assert len(members) >= 10
+    # invalid_value: a constraint of the record models that no parser checks first; the
+    # parsers reject every such value today, so no typed row reaches it.
+    assert set(ErrorCode) - shown - members == {ErrorCode.invalid_value}
 
 
 def test_a_message_unlike_its_template_does_not_match() -> None:

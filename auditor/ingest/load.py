@@ -516,6 +516,7 @@ def _rejected(rel: str, sheet: str, row: int, table: str, errors: list[Any]) -> 
         table=table,
         column=first.column,
         value=first.value,
+        code=first.code,
         reason_vi=first.reason_vi,
         reason_en=first.reason_en,
         errors=errors,

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from auditor.codes import ErrorCode
 from auditor.ingest.headers import CELL_OPTIONAL, canonical_header
 from auditor.ingest.text import fold
 from auditor.ingest.times import parse_length, parse_quality, parse_time
@@ -235,8 +236,10 @@ _CONCLUSION_MARKS = frozenset(
 )
 
 
-def _error(header: str, value: Any, reason_vi: str, reason_en: str) -> FieldError:
-    return FieldError(column=header, value=display(value), reason_vi=reason_vi, reason_en=reason_en)
+def _error(header: str, value: Any, code: ErrorCode, reason_vi: str, reason_en: str) -> FieldError:
+    return FieldError(
+        column=header, value=display(value), code=code, reason_vi=reason_vi, reason_en=reason_en
+    )
 
 
 @dataclass
@@ -297,7 +300,7 @@ def _parse_column(
         for position, value in enumerate(parsed):
             if isinstance(value, ValueProblem):
                 errors.setdefault(position, []).append(
-                    _error(header, raws[position], value.reason_vi, value.reason_en)
+                    _error(header, raws[position], value.code, value.reason_vi, value.reason_en)
                 )
                 parsed[position] = None
     return parsed
@@ -363,11 +366,13 @@ def validate_rows(
                 if not value:
                     raw = source[1][position] if source else None
                     errors.setdefault(position, []).append(
-                        _error(where, raw, NO_CELL_VI, NO_CELL_EN)
+                        _error(where, raw, ErrorCode.no_cell, NO_CELL_VI, NO_CELL_EN)
                     )
     for name in required:
         if name not in fields:
-            error = _error(canonical_header(table, name), None, MISSING_VI, MISSING_EN)
+            error = _error(
+                canonical_header(table, name), None, ErrorCode.missing_value, MISSING_VI, MISSING_EN
+            )
             for position in range(count):
                 errors.setdefault(position, []).append(error)
             continue
@@ -379,7 +384,9 @@ def validate_rows(
                 found = errors.get(position)
                 if not found or all(e.column != header for e in found):
                     errors.setdefault(position, []).append(
-                        _error(header, raws[position], MISSING_VI, MISSING_EN)
+                        _error(
+                            header, raws[position], ErrorCode.missing_value, MISSING_VI, MISSING_EN
+                        )
                     )
     for position in _row_check_candidates(table, columns):
         if position not in errors:
@@ -418,6 +425,7 @@ def _validate_models(
                     _error(
                         source[0] if source else name,
                         source[1][position] if source else None,
+                        ErrorCode.invalid_value,
                         "Giá trị không hợp lệ",
                         f"Invalid value: {issue['msg']}",
                     )
@@ -493,26 +501,29 @@ def _row_checks(
 
     if table == "sessions":
         total = value("members_total")
-        for name, vi, en in (
+        for name, code, vi, en in (
             (
                 "present",
+                ErrorCode.present_over_total,
                 "Số có mặt lớn hơn tổng số đảng viên",
                 "More members present than the cell has",
             ),
             (
                 "exempted",
+                ErrorCode.exempted_over_total,
                 "Số miễn sinh hoạt lớn hơn tổng số đảng viên",
                 "More members exempted than the cell has",
             ),
         ):
             count = value(name)
             if total is not None and count is not None and count > total:
-                errors.append(_error(header(name), raw(name), vi, en))
+                errors.append(_error(header(name), raw(name), code, vi, en))
         if value("kind") in THEMATIC_KINDS and not value("topic"):
             errors.append(
                 _error(
                     header("topic"),
                     raw("topic"),
+                    ErrorCode.thematic_without_topic,
                     "Sinh hoạt chuyên đề phải ghi chủ đề",
                     "A thematic session needs its topic",
                 )
@@ -523,6 +534,7 @@ def _row_checks(
                 _error(
                     header("end_time"),
                     raw("end_time"),
+                    ErrorCode.ends_before_start,
                     "Giờ kết thúc trước giờ bắt đầu",
                     "The session ends before it starts",
                 )
@@ -534,6 +546,7 @@ def _row_checks(
                 _error(
                     header("active_to"),
                     raw("active_to"),
+                    ErrorCode.dissolved_before_founded,
                     "Ngày giải thể trước ngày thành lập",
                     "Dissolved before it was founded",
                 )

@@ -15,6 +15,7 @@ import math
 import re
 from functools import lru_cache
 
+from auditor.codes import ErrorCode
 from auditor.ingest.text import clean_text, fold
 from auditor.ingest.values import ValueProblem
 
@@ -34,6 +35,7 @@ _SCORE_BANDS: tuple[tuple[float, str], ...] = ((90, "Tốt"), (70, "Khá"), (50,
 
 def _unreadable_time() -> ValueProblem:
     return ValueProblem(
+        ErrorCode.time_unreadable,
         "Không đọc được giờ (ghi dạng 14:00, 14h30 hoặc 2:30 PM)",
         "Unreadable time (write it as 14:00, 14h30 or 2:30 PM)",
     )
@@ -51,7 +53,7 @@ _DATE_PART = re.compile(r"^\d{1,4}[/\-.]\d{1,2}[/\-.]\d{1,4}(?:\s+|t)")
 
 def _minutes(hour: int, minute: int) -> int:
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
-        raise ValueProblem("Giờ không tồn tại", "Impossible time of day")
+        raise ValueProblem(ErrorCode.time_impossible, "Giờ không tồn tại", "Impossible time of day")
     return hour * 60 + minute
 
 
@@ -105,7 +107,9 @@ def _parse_time_text(text: str) -> int:
     suffix = (match.group(4) or "").replace(".", "")
     if suffix in ("am", "pm", "sa", "ch", "sang", "chieu", "toi"):
         if not 1 <= hour <= 12:
-            raise ValueProblem("Giờ không tồn tại", "Impossible time of day")
+            raise ValueProblem(
+                ErrorCode.time_impossible, "Giờ không tồn tại", "Impossible time of day"
+            )
         afternoon = suffix in ("pm", "ch", "chieu", "toi")
         hour = hour % 12 + (12 if afternoon else 0)
     return _minutes(hour, minute)
@@ -117,16 +121,22 @@ def parse_length(value: object) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise ValueProblem("Không phải là số phút", "Not a number of minutes")
+        raise ValueProblem(
+            ErrorCode.length_unreadable, "Không phải là số phút", "Not a number of minutes"
+        )
     if isinstance(value, dt.timedelta):
         return _check_length(round(value.total_seconds() / 60))
     if isinstance(value, dt.time):
         return _check_length(value.hour * 60 + value.minute)
     if isinstance(value, dt.date):
-        raise ValueProblem("Không phải là số phút", "Not a number of minutes")
+        raise ValueProblem(
+            ErrorCode.length_unreadable, "Không phải là số phút", "Not a number of minutes"
+        )
     if isinstance(value, int | float):
         if not math.isfinite(value):
-            raise ValueProblem("Không phải là số phút", "Not a number of minutes")
+            raise ValueProblem(
+                ErrorCode.length_unreadable, "Không phải là số phút", "Not a number of minutes"
+            )
         if 0 < value < 1:  # a duration typed as a time: a fraction of a day
             return _check_length(round(value * 24 * 60))
         return _check_length(round(value))
@@ -148,6 +158,7 @@ def _parse_length_text(text: str) -> int:
     if match := _HOURS.match(key):
         return _check_length(int(match.group(1)) * 60 + int(match.group(2) or 0))
     raise ValueProblem(
+        ErrorCode.length_unreadable,
         "Không đọc được thời lượng (ghi số phút, ví dụ 120)",
         "Unreadable length (write the minutes, e.g. 120)",
     )
@@ -156,7 +167,9 @@ def _parse_length_text(text: str) -> int:
 def _check_length(minutes: int) -> int:
     if not 0 <= minutes <= 24 * 60:
         raise ValueProblem(
-            "Thời lượng phải từ 0 đến 1.440 phút", "A length must be 0 to 1,440 minutes"
+            ErrorCode.length_out_of_range,
+            "Thời lượng phải từ 0 đến 1.440 phút",
+            "A length must be 0 to 1,440 minutes",
         )
     return minutes
 
@@ -178,6 +191,7 @@ def parse_quality(value: object) -> str | None:
 
 def _unreadable_quality() -> ValueProblem:
     return ValueProblem(
+        ErrorCode.rating_invalid,
         "Xếp loại buổi sinh hoạt không hợp lệ (ghi Tốt, Khá, Trung bình, Kém hoặc điểm 0-100)",
         "Invalid session rating (write Tốt, Khá, Trung bình, Kém or a 0-100 score)",
     )

@@ -15,6 +15,7 @@ import math
 import re
 from functools import lru_cache
 
+from auditor.codes import ErrorCode
 from auditor.ingest.text import clean_text, fold, vi_number
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -35,20 +36,23 @@ MAX_COUNT = 10_000_000
 
 
 class ValueProblem(ValueError):
-    """A value that cannot be read, with the reason in Vietnamese and English."""
+    """A value that cannot be read: its code (auditor/codes.py, so a program reading the
+    report can tell reasons apart) and the reason in Vietnamese and English."""
 
-    def __init__(self, reason_vi: str, reason_en: str) -> None:
+    def __init__(self, code: ErrorCode, reason_vi: str, reason_en: str) -> None:
         super().__init__(f"{reason_vi} / {reason_en}")
+        self.code = code
         self.reason_vi = reason_vi
         self.reason_en = reason_en
 
 
 def _impossible() -> ValueProblem:
-    return ValueProblem("Ngày không tồn tại", "Impossible date")
+    return ValueProblem(ErrorCode.date_impossible, "Ngày không tồn tại", "Impossible date")
 
 
 def _unreadable_date() -> ValueProblem:
     return ValueProblem(
+        ErrorCode.date_unreadable,
         "Không đọc được ngày (ghi theo dạng ngày/tháng/năm)",
         "Unreadable date (write it as day/month/year)",
     )
@@ -68,6 +72,7 @@ _SERIAL_TEXT = re.compile(r"^\d{5}(?:\.0+)?$")
 def _make_date(year: int, month: int, day: int) -> dt.date:
     if not (YEAR_MIN <= year <= YEAR_MAX):
         raise ValueProblem(
+            ErrorCode.year_out_of_range,
             f"Năm {year} nằm ngoài khoảng {YEAR_MIN}-{YEAR_MAX}",
             f"Year {year} is outside {YEAR_MIN}-{YEAR_MAX}",
         )
@@ -81,6 +86,7 @@ def _make_date(year: int, month: int, day: int) -> dt.date:
 
 def _out_of_range(year: int) -> ValueProblem:
     return ValueProblem(
+        ErrorCode.year_out_of_range,
         f"Năm {year} nằm ngoài khoảng {STORED_YEAR_MIN}-{STORED_YEAR_MAX}",
         f"Year {year} is outside {STORED_YEAR_MIN}-{STORED_YEAR_MAX}",
     )
@@ -98,6 +104,7 @@ def _from_serial(number: float) -> dt.date:
         raise _unreadable_date()
     if not (SERIAL_MIN <= number < SERIAL_MAX + 1):
         raise ValueProblem(
+            ErrorCode.serial_not_date,
             "Số này không phải là một ngày hợp lệ",
             "This number is not a valid date",
         )
@@ -167,7 +174,9 @@ def parse_yes_no(value: object, *, text_means_yes: bool = False) -> bool:
             return bool(value)
         if SERIAL_MIN <= value <= SERIAL_MAX:
             return True  # a date stored as a serial number
-        raise ValueProblem("Giá trị có/không không hợp lệ", "Invalid yes/no value")
+        raise ValueProblem(
+            ErrorCode.yes_no_invalid, "Giá trị có/không không hợp lệ", "Invalid yes/no value"
+        )
     text = clean_text(value)
     if text is None:
         return False
@@ -190,6 +199,7 @@ def _parse_yes_no_text(text: str, text_means_yes: bool) -> bool:
     if text_means_yes:
         return not (key in _NO or key.startswith(_NEGATIVE_PREFIX))
     raise ValueProblem(
+        ErrorCode.yes_no_invalid,
         "Giá trị có/không không hợp lệ (ghi Có hoặc Không)",
         "Invalid yes/no value (write Có or Không)",
     )
@@ -248,6 +258,7 @@ def _parse_kind_text(text: str) -> str:
         assert kind is not None
         return kind
     raise ValueProblem(
+        ErrorCode.kind_unknown,
         "Loại sinh hoạt không hợp lệ (thường kỳ, chuyên đề, thường kỳ + chuyên đề, "
         "diễn đàn, bất thường)",
         "Unknown kind of meeting (regular, thematic, regular + thematic, forum, extraordinary)",
@@ -274,6 +285,7 @@ def _parse_quarter_text(text: str) -> int:
         token = match.group(1)
         return _ROMAN.get(token) or int(token)
     raise ValueProblem(
+        ErrorCode.quarter_invalid,
         "Quý không hợp lệ (ghi 1-4, I-IV, Quý II hoặc Q3)",
         "Invalid quarter (write 1-4, I-IV, Quý II or Q3)",
     )
@@ -283,7 +295,9 @@ def parse_quarter(value: object) -> int | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if value in (1, 2, 3, 4):  # no float(): an int may be too large for one
             return int(value)
-        raise ValueProblem("Quý phải từ 1 đến 4", "Quarter must be 1 to 4")
+        raise ValueProblem(
+            ErrorCode.quarter_invalid, "Quý phải từ 1 đến 4", "Quarter must be 1 to 4"
+        )
     text = clean_text(value)
     if text is None:
         return None
@@ -303,14 +317,15 @@ def _parse_count_text(text: str) -> int:
         if len(whole.lstrip("+-")) > 12:  # past MAX_COUNT, and past what int() may read
             return _check_count(-1 if whole.startswith("-") else MAX_COUNT + 1)
         return _check_count(int(whole))
-    raise ValueProblem("Không phải là số", "Not a number")
+    raise ValueProblem(ErrorCode.not_a_number, "Không phải là số", "Not a number")
 
 
 def _check_count(number: int) -> int:
     if number < 0:
-        raise ValueProblem("Số âm không hợp lệ", "Negative number")
+        raise ValueProblem(ErrorCode.negative_number, "Số âm không hợp lệ", "Negative number")
     if number > MAX_COUNT:
         raise ValueProblem(
+            ErrorCode.number_too_large,
             f"Số quá lớn (tối đa {vi_number(MAX_COUNT)})",
             f"Number too large (at most {MAX_COUNT:,})",
         )
@@ -322,15 +337,19 @@ def parse_count(value: object) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise ValueProblem("Không phải là số", "Not a number")
+        raise ValueProblem(ErrorCode.not_a_number, "Không phải là số", "Not a number")
     if isinstance(value, int | float):
         if isinstance(value, float) and (math.isnan(value) or not value.is_integer()):
-            raise ValueProblem("Số người phải là số nguyên", "A head count must be whole")
+            raise ValueProblem(
+                ErrorCode.count_not_whole,
+                "Số người phải là số nguyên",
+                "A head count must be whole",
+            )
         if isinstance(value, float) and abs(value) > MAX_COUNT:  # inf, 1e300: no int()
             return _check_count(MAX_COUNT + 1 if value > 0 else -1)
         return _check_count(int(value))
     if isinstance(value, dt.date | dt.timedelta | dt.time):
-        raise ValueProblem("Không phải là số", "Not a number")
+        raise ValueProblem(ErrorCode.not_a_number, "Không phải là số", "Not a number")
     text = clean_text(value)
     if text is None:
         return None
@@ -367,14 +386,20 @@ def _parse_group_text(text: str) -> int:
     for word, group in _GROUP_WORDS.items():
         if key.startswith(word):
             return group
-    raise ValueProblem("Nhóm chủ đề không hợp lệ (1-6)", "Invalid topic group (1-6)")
+    raise ValueProblem(
+        ErrorCode.topic_group_invalid, "Nhóm chủ đề không hợp lệ (1-6)", "Invalid topic group (1-6)"
+    )
 
 
 def parse_topic_group(value: object) -> int | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if value in (1, 2, 3, 4, 5, 6):
             return int(value)
-        raise ValueProblem("Nhóm chủ đề phải từ 1 đến 6", "Topic group must be 1 to 6")
+        raise ValueProblem(
+            ErrorCode.topic_group_invalid,
+            "Nhóm chủ đề phải từ 1 đến 6",
+            "Topic group must be 1 to 6",
+        )
     text = clean_text(value)
     if text is None:
         return None

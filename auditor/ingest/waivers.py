@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from auditor.codes import ErrorCode
 from auditor.ingest.headers import canonical_header
 from auditor.ingest.layout import (
     TableLayout,
@@ -60,8 +61,8 @@ def normalise_period(value: Any) -> str | None:
     raise ValueError(text)
 
 
-def _problem(column: str, value: Any, vi: str, en: str) -> FieldError:
-    return FieldError(column=column, value=display(value), reason_vi=vi, reason_en=en)
+def _problem(column: str, value: Any, code: ErrorCode, vi: str, en: str) -> FieldError:
+    return FieldError(column=column, value=display(value), code=code, reason_vi=vi, reason_en=en)
 
 
 def _one(
@@ -77,6 +78,7 @@ def _one(
                 _problem(
                     columns[name],
                     None,
+                    ErrorCode.waiver_field_missing,
                     f"Miễn trừ thiếu “{columns[name]}” (cần mã chi bộ, quy tắc, lý do và "
                     "người duyệt)",
                     f"Waiver without “{columns[name]}” (a cell, a rule, a reason and an "
@@ -91,6 +93,7 @@ def _one(
             _problem(
                 columns["period"],
                 data.get("period"),
+                ErrorCode.waiver_period_invalid,
                 "Kỳ miễn trừ phải là năm (2026), quý (Q3, Quý 3) hoặc tháng (M08, Tháng 8)",
                 "A waiver's period is a year (2026), a quarter (Q3) or a month (M08)",
             )
@@ -101,13 +104,20 @@ def _one(
         except ValueProblem as problem:
             fields[name] = None
             errors.append(
-                _problem(columns[name], data.get(name), problem.reason_vi, problem.reason_en)
+                _problem(
+                    columns[name],
+                    data.get(name),
+                    problem.code,
+                    problem.reason_vi,
+                    problem.reason_en,
+                )
             )
     if fields["period"] is None and fields["date"] is None and not errors:
         errors.append(
             _problem(
                 columns["period"],
                 None,
+                ErrorCode.waiver_without_period,
                 f"Miễn trừ cần kỳ (“{columns['period']}”) hoặc ngày (“{columns['date']}”)",
                 f"A waiver needs a period (“{columns['period']}”) or a date (“{columns['date']}”)",
             )
@@ -139,7 +149,15 @@ def parse_waivers(
     numbers = row_numbers or range(first_row, first_row + len(rows))
     for row, raw in zip(numbers, rows, strict=True):
         if not isinstance(raw, Mapping):
-            errors = [_problem("", raw, "Miễn trừ không đúng dạng", "Malformed waiver")]
+            errors = [
+                _problem(
+                    "",
+                    raw,
+                    ErrorCode.waiver_malformed,
+                    "Miễn trừ không đúng dạng",
+                    "Malformed waiver",
+                )
+            ]
         else:
             data = {str(k).strip().lower(): v for k, v in raw.items()}
             if default_cell is not None and parse_text(data.get("cell_id")) is None:
@@ -155,6 +173,7 @@ def parse_waivers(
                     table="waivers",
                     column=first.column,
                     value=first.value,
+                    code=first.code,
                     reason_vi=first.reason_vi,
                     reason_en=first.reason_en,
                     errors=errors,

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from auditor.codes import ErrorCode
 from auditor.ingest.dataset import Dataset
 from auditor.ingest.headers import canonical_header
 from auditor.ingest.text import clean_text
@@ -40,12 +41,14 @@ def _reject(
     table: str,
     field: str,
     value: Any,
+    code: ErrorCode,
     reason_vi: str,
     reason_en: str,
 ) -> RejectedRow:
     error = FieldError(
         column=canonical_header(table, field),
         value=display(value),
+        code=code,
         reason_vi=reason_vi,
         reason_en=reason_en,
     )
@@ -56,6 +59,7 @@ def _reject(
         table=table,
         column=error.column,
         value=error.value,
+        code=code,
         reason_vi=reason_vi,
         reason_en=reason_en,
         errors=[error],
@@ -83,6 +87,7 @@ def resolve_members(dataset: Dataset) -> None:
                     "members",
                     "member_id",
                     members["member_id"].iat[position],
+                    ErrorCode.member_duplicate,
                     f"Mã đảng viên trùng với {members['file'].iat[seen]}, trang "
                     f"{members['sheet'].iat[seen]}, dòng {members['row'].iat[seen]}",
                     f"Member code already given in {members['file'].iat[seen]}, sheet "
@@ -106,13 +111,16 @@ def resolve_members(dataset: Dataset) -> None:
         by_name[key].append(holder)
         by_cell_name[(cell_id.casefold(), key)].append(holder)
 
-    def resolve(member_id: Any, name: Any, cell_id: Any) -> tuple[str, str] | tuple[str, str, str]:
-        """``(member_id, cell_id)``, or ``(field, reason_vi, reason_en)`` of a refusal."""
+    def resolve(
+        member_id: Any, name: Any, cell_id: Any
+    ) -> tuple[str, str] | tuple[str, ErrorCode, str, str]:
+        """``(member_id, cell_id)``, or ``(field, code, reason_vi, reason_en)`` of a refusal."""
         if id_key(member_id):
             found = by_id.get(id_key(member_id) or "")
             if found is None:
                 return (
                     "member_id",
+                    ErrorCode.member_unknown,
                     "Mã đảng viên không có trong danh sách đảng viên",
                     "No member with this code in the members table",
                 )
@@ -121,6 +129,7 @@ def resolve_members(dataset: Dataset) -> None:
         if key is None:
             return (
                 "member_name",
+                ErrorCode.member_unnamed,
                 "Thiếu mã đảng viên và họ tên",
                 "Neither the member's code nor name is given",
             )
@@ -133,12 +142,14 @@ def resolve_members(dataset: Dataset) -> None:
         if not candidates:
             return (
                 "member_name",
+                ErrorCode.member_name_unknown,
                 f"Không có đảng viên tên này {where_vi}",
                 f"No member of this name {where_en}",
             )
         if len(candidates) > 1:
             return (
                 "member_name",
+                ErrorCode.member_name_ambiguous,
                 f"Có {len(candidates)} đảng viên cùng tên {where_vi}: ghi Mã đảng viên",
                 f"{len(candidates)} members of this name {where_en}: give the member code",
             )
@@ -157,10 +168,10 @@ def resolve_members(dataset: Dataset) -> None:
             if triple not in memo:
                 memo[triple] = resolve(*triple)
             answer = memo[triple]
-            if len(answer) == 3:
-                field, vi, en = answer
+            if len(answer) == 4:
+                field, code, vi, en = answer
                 value = triple[0] if field == "member_id" else triple[1]
-                rejected.append(_reject(frame, position, table, field, value, vi, en))
+                rejected.append(_reject(frame, position, table, field, value, code, vi, en))
                 bad.append(position)
                 ids.append(None)
                 cells.append(None)

@@ -16,6 +16,7 @@ import math
 import re
 from functools import lru_cache
 
+from auditor.codes import ErrorCode
 from auditor.ingest.text import clean_text, fold
 from auditor.ingest.values import ValueProblem, parse_count, parse_date, parse_text, parse_yes_no
 
@@ -46,6 +47,7 @@ _MARKS: dict[str, str] = {
 
 def _bad_mark() -> ValueProblem:
     return ValueProblem(
+        ErrorCode.attendance_mark_invalid,
         "Ký hiệu điểm danh không hợp lệ (ghi x: có mặt, P: vắng có lý do, K: vắng không lý "
         "do, hoặc Miễn)",
         "Unknown attendance mark (write x: present, P: excused, K: unexcused, or Miễn)",
@@ -88,6 +90,7 @@ def parse_exempt(value: object) -> dt.date | bool | None:
             return parse_yes_no(value) or None
         except ValueProblem:
             raise ValueProblem(
+                ErrorCode.exemption_invalid,
                 "Miễn sinh hoạt: ghi ngày bắt đầu miễn, hoặc Có (cả năm)",
                 "Exempt from meetings: write the day it starts, or Có (the whole year)",
             ) from None
@@ -104,6 +107,7 @@ _MONTH = re.compile(r"^(?:thang|t|m)?\s*\.?\s*(0?[1-9]|1[0-2])(?:\s*[/\-.]\s*(?:
 
 def _bad_month() -> ValueProblem:
     return ValueProblem(
+        ErrorCode.month_invalid,
         "Tháng không hợp lệ (ghi 1-12, T3, Tháng 3 hoặc 3/2024)",
         "Invalid month (write 1-12, T3, Tháng 3 or 3/2024)",
     )
@@ -171,7 +175,12 @@ def _number(value: object, bad: ValueProblem) -> float | None:
 
 def parse_score(value: object) -> float | None:
     """A score, ``8``, ``8,5`` or ``8.5 điểm``."""
-    return _number(value, ValueProblem("Điểm không phải là số", "The score is not a number"))
+    return _number(
+        value,
+        ValueProblem(
+            ErrorCode.score_not_a_number, "Điểm không phải là số", "The score is not a number"
+        ),
+    )
 
 
 def parse_passed(value: object) -> bool | None:
@@ -185,6 +194,7 @@ def parse_passed(value: object) -> bool | None:
         if key in ("khong dat", "kd", "chua dat", "khong"):
             return False
     bad = ValueProblem(
+        ErrorCode.reflection_result_invalid,
         "Kết quả bài thu hoạch không hợp lệ (ghi Đạt, Không đạt hoặc điểm)",
         "Invalid reflection result (write Đạt, Không đạt or a score)",
     )
@@ -202,6 +212,7 @@ def parse_questions(value: object) -> int | None:
 
 def _bad_seconds() -> ValueProblem:
     return ValueProblem(
+        ErrorCode.time_taken_unreadable,
         "Không đọc được thời gian làm bài (ghi số giây, ví dụ 245, hoặc phút:giây, 4:05)",
         "Unreadable time taken (write the seconds, e.g. 245, or minutes:seconds, 4:05)",
     )
@@ -259,6 +270,7 @@ def _seconds_text(text: str) -> int:
 
 def _bad_clock() -> ValueProblem:
     return ValueProblem(
+        ErrorCode.hand_in_time_unreadable,
         "Không đọc được giờ nộp bài (ghi dạng 20:15:30)",
         "Unreadable hand-in time (write it as 20:15:30)",
     )

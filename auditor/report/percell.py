@@ -12,6 +12,7 @@ Which files are the cell's: ``files_by_cell[cell_id]`` when given (see
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from auditor.report.common import (
     NO_PARENT_VI,
     RuleSummary,
     band_changes_text,
+    format_date,
     reorg_lines,
 )
 from auditor.report.excel import REJECTED_HEADERS, VIOLATION_HEADERS, rejected_rows, violation_rows
@@ -80,13 +82,34 @@ def _result_rows(cell: CellResult, report: Report) -> list[list[Any]]:
     ]
 
 
+def _title_lines(cell: CellResult, report: Report, sender: str, day: dt.date) -> list[list[Any]]:
+    """What the workbook opens on, as a letter would: what it is, for whom, from whom and
+    when (Vietnamese; the sheet below names every figure)."""
+    where = f" — {cell.parent}" if cell.parent else ""
+    return [
+        [Styled(f"KẾT QUẢ KIỂM TRA SINH HOẠT CHI BỘ NĂM {report.year}", "title")],
+        [Styled(f"{cell.cell_name or cell.cell_id} ({cell.cell_id}){where}", "bold")],
+        [f"Nơi gửi: {sender}"],
+        [f"Ngày lập: {format_date(day)} (số liệu tính đến ngày {format_date(report.as_of)})"],
+        [],
+    ]
+
+
 def write_per_cell(
     report: Report,
     rules: Sequence[RuleSummary],
     out_dir: Path,
     files_by_cell: Mapping[str, set[str]] | None = None,
+    *,
+    sender: str = "Ban Tổ chức",
+    day: dt.date | None = None,
 ) -> list[Path]:
-    """Write one workbook per cell under ``out_dir``; returns their paths (sorted)."""
+    """Write one workbook per cell under ``out_dir``; returns their paths (sorted).
+
+    Each opens on a titled summary naming the year, the cell, who sends it (``sender``,
+    the letterhead's issuing body) and the day (``day``, by default the report's as-of
+    date), since the board sends it back to the cell as it is."""
+    day = day or report.as_of
     paths = per_cell_paths(report, Path(out_dir))
     rejected_by_file: dict[str, list[RejectedRow]] = {}
     for r in report.rejected_rows:
@@ -100,7 +123,13 @@ def write_per_cell(
             files = {e.file for v in cell.violations for e in v.evidence}
         book = Book(path, small=True)
         try:
-            book.table("Kết quả", ["Mục", "Giá trị"], _result_rows(cell, report), filter_=False)
+            book.table(
+                "Kết quả",
+                ["Mục", "Giá trị"],
+                _result_rows(cell, report),
+                preamble=_title_lines(cell, report, sender, day),
+                filter_=False,
+            )
             book.table(
                 "Vi phạm",
                 VIOLATION_HEADERS[3:],  # the cell's own workbook: no parent, id or name columns

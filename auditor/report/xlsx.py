@@ -20,7 +20,7 @@ import xlsxwriter
 from auditor.report.common import BAND_COLOURS
 from auditor.report.safe import is_formula_like, is_plain, write_text
 
-__all__ = ["MAX_ROWS", "Book", "Styled", "print_setup"]
+__all__ = ["MAX_ROWS", "Book", "Styled", "print_setup", "wrapped_height"]
 
 #: Excel's row limit (header included).
 MAX_ROWS = 1_048_576
@@ -79,6 +79,36 @@ def _longest(values: Sequence[Any]) -> int:
         return max(map(_shown_length, values), default=0)
     shown.discard(None)
     return max(map(_shown_length, shown), default=0)
+
+
+#: Points per line of 11-point text (Excel's and LibreOffice's default row height).
+LINE_POINTS = 15.0
+
+
+def wrapped_height(cells: Iterable[tuple[Any, float]], line: float = LINE_POINTS) -> float | None:
+    """The height (points) a row needs so its wrapped cells show all their text, given each
+    cell's value and its column's width; None when one line is enough.
+
+    XlsxWriter cannot autofit a row (only Excel can, when it recalculates), and LibreOffice
+    keeps the default height of rows written without one, so wrapped text overlapped the
+    next row on print. The estimate is deliberately generous: a column of width ``w``
+    holds about ``w`` characters of 11-point Times New Roman, less two for the words that
+    wrap early, so a row may get a little air but never cuts a line off.
+    """
+    lines = 1
+    for value, width in cells:
+        if value is None:
+            continue
+        if isinstance(value, Styled):
+            value = value.value
+        text = value if isinstance(value, str) else str(value)
+        per_line = max(1, int(width) - 2)
+        if len(text) <= per_line and "\n" not in text:
+            continue
+        parts = text.replace("\r\n", "\n").split("\n")  # a cell breaks lines at LF only
+        needed = sum(-(-len(part) // per_line) or 1 for part in parts)
+        lines = max(lines, needed)
+    return None if lines == 1 else lines * line + 3
 
 
 def print_setup(sheet: Any, title: str, header_row: int) -> None:
@@ -203,7 +233,12 @@ class Book:
         columns = len(plain)
         write_string, write_number = sheet.write_string, sheet.write_number
         number = self.fmt("text")
+        wrapping = [(i, widths[i]) for i, wrap in enumerate(wrapped) if wrap]
         for line in body:
+            if wrapping:
+                height = wrapped_height((line[i], width) for i, width in wrapping if i < len(line))
+                if height is not None:
+                    sheet.set_row(row, height)  # before the row's cells (constant_memory)
             for col, value in enumerate(line):
                 if value is None:
                     continue

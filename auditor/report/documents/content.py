@@ -87,15 +87,7 @@ def _signature(letterhead: Letterhead) -> Signature:
 
 def _body(letterhead: Letterhead) -> str:
     """The issuing body as a sentence names it ("Ban Tổ chức Huyện ủy")."""
-    if letterhead.name_in_text:
-        return letterhead.name_in_text
-    text = " ".join(letterhead.committee.split())
-    if not text:
-        return "Ban Tổ chức"
-    if text.upper().startswith("BAN TỔ CHỨC"):
-        rest = text[len("BAN TỔ CHỨC") :].strip().lower()
-        return "Ban Tổ chức" + (f" {rest[:1].upper()}{rest[1:]}" if rest else "")
-    return text[:1] + text[1:].lower()
+    return letterhead.body_name()
 
 
 def _points(n: int) -> str:

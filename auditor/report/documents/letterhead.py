@@ -54,6 +54,18 @@ class Letterhead(BaseModel):
         default_factory=lambda: ["Ban Thường vụ (để báo cáo)", "Lưu văn phòng"], max_length=20
     )
 
+    def body_name(self) -> str:
+        """The issuing body as a sentence names it ("Ban Tổ chức Huyện ủy")."""
+        if self.name_in_text:
+            return self.name_in_text
+        text = " ".join(self.committee.split())
+        if not text:
+            return "Ban Tổ chức"
+        if text.upper().startswith("BAN TỔ CHỨC"):
+            rest = text[len("BAN TỔ CHỨC") :].strip().lower()
+            return "Ban Tổ chức" + (f" {rest[:1].upper()}{rest[1:]}" if rest else "")
+        return text[:1] + text[1:].lower()
+
 
 DEFAULT_LETTERHEAD = Letterhead()
 

@@ -183,6 +183,36 @@ def test_docx_is_editable_a4_times_with_the_same_figures(audited):
     assert fonts == {None}  # every run takes the Normal style's face
 
 
+@needs_poppler
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_the_docx_takes_as_many_pages_in_libreoffice_as_the_pdf(audited, tmp_path: Path):
+    """Staff open the .docx in LibreOffice or Word: the 11-violation notice must still fit
+    2 pages and the ranking list 1, as their PDFs do."""
+    result, root = audited
+    notice_pdf = _notice_pdf(result.report, root, "CB-013")
+    pdfs = [notice_pdf, root / "danh_sach_xep_loai_2024.pdf", root / "bao_cao_2024.pdf"]
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "lo"),
+            *(str(p.with_suffix(".docx")) for p in pdfs),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    converted = {p.stem: _pages(tmp_path / "lo" / f"{p.stem}.pdf") for p in pdfs}
+    assert converted == {p.stem: _pages(p) for p in pdfs}
+    assert converted["CB-013"] == 2 and converted["danh_sach_xep_loai_2024"] == 1
+    text = " ".join(_text(tmp_path / "lo" / "CB-013.pdf").split())
+    assert "THÔNG BÁO" in text and "ĐẢNG CỘNG SẢN VIỆT NAM" in text
+
+
 def test_documents_are_the_same_bytes_on_a_rerun(audited):
     result, _ = audited
     cell = _cell(result.report, "CB-012")
