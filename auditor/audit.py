@@ -14,12 +14,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from auditor.engine import evaluate
+from auditor.engine import _sort_key, evaluate
 from auditor.facts import FileError
 from auditor.gctune import fewer_collections, tune
 from auditor.ingest import Dataset, load
 from auditor.ingest.guard import Limits
 from auditor.ingest.load import DEFAULT_LIMITS, Progress, default_workers
+from auditor.members.judge import evaluate_members
 from auditor.models import InputFile, Note, RejectedRow, Report, RulesInfo, ScoringInfo
 from auditor.processes import worker_context
 from auditor.report import (
@@ -232,7 +233,11 @@ def run_audit(
             )
         clock.split("rules", {"facts": evaluation.stats["facts_wall_seconds"]}, {"rules": 1.0})
         with clock.stage("score"):
+            audited = {cell_id for cell_id, _, _ in evaluation.audited_cells}
+            members = evaluate_members(dataset, pack, audited, year=year, as_of=as_of)
             found = evaluation.violations
+            for cell_id, paid in members.scored.items():
+                found = {**found, cell_id: sorted([*found[cell_id], *paid], key=_sort_key)}
             waiver_notes: list[Note] = []
             refused: list[RejectedRow] = []
             given = list(dataset.waivers)  # from the workbooks' "Miễn trừ" sheets
@@ -266,6 +271,8 @@ def run_audit(
             ),
             quota_moves=moves,
             merged_cells=evaluation.merged,
+            members=members.members,
+            quiz=members.quiz,
             generated_at=generated_at,
         )
         written: list[Path] = []

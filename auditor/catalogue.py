@@ -10,12 +10,23 @@ from __future__ import annotations
 import yaml
 from rich.table import Table
 
-from auditor.rulepack import AllOf, AnyOf, Rule, RulePack, Test
+from auditor.rulepack import ROW_TABLES, AllOf, AnyOf, Rule, RulePack, Test
 
 #: The generated page of each shipped pack's rules (``docs/``).
 DOC_PAGES = {"hd12": "rules.md", "hd42": "rules-hd42.md"}
 
-PERIODS_VI = {"year": "năm", "quarter": "quý", "month": "tháng", "session": "buổi sinh hoạt"}
+#: The sheet each table of an input-row example is typed in (auditor/ingest/headers.py
+#: knows these names; the template writes them).
+SHEET_NAMES = {"cells": "Chi bộ", "plan": "Kế hoạch", "sessions": "Sinh hoạt"}
+
+PERIODS_VI = {
+    "year": "năm",
+    "quarter": "quý",
+    "month": "tháng",
+    "session": "buổi sinh hoạt",
+    "member": "đảng viên",
+    "member_study": "đảng viên, buổi học nghị quyết",
+}
 _OPS = {"eq": "=", "neq": "≠", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥"}
 
 
@@ -63,6 +74,17 @@ def _examples(rule: Rule) -> list[str]:
     ):
         for fact in facts:
             lines.append(f"  {label}: {yaml.safe_dump(fact, default_flow_style=True).strip()}")
+    for label, rows in (
+        ("Dòng nhập, đạt / input rows, pass", rule.examples.pass_rows),
+        ("Dòng nhập, vi phạm / input rows, fail", rule.examples.fail_rows),
+    ):
+        if rows is None:
+            continue
+        lines.append(f"  {label} ({rows.year}):")
+        for table in ROW_TABLES:
+            for row in getattr(rows, table):
+                cells = " | ".join(f"{header}: {value}" for header, value in row.items())
+                lines.append(f"    [{SHEET_NAMES[table]}] {cells}")
     return lines
 
 
@@ -152,7 +174,7 @@ def render_docs(pack: RulePack) -> str:
             "Ví dụ:",
             "",
             "```",
-            *[line.strip() for line in _examples(rule)],
+            *[line[2:] for line in _examples(rule)],
             "```",
         ]
     return "\n".join(out) + "\n"

@@ -123,6 +123,7 @@ class ErrorCode(StrEnum):
     reflection_result_invalid = "reflection_result_invalid"
     time_taken_unreadable = "time_taken_unreadable"
     hand_in_time_unreadable = "hand_in_time_unreadable"
+    done_date_invalid = "done_date_invalid"
     member_duplicate = "member_duplicate"
     member_unknown = "member_unknown"
     member_unnamed = "member_unnamed"
@@ -468,6 +469,12 @@ _ERROR_TEMPLATES: dict[ErrorCode, tuple[Template, ...]] = {
         _T(
             "Miễn sinh hoạt: ghi ngày bắt đầu miễn, hoặc Có (cả năm)",
             "Exempt from meetings: write the day it starts, or Có (the whole year)",
+        ),
+    ),
+    ErrorCode.done_date_invalid: (
+        _T(
+            "Ghi ngày (ngày/tháng/năm), hoặc x nếu đã làm mà không rõ ngày",
+            "Write the date (day/month/year), or x when done on an unknown day",
         ),
     ),
     ErrorCode.month_invalid: (

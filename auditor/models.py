@@ -161,8 +161,9 @@ class StudyRecord(_MemberRow):
     study_format: str | None = None
     mark: Mark | None = None
     reason: str | None = None
-    makeup: dt.date | None = None
-    reflection: dt.date | None = None
+    #: The make-up's and the reflection's dates; ``True`` for a tick without a date.
+    makeup: dt.date | bool | None = None
+    reflection: dt.date | bool | None = None
     #: ``True`` Đạt, ``False`` Không đạt (a score is Đạt from 5 of 10, or 50 of 100).
     reflection_passed: bool | None = None
     quiz_score: float | None = Field(default=None, ge=0, le=100)
@@ -235,7 +236,7 @@ class RejectedRow(_Record):
     """A data row that could not become a record, with where it is and why.
 
     ``column``/``value``/``code``/``reason_*`` describe the first problem
-    (docs/report-json.md); ``errors`` lists every problem of the row, so one pass fixes
+    (docs/report.schema.json); ``errors`` lists every problem of the row, so one pass fixes
     all of them.
     """
 
@@ -406,6 +407,51 @@ class QuotaMove(_Record):
     message_en: str
 
 
+class MemberMonths(_Record):
+    """Months of the year by the member's mark (only months the member belonged to the
+    cell and that ended by the as-of date)."""
+
+    present: int = 0
+    excused: int = 0
+    unexcused: int = 0
+    exempt: int = 0
+
+
+class MemberStudies(_Record):
+    attended: int = 0
+    made_up: int = 0
+    reflections: int = 0
+
+
+class MemberQuizYear(_Record):
+    months: int = 0
+    wins: int = 0
+    #: The member's mean score over the months attempted (best attempt of each month).
+    average: float | None = None
+
+
+class MemberResult(_Record):
+    """One member's year (members.md, Output): counts, quiz and findings."""
+
+    member_id: str
+    member_name: str
+    cell_id: str
+    months: MemberMonths = Field(default_factory=MemberMonths)
+    studies: MemberStudies = Field(default_factory=MemberStudies)
+    quiz: MemberQuizYear = Field(default_factory=MemberQuizYear)
+    six_good_months: int = 0
+    violations: list[Violation] = Field(default_factory=list)
+
+
+class QuizWinners(_Record):
+    """One cell's quiz of one month: who won (ties share), how many attempts."""
+
+    cell_id: str
+    month: str
+    winners: list[str] = Field(default_factory=list)
+    attempts: int = 0
+
+
 class Report(_Record):
     schema_: str = Field(default=SCHEMA_ID, alias="schema")
     year: int
@@ -418,6 +464,10 @@ class Report(_Record):
     quota_moves: list[QuotaMove] = Field(default_factory=list)
     #: Cells merged into another during the year, listed without score, band or rank.
     merged_cells: list[MergedCell] = Field(default_factory=list)
+    #: Members of the audited cells, by cell then code (empty without member tables).
+    members: list[MemberResult] = Field(default_factory=list)
+    #: The monthly quizzes, by cell then month.
+    quiz: list[QuizWinners] = Field(default_factory=list)
     generated_at: str | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)

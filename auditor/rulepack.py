@@ -30,7 +30,7 @@ from auditor.vocabulary import UNITS, Unit, fields, placeholders
 PACKS_DIR = Path(__file__).resolve().parent / "rules"
 DEFAULT_PACK = PACKS_DIR / "hd12"
 
-Period = Literal["year", "quarter", "month", "session"]
+Period = Literal["year", "quarter", "month", "session", "member", "member_study"]
 Op = Literal["eq", "neq", "lt", "lte", "gt", "gte"]
 Scalar = bool | int | float | str
 
@@ -60,11 +60,33 @@ AllOf.model_rebuild()
 AnyOf.model_rebuild()
 
 
+#: The tables an example written as input rows may fill, as a workbook's sheets.
+ROW_TABLES = ("cells", "plan", "sessions")
+
+
+class InputRows(_Strict):
+    """One cell's year as a user types it: rows of the cells, plan and sessions sheets,
+    each a mapping of the sheet's Vietnamese header to the cell's text.
+
+    ``tests/test_rule_examples.py`` writes them into a workbook and audits it (reading,
+    validation, facts, engine), so an example also shows a board's staff what to type.
+    """
+
+    year: int = 2024
+    cells: list[dict[str, Scalar | None]] = Field(default_factory=list)
+    plan: list[dict[str, Scalar | None]] = Field(default_factory=list)
+    sessions: list[dict[str, Scalar | None]] = Field(default_factory=list)
+
+
 class Examples(_Strict):
-    """Facts that must pass (no violation) and must fail (a violation), run as tests."""
+    """Facts that must pass (no violation) and must fail (a violation), and input rows
+    whose audit must (``fail_rows``) or must not (``pass_rows``) find this rule broken;
+    all run as tests."""
 
     passing: list[dict[str, Any]] = Field(default_factory=list, alias="pass")
     failing: list[dict[str, Any]] = Field(default_factory=list, alias="fail")
+    pass_rows: InputRows | None = None
+    fail_rows: InputRows | None = None
 
 
 class RuleNote(_Strict):
@@ -614,6 +636,7 @@ def rule_problems(rule: Rule) -> list[tuple[str, str]]:
                         + _unknown(name, known),
                     )
                 )
+    problems += _row_example_problems(rule)
     return list(dict.fromkeys(problems))  # a parameter tested twice is one problem
 
 
@@ -644,6 +667,27 @@ def _note_problems(rule: Rule, note: RuleNote, names: set[str]) -> list[tuple[st
             problems.append((f"{key}.value", reason))
     for name in ("message_vi", "message_en"):
         problems += _placeholder_problems(getattr(note, name), f"note.{name}", names)
+    return problems
+
+
+def _row_example_problems(rule: Rule) -> list[tuple[str, str]]:
+    """(key, reason) of input-row examples with a header no sheet of their table knows."""
+    from auditor.ingest.headers import match_header
+
+    problems: list[tuple[str, str]] = []
+    for label in ("pass_rows", "fail_rows"):
+        rows = getattr(rule.examples, label)
+        for table in ROW_TABLES if rows is not None else ():
+            for index, row in enumerate(getattr(rows, table)):
+                for header in row:
+                    if match_header(table, header) is None:
+                        problems.append(
+                            (
+                                f"examples.{label}.{table}.{index}",
+                                f"cột {header!r} không có trong bảng {table} / no such "
+                                "column in that table",
+                            )
+                        )
     return problems
 
 

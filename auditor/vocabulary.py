@@ -342,15 +342,93 @@ class SessionFact(_Fact):
     )
 
 
+class MemberFact(_Fact):
+    """One per member of an audited cell and year (members.md): months count only while
+    the member belonged to the cell, was not exempt and the month ended by the as-of date."""
+
+    type: Literal["member"]
+    months_judged: int = fact(
+        Unit.COUNT,
+        "Số tháng được xét (thuộc chi bộ, không miễn sinh hoạt, đã hết tháng)",
+        "Months judged (in the cell, not exempt, ended by the as-of date)",
+    )
+    unexcused_months: int = fact(
+        Unit.COUNT,
+        "Số tháng vắng sinh hoạt thường kỳ không có lý do",
+        "Months absent from the regular meeting without a good reason",
+    )
+    excused_months: int = fact(
+        Unit.COUNT, "Số tháng vắng có lý do", "Months absent with a good reason"
+    )
+    present_months: int = fact(Unit.COUNT, "Số tháng có mặt", "Months present")
+
+
+_STUDY = "members who attended or made up"
+
+
+class MemberStudyFact(_Fact):
+    """One per member and resolution study of the audited year, while the member belonged
+    to the cell and was not exempt."""
+
+    type: Literal["member_study"]
+    attended: int = fact(Unit.FLAG, "Có mặt buổi học", "Attended the study")
+    excused: int = fact(Unit.FLAG, "Vắng có lý do", "Absent with a good reason")
+    unexcused: int = fact(Unit.FLAG, "Vắng không có lý do", "Absent without a good reason")
+    made_up: int = fact(Unit.FLAG, "Có học bù", "Made it up")
+    makeup_days: int | None = fact(
+        Unit.DAYS,
+        "Số ngày từ buổi học đến ngày học bù",
+        "Days from the study to the make-up",
+        only="members who made it up",
+    )
+    days_open: int = fact(
+        Unit.DAYS,
+        "Số ngày từ buổi học đến ngày tính đến (--as-of)",
+        "Days from the study to the as-of date",
+    )
+    period_closed: int = fact(
+        Unit.FLAG,
+        "Kỳ kiểm tra là cả năm (tính đến 31/12): việc chưa làm thì đã quá hạn",
+        "The audited period is the whole year (as of 31 Dec): what is not done is late",
+    )
+    reflection_submitted: int | None = fact(
+        Unit.FLAG, "Đã nộp bài thu hoạch", "Handed in the written reflection", only=_STUDY
+    )
+    reflection_days: int | None = fact(
+        Unit.DAYS,
+        "Số ngày từ buổi học (hoặc học bù) đến ngày nộp bài thu hoạch",
+        "Days from the study (or make-up) to handing in the reflection",
+        only="members who handed in a reflection",
+    )
+    reflection_open_days: int | None = fact(
+        Unit.DAYS,
+        "Số ngày từ buổi học (hoặc học bù) đến ngày tính đến",
+        "Days from the study (or make-up) to the as-of date",
+        only=_STUDY,
+    )
+    reflection_failed: int | None = fact(
+        Unit.FLAG, "Bài thu hoạch Không đạt", "The reflection was marked Không đạt", only=_STUDY
+    )
+
+
 #: The fact model of each rule ``period`` (a fact's ``type``), in the order docs list them.
 MODELS: dict[str, type[_Fact]] = {
     "year": YearFact,
     "quarter": QuarterFact,
     "month": MonthFact,
     "session": SessionFact,
+    "member": MemberFact,
+    "member_study": MemberStudyFact,
 }
 
-PERIODS_VI = {"year": "năm", "quarter": "quý", "month": "tháng", "session": "buổi sinh hoạt"}
+PERIODS_VI = {
+    "year": "năm",
+    "quarter": "quý",
+    "month": "tháng",
+    "session": "buổi sinh hoạt",
+    "member": "đảng viên (cả năm)",
+    "member_study": "đảng viên ở một buổi học tập nghị quyết",
+}
 
 
 class ContextValue(NamedTuple):
@@ -400,6 +478,23 @@ CONTEXT: dict[str, dict[str, ContextValue]] = {
     "quarter": {},
     "month": {},
     "session": _SESSION_CONTEXT,
+    "member": {
+        "member_id": ContextValue("Mã đảng viên", "The member's code"),
+        "member_name": ContextValue("Họ và tên đảng viên", "The member's name"),
+        "months": ContextValue(
+            "Các tháng vắng không lý do (T3, T8, …)", "The months absent without reason"
+        ),
+    },
+    "member_study": {
+        "member_id": ContextValue("Mã đảng viên", "The member's code"),
+        "member_name": ContextValue("Họ và tên đảng viên", "The member's name"),
+        "date": ContextValue("Ngày học (dd/mm/yyyy)", "The study's date (dd/mm/yyyy)"),
+        "resolution": ContextValue("Tên nghị quyết", "The resolution studied"),
+        "makeup": ContextValue("Ngày học bù (— nếu không có)", "The make-up's date (— if none)"),
+        "reflection": ContextValue(
+            "Ngày nộp bài thu hoạch (— nếu không có)", "The reflection's date (— if none)"
+        ),
+    },
 }
 
 
@@ -600,7 +695,12 @@ def rules_schema() -> dict[str, Any]:
                         "when": {"$ref": f"#/$defs/when_{period}"},
                         "examples": {
                             "type": "object",
-                            "properties": {"pass": example_list, "fail": example_list},
+                            "properties": {
+                                "pass": example_list,
+                                "fail": example_list,
+                                "pass_rows": {"$ref": "#/$defs/input_rows"},
+                                "fail_rows": {"$ref": "#/$defs/input_rows"},
+                            },
                         },
                         "note": {"properties": {"when": {"$ref": f"#/$defs/when_{period}"}}},
                     }
@@ -608,6 +708,27 @@ def rules_schema() -> dict[str, Any]:
             }
         )
     scalar = {"type": ["integer", "number", "string", "boolean"]}
+    sheet_rows = {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "additionalProperties": {**scalar, "type": [*scalar["type"], "null"]},
+        },
+    }
+    defs["input_rows"] = {
+        "description": (
+            "Dòng nhập như trong sổ (tiêu đề cột tiếng Việt) / input rows as typed in a "
+            "workbook (Vietnamese headers)"
+        ),
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "year": {"type": "integer"},
+            "cells": sheet_rows,
+            "plan": sheet_rows,
+            "sessions": sheet_rows,
+        },
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://chibo-auditor.invalid/docs/rules.schema.json",
@@ -657,7 +778,12 @@ def rules_schema() -> dict[str, Any]:
             "examples": {
                 "type": "object",
                 "additionalProperties": False,
-                "properties": {"pass": {"type": "array"}, "fail": {"type": "array"}},
+                "properties": {
+                    "pass": {"type": "array"},
+                    "fail": {"type": "array"},
+                    "pass_rows": {"type": "object"},
+                    "fail_rows": {"type": "object"},
+                },
             },
             "note": {
                 "description": (

@@ -48,7 +48,9 @@ def test_every_default_rule_is_broken_somewhere_and_some_cells_are_clean(
     audited: AuditResult,
 ) -> None:
     rules = {rule for _, rule, _, _ in _found(audited)}
-    assert rules == {rule.id for rule in load_pack().rules}
+    # the 2024 sample has no member tables: the member rules are tested in tests/members
+    cell_rules = {r.id for r in load_pack().rules if r.period not in ("member", "member_study")}
+    assert rules == cell_rules
     assert sum(c.score == 100 for c in audited.report.cells) >= 3
 
 

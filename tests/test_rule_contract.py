@@ -23,9 +23,9 @@ SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 
 def _pack(tmp_path: Path, file: str, old: str, new: str) -> Path:
     """A copy of the default pack with ``old`` replaced by ``new`` once in ``file``."""
-    folder = tmp_path / "hd12"
-    if not folder.exists():
-        shutil.copytree(DEFAULT_PACK, folder)
+    folder = tmp_path / "rules" / "hd12"
+    if not folder.exists():  # the shipped packs together: hd12 includes ../dang-vien
+        shutil.copytree(DEFAULT_PACK.parent, folder.parent)
     path = folder / file
     text = path.read_text(encoding="utf-8")
     assert old in text
@@ -164,3 +164,10 @@ def test_an_audit_year_outside_the_pack_years_is_a_usage_error(tmp_path: Path) -
     assert "2018–2099" in result.output and "không cho năm 2010" in result.output
     assert "not to 2010" in result.output
     assert not (tmp_path / "r").exists()
+
+
+def test_an_input_row_example_with_an_unknown_header_is_refused(tmp_path: Path) -> None:
+    folder = _pack(tmp_path, "TK02.yaml", "Số có mặt: 15", "Số có mặtt: 15")
+    [(file, key, reason)] = _refusal(folder)
+    assert file.endswith("TK02.yaml") and key == "examples.fail_rows.sessions.0"
+    assert "Số có mặtt" in reason

@@ -22,11 +22,13 @@ SPEC_RULES = {
     "TK01": 2,
     "TK02": 2,
 }
+#: The member rules (members.md), included from the dang-vien pack: no points for the cell.
+MEMBER_RULES = {"DV01": 0, "DV02": 0, "DV03": 0, "DV04": 0}
 
 
 def test_default_pack_has_the_twelve_rules_of_the_spec_with_their_points() -> None:
     pack = load_pack()
-    assert {rule.id: rule.points for rule in pack.rules} == SPEC_RULES
+    assert {rule.id: rule.points for rule in pack.rules} == SPEC_RULES | MEMBER_RULES
     assert pack.rule("CD02").params == {"draft_min_days": 3}
     assert pack.rule("CD04").params == {"conclusion_max_days": 15}
     assert pack.rule("CD06").params == {"report_max_days": 30}
@@ -36,7 +38,7 @@ def test_default_pack_has_the_twelve_rules_of_the_spec_with_their_points() -> No
 
 def test_army_pack_adds_the_monthly_forum_without_code() -> None:
     pack = load_pack("quan-doi")
-    assert set(SPEC_RULES) | {"DD01"} == {rule.id for rule in pack.rules}
+    assert set(SPEC_RULES) | set(MEMBER_RULES) | {"DD01"} == {rule.id for rule in pack.rules}
     assert pack.rule("DD01").period == "month"
 
 

@@ -32,7 +32,13 @@ SAMPLE = ROOT / "sample_data"
 
 
 @pytest.fixture(scope="module")
-def sample_facts() -> list[dict[str, Any]]:
+def sample_facts(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
+    """The sample year's facts, and the member facts of the members tests' year."""
+    from auditor.members.facts import member_facts
+    from tests.members.year import write_member_year
+
+    members = load([write_member_year(tmp_path_factory.mktemp("members"))])
+    by_cell, _ = member_facts(members, {"CB-001"}, year=2024, as_of=dt.date(2024, 12, 31))
     dataset = load([SAMPLE])
     prepared = prepare(dataset, year=2024, as_of=dt.date(2024, 12, 31))
     facts: list[dict[str, Any]] = []
@@ -40,7 +46,7 @@ def sample_facts() -> list[dict[str, Any]]:
         for item in batch.inputs():
             built, _ = cell_facts(item, year=2024, as_of=dt.date(2024, 12, 31))
             facts += built.facts
-    return facts
+    return facts + [fact for holder in by_cell.values() for fact in holder.facts]
 
 
 def test_every_sample_fact_conforms_to_its_model(sample_facts: list[dict[str, Any]]) -> None:

@@ -27,7 +27,7 @@ DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "members": ("joined", "left"),
     "attendance": ("date",),
     "attendance_grid": (),
-    "study": ("date", "makeup", "reflection"),
+    "study": ("date",),
     "quiz": ("quiz_date",),
     "six_good": (),
 }

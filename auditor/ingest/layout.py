@@ -21,7 +21,7 @@ from auditor.ingest.headers import (
     table_for_sheet,
 )
 from auditor.ingest.text import clean_text, fold
-from auditor.models import MEMBER_TABLES
+from auditor.models import MEMBER_ROW_TABLES, MEMBER_TABLES
 
 #: How far down a header may sit: up to 10 title rows, a two-row header, some slack.
 HEADER_SEARCH_ROWS = 16
@@ -133,7 +133,7 @@ def _match_two_rows(table: str, top: list[Any], below: list[Any]) -> dict[int, t
 def _score(table: str, fields: set[str]) -> int:
     """Matched fields, with the table's required fields weighing more (and, in a member
     table, the member's code or name: "Ngày sinh hoạt" and "Có mặt" are also a log's)."""
-    named = table in MEMBER_TABLES and bool(fields & _MEMBER_FIELDS)
+    named = table in MEMBER_ROW_TABLES and bool(fields & _MEMBER_FIELDS)
     return len(fields) + 2 * sum(1 for f in REQUIRED[table] if f in fields) + 2 * named
 
 
@@ -158,6 +158,8 @@ def _distinctive(table: str, fields: set[str]) -> bool:
     if table in MEMBER_TABLES:
         if table == "attendance_grid":  # months, not one stray "T1"
             return bool(fields & _MEMBER_FIELDS) and len(fields & _MEMBER_DISTINCT[table]) >= 2
+        if table == "members" and fields >= _MEMBER_FIELDS:  # a list of codes and names
+            return True
         return bool(fields & _MEMBER_FIELDS) and bool(fields & _MEMBER_DISTINCT[table])
     if table == "waivers":
         return "rule" in fields and bool(fields & {"reason", "approved_by"})

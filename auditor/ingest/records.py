@@ -35,6 +35,7 @@ from auditor.ingest.values import (
 )
 from auditor.members.values import (
     parse_clock,
+    parse_done,
     parse_exempt,
     parse_mark,
     parse_member_id,
@@ -142,8 +143,8 @@ PARSERS: dict[str, dict[str, Parser]] = {
         "study_format": parse_text,
         "mark": parse_mark,
         "reason": parse_text,
-        "makeup": parse_date_or_mark,
-        "reflection": parse_date_or_mark,
+        "makeup": parse_done,
+        "reflection": parse_done,
         "reflection_passed": parse_passed,
         "quiz_score": parse_score,
     },

@@ -96,6 +96,22 @@ def parse_exempt(value: object) -> dt.date | bool | None:
             ) from None
 
 
+def parse_done(value: object) -> dt.date | bool | None:
+    """When something was done (a make-up, a reflection): a date, ``True`` for a tick
+    without a date (done, day unknown), ``None`` for blank or a no."""
+    try:
+        return parse_date(value)
+    except ValueProblem:
+        try:
+            return parse_yes_no(value) or None
+        except ValueProblem:
+            raise ValueProblem(
+                ErrorCode.done_date_invalid,
+                "Ghi ngày (ngày/tháng/năm), hoặc x nếu đã làm mà không rõ ngày",
+                "Write the date (day/month/year), or x when done on an unknown day",
+            ) from None
+
+
 def parse_member_id(value: object) -> str | None:
     """A member's code, without inner spaces (compared like cell codes)."""
     text = parse_text(value)

@@ -88,8 +88,12 @@ PERIOD_KIND_VI = {
     "quarter": "Quý",
     "month": "Tháng",
     "session": "Buổi sinh hoạt",
+    "member": "Đảng viên",
+    "member_study": "Học tập nghị quyết",
 }
 NO_PARENT_VI = "(Không ghi đảng bộ)"
+#: Rule periods about members rather than the cell (members.md).
+MEMBER_PERIODS = frozenset({"member", "member_study"})
 
 
 def format_date(value: dt.date | None) -> str:
@@ -216,9 +220,12 @@ def waiver_text(v: Violation) -> str:
 
 
 def rule_columns(rules: Sequence[RuleSummary], cells: Iterable[CellResult]) -> list[str]:
-    """Rule ids in pack order, then ids seen in violations but not in the pack (sorted)."""
-    known = [r.id for r in rules]
+    """Rule ids in pack order, then ids seen in violations but not in the pack (sorted).
+
+    A member rule (members.md) is a column only when it cost a cell points: its findings
+    are the members' own, shown on the members sheet."""
     seen = {v.rule for c in cells for v in c.violations}
+    known = [r.id for r in rules if r.period not in MEMBER_PERIODS or r.id in seen]
     return known + sorted(seen - set(known))
 
 

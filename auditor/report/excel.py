@@ -101,6 +101,106 @@ def rejected_rows(rows: Iterable[RejectedRow]) -> Iterator[list[Any]]:
         yield [r.file, r.sheet, r.row, r.table, r.column, r.value, r.reason_vi, errors, r.reason_en]
 
 
+MEMBER_HEADERS = [
+    "Mã chi bộ",
+    "Mã đảng viên",
+    "Họ và tên",
+    "Tháng có mặt",
+    "Vắng có lý do",
+    "Vắng không lý do",
+    "Tháng miễn",
+    "Dự học nghị quyết",
+    "Học bù",
+    "Bài thu hoạch",
+    "Tháng thi",
+    "Lần thắng",
+    "Điểm thi TB",
+    "Tháng 6 tốt",
+    "Vi phạm",
+]
+
+
+MEMBER_VIOLATION_HEADERS = [
+    *MEMBER_HEADERS[:3],
+    "Quy tắc",
+    "Tên quy tắc",
+    "Ngày/kỳ",
+    "Nội dung",
+    "Cách khắc phục",
+    "Tệp",
+    "Trang tính",
+    "Dòng",
+    "Finding (English)",
+]
+
+
+def member_rows(report: Report) -> Iterator[list[Any]]:
+    """One row per member (members.md): the year's counts and the rules broken."""
+    for m in report.members:
+        yield [
+            m.cell_id,
+            m.member_id,
+            m.member_name,
+            m.months.present,
+            m.months.excused,
+            m.months.unexcused,
+            m.months.exempt,
+            m.studies.attended,
+            m.studies.made_up,
+            m.studies.reflections,
+            m.quiz.months,
+            m.quiz.wins,
+            m.quiz.average,
+            m.six_good_months,
+            ", ".join(v.rule for v in m.violations),
+        ]
+
+
+def member_violation_rows(report: Report, rules: Sequence[RuleSummary]) -> Iterator[list[Any]]:
+    """One row per member violation and evidence row, as the cells' violations sheet."""
+    by_id = {r.id: r for r in rules}
+    for m in report.members:
+        for v in m.violations:
+            rule = by_id.get(v.rule)
+            base = [
+                m.cell_id,
+                m.member_id,
+                m.member_name,
+                v.rule,
+                rule.title_vi if rule else "",
+                v.date or format_period(v.period),
+                v.message_vi,
+                remedy_text(rule) if rule else "",
+            ]
+            if not v.evidence:
+                yield [*base, "", "", None, v.message_en]
+            for e in v.evidence:
+                yield [*base, e.file, e.sheet, e.row, v.message_en]
+
+
+def _member_sheets(book: Book, report: Report, rules: Sequence[RuleSummary]) -> None:
+    book.table("Đảng viên", MEMBER_HEADERS, member_rows(report))
+    book.table(
+        "Vi phạm đảng viên",
+        MEMBER_VIOLATION_HEADERS,
+        member_violation_rows(report, rules),
+    )
+    names = {m.member_id: m.member_name for m in report.members}
+    book.table(
+        "Thi trắc nghiệm",
+        ["Mã chi bộ", "Tháng", "Người thắng", "Số lượt thi"],
+        (
+            [
+                q.cell_id,
+                format_period(q.month, report.year),
+                ", ".join(f"{names.get(w, w)} ({w})" for w in q.winners),
+                q.attempts,
+            ]
+            for q in report.quiz
+        ),
+    )
+
+
 def _params_text(params: dict[str, Any]) -> str:
     return "; ".join(f"{k} = {params[k]}" for k in sorted(params))
 
@@ -150,6 +250,8 @@ def write_excel(report: Report, rules: Sequence[RuleSummary], path: Path) -> Non
                     for m in report.merged_cells
                 ),
             )
+        if report.members:
+            _member_sheets(book, report, rules)
         book.table("Dòng bị loại", REJECTED_HEADERS, rejected_rows(report.rejected_rows))
         book.table(
             "Tệp đầu vào",
@@ -199,9 +301,17 @@ def _summary(book: Book, report: Report, columns: list[str]) -> None:
         "Tổ chức lại",
         *columns,
     ]
+    counted: dict[str, list[int]] = {}
+    if report.members:  # members.md: the board's report counts the members' findings
+        headers[12:12] = ["Số đảng viên", "Vi phạm của đảng viên"]
+        for m in report.members:
+            count = counted.setdefault(m.cell_id, [0, 0])
+            count[0] += 1
+            count[1] += len(m.violations)
     rows = []
     for cell in report.cells:
         lost = points_by_rule(cell.violations)
+        members = counted.get(cell.cell_id, [0, 0]) if report.members else []
         rows.append(
             [
                 cell.parent or "",
@@ -216,15 +326,12 @@ def _summary(book: Book, report: Report, columns: list[str]) -> None:
                 Styled("Có", "moved") if cell.moved_by_quota else "",
                 band_changes_text(cell),
                 "; ".join(f"{label}: {text}" for label, text in reorg_lines(cell)),
+                *members,
                 *(lost.get(rule) or None for rule in columns),
             ]
         )
-    sheet = book.table(
-        "Tổng hợp",
-        headers,
-        rows,
-        min_widths=[16, 12, 24, 7, 10, 12, 9, 9, 9, 12, 30, 20, *(6 for _ in columns)],
-    )
+    widths = [16, 12, 24, 7, 10, 12, 9, 9, 9, 12, 30, 20, *([9, 9] if report.members else [])]
+    sheet = book.table("Tổng hợp", headers, rows, min_widths=[*widths, *(6 for _ in columns)])
     sheet.activate()
 
 

@@ -211,6 +211,9 @@ def render_html(report: Report, rules: Sequence[RuleSummary]) -> str:
         ],
     }
     band_counts = {b: sum(1 for c in report.cells if c.band == b) for b in BANDS}
+    members_by_cell: dict[str, list[Any]] = {}
+    for member in report.members:
+        members_by_cell.setdefault(member.cell_id, []).append(member)
     return template.render(
         report=report,
         rules=by_rule,
@@ -228,6 +231,7 @@ def render_html(report: Report, rules: Sequence[RuleSummary]) -> str:
         limit=HTML_LIST_LIMIT,
         violations_total=sum(len(c.violations) for c in report.cells),
         summary_json=Markup(script_json(summary)),
+        members_by_cell=members_by_cell,
     )
 
 

@@ -52,6 +52,9 @@ def report_dict(report: Report) -> dict[str, Any]:
     for cell, dumped in zip(report.cells, data["cells"], strict=True):
         for violation, out in zip(cell.violations, dumped["violations"], strict=True):
             out["details"] = _canonical(violation.details)
+    for member, dumped in zip(report.members, data["members"], strict=True):
+        for violation, out in zip(member.violations, dumped["violations"], strict=True):
+            out["details"] = _canonical(violation.details)
     return data
 
 

@@ -1,0 +1,90 @@
+"""Judge the member facts with the same engine as the cells' facts (members.md).
+
+A cell's member facts (one per member, one per member and study) go to one
+durable_rules state, as a cell's own facts do, with the pack's member rules; each
+violation goes to its member. Member findings cost the cell nothing unless a pack gives
+them points: then they also count among the cell's violations (and its score).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from auditor.engine import _LOCK, _judge_for, _sort_key, _violation
+from auditor.ingest.dataset import Dataset
+from auditor.members.facts import member_facts
+from auditor.members.quiz import quiz_results
+from auditor.models import (
+    MemberMonths,
+    MemberQuizYear,
+    MemberResult,
+    MemberStudies,
+    QuizWinners,
+    Violation,
+)
+from auditor.rulepack import RulePack
+
+MEMBER_PERIODS = frozenset({"member", "member_study"})
+
+
+@dataclass
+class MemberOutcome:
+    members: list[MemberResult] = field(default_factory=list)
+    quiz: list[QuizWinners] = field(default_factory=list)
+    #: Per cell, its members' violations that carry points (they count for the cell).
+    scored: dict[str, list[Violation]] = field(default_factory=dict)
+
+
+def evaluate_members(
+    dataset: Dataset, pack: RulePack, cells: set[str], *, year: int, as_of: dt.date
+) -> MemberOutcome:
+    """Every member of the audited ``cells`` with counts, quiz results and findings."""
+    if dataset.members.empty:
+        return MemberOutcome()
+    by_cell, summaries = member_facts(dataset, cells, year=year, as_of=as_of)
+    rules = [r for r in pack.enabled_rules if r.period in MEMBER_PERIODS]
+    found: dict[str, list[Violation]] = {}
+    if rules:
+        by_id = {rule.id: rule for rule in rules}
+        with _LOCK:
+            judge = _judge_for(rules)
+            for cell_id in sorted(by_cell):
+                holder = by_cell[cell_id]
+                for rule_id, fact_id in judge.judge(holder.facts):
+                    fact = holder.facts[fact_id - 1]
+                    violation = _violation(by_id[rule_id], fact, holder.infos[fact_id - 1])
+                    found.setdefault(holder.owners[fact_id - 1], []).append(violation)
+    months, quizzes = quiz_results(dataset.quiz, year=year)
+    outcome = MemberOutcome(
+        quiz=[
+            QuizWinners(
+                cell_id=q.cell_id, month=f"M{q.month:02d}", winners=q.winners, attempts=q.attempts
+            )
+            for q in months
+            if q.cell_id in cells
+        ]
+    )
+    for summary in sorted(summaries, key=lambda s: (s.cell_id, s.member_id)):
+        if summary.cell_id not in cells:
+            continue
+        quiz = quizzes.get(summary.member_id)
+        violations = sorted(found.get(summary.member_id, []), key=_sort_key)
+        outcome.members.append(
+            MemberResult(
+                member_id=summary.member_id,
+                member_name=summary.member_name,
+                cell_id=summary.cell_id,
+                months=MemberMonths(**summary.months),
+                studies=MemberStudies(**summary.studies),
+                quiz=MemberQuizYear(months=quiz.months, wins=quiz.wins, average=quiz.average)
+                if quiz
+                else MemberQuizYear(),
+                six_good_months=summary.six_good_months,
+                violations=violations,
+            )
+        )
+        paid = [v for v in violations if v.points > 0]
+        if paid:
+            outcome.scored.setdefault(summary.cell_id, []).extend(paid)
+    return outcome
