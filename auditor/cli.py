@@ -453,6 +453,25 @@ def users_token(
     typer.echo(token)
 
 
+@users_app.command("list")
+def users_list(data: DataOpt, database: DatabaseOpt = None) -> None:
+    """Liệt kê người dùng: tên, vai trò, chi bộ, số token (không in mật khẩu hay token)."""
+    from sqlalchemy import func, select
+
+    from auditor.web.db import Token, User
+
+    sessions = _user_db(data, database)
+    with sessions() as db:
+        users = db.scalars(select(User).order_by(User.name)).all()
+        tokens = dict(db.execute(select(Token.user_id, func.count()).group_by(Token.user_id)).all())
+    if not users:
+        err.print("Chưa có người dùng nào. / No users yet.")
+        return
+    for user in users:
+        # tab-separated, one user a line: easy to read and to cut(1)
+        typer.echo(f"{user.name}\t{user.role}\t{user.cell_id or '-'}\t{tokens.get(user.id, 0)}")
+
+
 def main() -> None:
     app()
 

@@ -12,6 +12,7 @@ the bounded worker in :mod:`auditor.ingest.pool`.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import struct
 import zipfile
@@ -19,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+import defusedxml.ElementTree as DefusedET
 
 from auditor.ingest.read import (
     FORMULA_ELEMENT,
@@ -201,6 +204,106 @@ def _check_references(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: L
     return formula
 
 
+_XLSB_SHEET = re.compile(r"^xl/(?:worksheets|dialogsheets|macrosheets)/[^/]+\.bin$")
+#: BIFF12 record types of an .xlsb sheet: a row header, and the cells that hold a value
+#: (number, error, bool, text, shared text, formulas; a blank cell, 1, holds none).
+_XLSB_ROW = 0
+_XLSB_VALUE_CELLS = frozenset(range(2, 12))
+
+
+def _check_xlsb_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
+    """Compare the farthest cell with a value of an .xlsb sheet with the limits.
+
+    calamine sizes an .xlsb sheet by its farthest cell, as for .xlsx: one number in a row
+    header flipped to 1,048,570 makes it allocate a million rows. The sheet is a stream
+    of records (a type and a length, each a 7-bit varint); a row header gives the row of
+    the cells after it, each cell starts with its column.
+    """
+    data = archive.read(info)
+    size = len(data)
+    position = row = max_row = max_col = 0
+    while position < size:
+        kind = data[position]
+        position += 1
+        if kind & 0x80:
+            if position >= size:
+                break
+            kind = (kind & 0x7F) | ((data[position] & 0x7F) << 7)
+            position += 1
+        length = shift = 0
+        for _ in range(4):
+            if position >= size:
+                break
+            byte = data[position]
+            position += 1
+            length |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                break
+        if position + 4 <= size:
+            if kind == _XLSB_ROW:
+                row = struct.unpack_from("<I", data, position)[0] + 1
+            elif kind in _XLSB_VALUE_CELLS:
+                col = struct.unpack_from("<I", data, position)[0] + 1
+                max_col = max(max_col, col)
+                max_row = max(max_row, row)
+        position += length
+    if max_row or max_col:
+        _over(max_row, max_col, limits, declared=False)
+
+
+def _xlsb_sheet_name(archive: zipfile.ZipFile, member: str) -> str:
+    """The name an .xlsb sheet part has in the workbook (its part name when unknown):
+    workbook.bin lists each sheet (record 156, BrtBundleSh) with its relationship id and
+    name, as length-prefixed UTF-16 strings."""
+    fallback = member.rsplit("/", 1)[-1]
+    try:
+        rels = DefusedET.fromstring(archive.read("xl/_rels/workbook.bin.rels"))
+        targets = {
+            rel.get("Id") or "": posixpath.normpath(posixpath.join("xl", rel.get("Target") or ""))
+            for rel in rels
+        }
+        data = archive.read("xl/workbook.bin")
+    except Exception:  # a damaged or unusual workbook: the part's name still says which
+        return fallback
+    position = 0
+    while position < len(data):
+        kind = data[position]
+        position += 1
+        if kind & 0x80 and position < len(data):
+            kind = (kind & 0x7F) | ((data[position] & 0x7F) << 7)
+            position += 1
+        length = shift = 0
+        for _ in range(4):
+            if position >= len(data):
+                break
+            byte = data[position]
+            position += 1
+            length |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                break
+        record = data[position : position + length]
+        position += length
+        if kind != 156 or len(record) < 12:
+            continue
+        strings: list[str] = []
+        at = 8
+        for _ in range(2):
+            if at + 4 > len(record):
+                break
+            count = struct.unpack_from("<I", record, at)[0]
+            at += 4
+            if count == 0xFFFFFFFF:  # a null relationship id
+                strings.append("")
+                continue
+            strings.append(record[at : at + 2 * count].decode("utf-16-le", "replace"))
+            at += 2 * count
+        if len(strings) == 2 and targets.get(strings[0]) == member:
+            return strings[1]
+    return fallback
+
+
 _ODS_TAG = re.compile(rb"<(/?)table:(table-row|table|named-expressions)(?=[\s/>])")
 _MAX_CARRY = 1 << 20
 
@@ -325,6 +428,13 @@ def _check_archive(
                     raise problem.named(_sheet_name(archive, member.filename)) from None
             elif member.filename == "content.xml":
                 _check_ods_nesting(archive, member)
+            elif _XLSB_SHEET.match(member.filename):
+                if scan is not None and not scan(member.filename):
+                    continue
+                try:
+                    _check_xlsb_sheet(archive, member, limits)
+                except SheetTooLarge as problem:
+                    raise problem.named(_xlsb_sheet_name(archive, member.filename)) from None
         return (None if unusual else frozenset(formulas)), parts_format(names)
 
 

@@ -289,7 +289,7 @@ def parse_sheets(
     """The container kind and the worksheets (those whose name is ``wanted``) as calamine
     reads them; :func:`mark_formulas` completes them. calamine lets other threads run
     while it parses a sheet. ``parts``: a zip's format, when the guard has told it."""
-    kind = sniff(path)
+    kind = "zip" if parts else sniff(path)  # a format from the guard: a zip, sniffed there
     if kind == "ole" and _ole_is_encrypted_ooxml(path):
         raise password_protected()
     macros: list[str] = []

@@ -105,7 +105,12 @@ def create_app(
                 raise
             session.commit()
 
-    def auth(request: Request, session: DbSession = Depends(db)) -> Auth:
+    #: The transaction ends when the view returns, before the answer is sent: a browser
+    #: that follows the login's redirect at once must find its session already committed.
+    #: (FastAPI's default ends a yield dependency after the response, a race.)
+    use_db = Depends(db, scope="function")
+
+    def auth(request: Request, session: DbSession = use_db) -> Auth:
         header = request.headers.get("authorization", "")
         if header.lower().startswith("bearer "):
             user = user_for_token(session, header[7:].strip())
@@ -164,7 +169,7 @@ def create_app(
         return response
 
     @app.post("/login", include_in_schema=False)
-    async def login(request: Request, session: DbSession = Depends(db)) -> Response:
+    async def login(request: Request, session: DbSession = use_db) -> Response:
         form = await request.form()
         name, password = str(form.get("name", "")), str(form.get("password", ""))
         if not same(str(form.get("csrf", "")), request.cookies.get(LOGIN_COOKIE)):
@@ -208,7 +213,7 @@ def create_app(
 
     @app.post("/logout", include_in_schema=False)
     async def logout(
-        request: Request, who: Auth = Depends(auth), session: DbSession = Depends(db)
+        request: Request, who: Auth = Depends(auth), session: DbSession = use_db
     ) -> Response:
         permit(who.user, "runs:list")
         await check_csrf(request, who)
@@ -219,15 +224,13 @@ def create_app(
 
     # ---- runs --------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home(
-        request: Request, who: Auth = Depends(auth), session: DbSession = Depends(db)
-    ) -> Response:
+    def home(request: Request, who: Auth = Depends(auth), session: DbSession = use_db) -> Response:
         user = permit(who.user, "runs:list")
         listing = data.list_runs(session, user)
         return page("home.html", request, who, **listing, this_year=dt.date.today().year)
 
     @app.get("/api/runs", tags=["runs"], summary="Danh sách lần kiểm tra / list runs")
-    def api_runs(who: Auth = Depends(auth), session: DbSession = Depends(db)) -> Any:
+    def api_runs(who: Auth = Depends(auth), session: DbSession = use_db) -> Any:
         user = permit(who.user, "runs:list")
         return data.list_runs(session, user)
 
@@ -285,7 +288,7 @@ def create_app(
 
     @app.post("/runs", include_in_schema=False)
     async def upload_page(
-        request: Request, who: Auth = Depends(auth), session: DbSession = Depends(db)
+        request: Request, who: Auth = Depends(auth), session: DbSession = use_db
     ) -> Response:
         run_id = await create_run(request, who, session)
         return RedirectResponse(f"/runs/{run_id}", status_code=303)
@@ -299,13 +302,13 @@ def create_app(
         "`year`, optional `as_of` (YYYY-MM-DD).",
     )
     async def api_create(
-        request: Request, who: Auth = Depends(auth), session: DbSession = Depends(db)
+        request: Request, who: Auth = Depends(auth), session: DbSession = use_db
     ) -> Any:
         run_id = await create_run(request, who, session)
         return data.run_status(session, run_id)
 
     @app.get("/api/runs/{run_id}", tags=["runs"], summary="Trạng thái, tiến độ / status")
-    def api_run(run_id: int, who: Auth = Depends(auth), session: DbSession = Depends(db)) -> Any:
+    def api_run(run_id: int, who: Auth = Depends(auth), session: DbSession = use_db) -> Any:
         permit(who.user, "run:view")
         return data.run_status(session, run_id)
 
@@ -317,7 +320,7 @@ def create_app(
         band: str | None = None,
         sort: str = "rank",
         who: Auth = Depends(auth),
-        session: DbSession = Depends(db),
+        session: DbSession = use_db,
     ) -> Response:
         user = permit(who.user, "run:cells")
         view = data.run_cells(session, reports, run_id, user, q=q, band=band, sort=sort)
@@ -331,33 +334,33 @@ def create_app(
         band: str | None = None,
         sort: str = "rank",
         who: Auth = Depends(auth),
-        session: DbSession = Depends(db),
+        session: DbSession = use_db,
     ) -> Any:
         user = permit(who.user, "run:cells")
         return data.run_cells(session, reports, run_id, user, q=q, band=band, sort=sort)
 
     @app.get("/runs/{run_id}/inputs", response_class=HTMLResponse, include_in_schema=False)
     def inputs_page(
-        run_id: int, request: Request, who: Auth = Depends(auth), session: DbSession = Depends(db)
+        run_id: int, request: Request, who: Auth = Depends(auth), session: DbSession = use_db
     ) -> Response:
         permit(who.user, "run:inputs")
         return page("inputs.html", request, who, run=data.run_inputs(session, reports, run_id))
 
     @app.get("/api/runs/{run_id}/inputs", tags=["runs"], summary="Tệp đầu vào / inputs")
-    def api_inputs(run_id: int, who: Auth = Depends(auth), session: DbSession = Depends(db)) -> Any:
+    def api_inputs(run_id: int, who: Auth = Depends(auth), session: DbSession = use_db) -> Any:
         permit(who.user, "run:inputs")
         return data.run_inputs(session, reports, run_id)
 
     @app.post("/runs/{run_id}/rerun", include_in_schema=False)
     async def rerun_page(
-        run_id: int, request: Request, who: Auth = Depends(auth), session: DbSession = Depends(db)
+        run_id: int, request: Request, who: Auth = Depends(auth), session: DbSession = use_db
     ) -> Response:
         await rerun(run_id, request, who, session)
         return RedirectResponse(f"/runs/{run_id}", status_code=303)
 
     @app.post("/api/runs/{run_id}/rerun", tags=["runs"], summary="Chạy lại / run again")
     async def api_rerun(
-        run_id: int, request: Request, who: Auth = Depends(auth), session: DbSession = Depends(db)
+        run_id: int, request: Request, who: Auth = Depends(auth), session: DbSession = use_db
     ) -> Any:
         await rerun(run_id, request, who, session)
         return data.run_status(session, run_id)
@@ -391,13 +394,13 @@ def create_app(
         summary="Báo cáo / report.json, report.xlsx, report.html",
     )
     def api_report(
-        run_id: int, kind: str, who: Auth = Depends(auth), session: DbSession = Depends(db)
+        run_id: int, kind: str, who: Auth = Depends(auth), session: DbSession = use_db
     ) -> Response:
         return report_file(run_id, kind, who, session)
 
     @app.get("/runs/{run_id}/report.{kind}", include_in_schema=False)
     def page_report(
-        run_id: int, kind: str, who: Auth = Depends(auth), session: DbSession = Depends(db)
+        run_id: int, kind: str, who: Auth = Depends(auth), session: DbSession = use_db
     ) -> Response:
         return report_file(run_id, kind, who, session)
 
@@ -408,7 +411,7 @@ def create_app(
         cell_id: str,
         request: Request,
         who: Auth = Depends(auth),
-        session: DbSession = Depends(db),
+        session: DbSession = use_db,
     ) -> Response:
         key = cell_key(cell_id)
         user = permit(who.user, "cell:view", key)
@@ -422,7 +425,7 @@ def create_app(
         summary="Một chi bộ: vi phạm, bằng chứng, dòng bị loại, lịch sử",
     )
     def api_cell(
-        run_id: int, cell_id: str, who: Auth = Depends(auth), session: DbSession = Depends(db)
+        run_id: int, cell_id: str, who: Auth = Depends(auth), session: DbSession = use_db
     ) -> Any:
         key = cell_key(cell_id)
         user = permit(who.user, "cell:view", key)
@@ -433,9 +436,7 @@ def create_app(
         tags=["cells"],
         summary="Lịch sử một chi bộ qua các lần và các năm / a cell's history",
     )
-    def api_history(
-        cell_id: str, who: Auth = Depends(auth), session: DbSession = Depends(db)
-    ) -> Any:
+    def api_history(cell_id: str, who: Auth = Depends(auth), session: DbSession = use_db) -> Any:
         key = cell_key(cell_id)
         permit(who.user, "cell:view", key)
         return {"cell_key": key, "history": data.cell_history(session, key)}
@@ -447,7 +448,7 @@ def create_app(
         a: int | None = None,
         b: int | None = None,
         who: Auth = Depends(auth),
-        session: DbSession = Depends(db),
+        session: DbSession = use_db,
     ) -> Response:
         user = permit(who.user, "compare")
         runs = data.list_runs(session, user)["runs"]
@@ -459,23 +460,21 @@ def create_app(
         tags=["compare"],
         summary="So sánh hai lần kiểm tra (cùng năm hoặc hai năm) / compare two runs",
     )
-    def api_compare(
-        a: int, b: int, who: Auth = Depends(auth), session: DbSession = Depends(db)
-    ) -> Any:
+    def api_compare(a: int, b: int, who: Auth = Depends(auth), session: DbSession = use_db) -> Any:
         permit(who.user, "compare")
         return data.compare(session, a, b)
 
     # ---- audit log ---------------------------------------------------------------------
     @app.get("/log", response_class=HTMLResponse, include_in_schema=False)
     def log_page(
-        request: Request, who: Auth = Depends(auth), session: DbSession = Depends(db)
+        request: Request, who: Auth = Depends(auth), session: DbSession = use_db
     ) -> Response:
         permit(who.user, "audit:log")
         entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(500))
         return page("log.html", request, who, entries=list(entries))
 
     @app.get("/api/log", tags=["audit log"], summary="Nhật ký / who did what")
-    def api_log(who: Auth = Depends(auth), session: DbSession = Depends(db)) -> Any:
+    def api_log(who: Auth = Depends(auth), session: DbSession = use_db) -> Any:
         permit(who.user, "audit:log")
         entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(500))
         return {

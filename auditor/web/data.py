@@ -299,10 +299,12 @@ def _rule_texts() -> list[dict[str, Any]]:
     global _RULES
     if _RULES is None:
         from auditor.audit import rule_summaries
+        from auditor.report.common import remedy_text
         from auditor.rulepack import load_pack
 
+        # the remedy with its parameters filled in, as report.xlsx prints it
         _RULES = [
-            {"id": r.id, "title_vi": r.title_vi, "remedy_vi": r.remedy_vi}
+            {"id": r.id, "title_vi": r.title_vi, "remedy_vi": remedy_text(r)}
             for r in rule_summaries(load_pack())
         ]
     return _RULES
