@@ -140,6 +140,12 @@ def _explain(pack: RulePack, rule_id: str, where: list[tuple[RulePack, str, str]
     ]
     if rule.rationale_en:
         lines.append(f"             {rule.rationale_en}")
+    if rule.note is not None:
+        lines += [
+            "",
+            f"Ghi chú thay vi phạm / note instead of a violation ({rule.note.code}) khi / when: "
+            f"{describe_condition(rule.note.when)}",
+        ]
     lines += ["", f"Cách khắc phục / remedy: {rule.remedy_vi.format_map(dict(rule.params))}"]
     if rule.remedy_en:
         lines.append(f"                        {rule.remedy_en.format_map(dict(rule.params))}")
@@ -241,6 +247,11 @@ def _pack_docs(pack: RulePack) -> list[str]:
             f"- Xét theo: {PERIODS_VI[rule.period]}; điểm trừ: {rule.points}; "
             f"tham số: {_params(rule)}",
             f"- Vi phạm khi: `{describe_condition(rule.when)}`",
+            *(
+                [f"- Ghi chú `{rule.note.code}` khi: `{describe_condition(rule.note.when)}`"]
+                if rule.note is not None
+                else []
+            ),
             f"- Vì sao: {rule.rationale_vi}",
             f"- Khắc phục: {rule.remedy_vi.format_map(dict(rule.params))}",
             "",

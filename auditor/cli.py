@@ -75,7 +75,7 @@ RulesOpt = Annotated[
     typer.Option(
         "--rules",
         help=(
-            "Buộc dùng một bộ quy tắc: tên bộ có sẵn (hd12, quan-doi) hoặc thư mục chứa"
+            "Buộc dùng một bộ quy tắc: tên bộ có sẵn (hd12, hd42, quan-doi) hoặc thư mục chứa"
             " pack.yaml; mặc định mỗi buổi xét theo bộ có hiệu lực vào ngày của nó / force"
             " one pack (by default each session is judged by the pack in force on its date)."
         ),

@@ -55,6 +55,8 @@ class NoteCode(StrEnum):
     waiver_unused = "waiver_unused"
     # Hướng dẫn 42 session columns (auditor/facts)
     length_disagrees = "length_disagrees"
+    # a rule's ``note:`` (auditor/rules/*/XX00.yaml) on a fact it cannot judge
+    session_length_missing = "session_length_missing"
     # the member tables (auditor/ingest, members.md)
     personal_columns_dropped = "personal_columns_dropped"
     # an .xlsm's Excel 4 macro sheet (auditor/ingest/read.py)
@@ -155,6 +157,7 @@ _STAGE: dict[NoteCode, str] = {
     NoteCode.waiver_expired: "miễn trừ / waivers",
     NoteCode.waiver_unused: "miễn trừ / waivers",
     NoteCode.length_disagrees: "các bảng / the tables",
+    NoteCode.session_length_missing: "xét quy tắc / judging",
     NoteCode.personal_columns_dropped: "đọc tệp / reading the files",
     NoteCode.macro_sheet_ignored: "đọc tệp / reading the files",
 }
@@ -308,6 +311,14 @@ _TEMPLATES: dict[NoteCode, tuple[Template, ...]] = {
             "{span} phút: lấy Thời lượng",
             "Length written as {minutes} minutes but the start–end times ({start}–{end}) "
             "give {span}: the length column is taken",
+        ),
+    ),
+    NoteCode.session_length_missing: (
+        _T(
+            "Buổi sinh hoạt ngày {date} không ghi thời lượng (Thời lượng, hoặc giờ bắt đầu và "
+            "giờ kết thúc): chưa xét được TG01",
+            "The session of {date} records no length (a length, or start and end times): "
+            "TG01 cannot be judged",
         ),
     ),
     NoteCode.cell_not_judged: (

@@ -44,6 +44,8 @@ _OPS = {"neq": "$neq", "lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
 _counter = itertools.count()
 OPEN_FACT = "cell_open"
 OPEN_RULE = "_open"
+#: A rule's ``note`` is compiled as a rule of its own, named the rule's id and this.
+NOTE_SUFFIX = "~note"
 #: durable_rules keeps global state in its C core; one evaluation at a time per process.
 _LOCK = threading.Lock()
 
@@ -62,9 +64,11 @@ def compile_condition(rule: Rule, node: Test | AllOf | AnyOf) -> dict[str, Any]:
     return {"$or": [compile_condition(rule, child) for child in node.any]}
 
 
-def compile_rule(rule: Rule) -> dict[str, Any]:
-    """The rule's durable_rules definition: a positive type match AND its condition."""
-    condition = {"$and": [{"type": rule.period}, compile_condition(rule, rule.when)]}
+def compile_rule(rule: Rule, when: Test | AllOf | AnyOf | None = None) -> dict[str, Any]:
+    """The rule's durable_rules definition: a positive type match AND its condition
+    (``when``: another condition of the rule, its note's)."""
+    tested = rule.when if when is None else when
+    condition = {"$and": [{"type": rule.period}, compile_condition(rule, tested)]}
     return {"all": [{"m": condition}]}
 
 
@@ -84,6 +88,11 @@ class Judge:
         }
         for rule in self.rules:
             definition[rule.id] = {**compile_rule(rule), "run": _noted_by_judge}
+            if rule.note is not None:
+                definition[rule.id + NOTE_SUFFIX] = {
+                    **compile_rule(rule, rule.note.when),
+                    "run": _noted_by_judge,
+                }
         #: What the C core's "already observed" answer is raised as (a fact-hash collision).
         self.collision: type[Exception] = engine.MessageObservedException
         self.host = _quiet_host(engine)()
@@ -211,6 +220,22 @@ def _violation(rule: Rule, fact: Fact, meta: FactInfo, pack: str) -> Violation:
         evidence=meta.evidence_records(),
         details=details,
         pack=pack,
+    )
+
+
+def _rule_note(rule: Rule, fact: Fact, meta: FactInfo) -> Note:
+    """The note a rule leaves on a fact it cannot judge, at the fact's first row."""
+    assert rule.note is not None
+    context = {key: display_value(value) for key, value in meta.context.items()}
+    values = {**fact, **rule.params, **context}
+    where = meta.evidence[0] if meta.evidence else (None, None, None)
+    return Note(
+        file=where[0],
+        sheet=where[1],
+        row=where[2],
+        code=rule.note.code,
+        message_vi=render(rule.note.message_vi, values),
+        message_en=render(rule.note.message_en, values),
     )
 
 
@@ -345,6 +370,13 @@ def judge_chunk(task: tuple[list[Panel], int, dt.date, Batch]) -> ChunkResult:
                     rules[index][rule_id], by_id[fact_id], cell.info(fact_id), panels[index][0]
                 )
                 for index, rule_id, fact_id in hits
+                if not rule_id.endswith(NOTE_SUFFIX)
+            ]
+            # a rule's note comes only from the pack in force on the fact's day
+            notes += [
+                _rule_note(rules[index][rule_id.removesuffix(NOTE_SUFFIX)], by_id[f], cell.info(f))
+                for index, rule_id, f in sorted(hits)
+                if rule_id.endswith(NOTE_SUFFIX)
             ]
             found[cell.cell_id] = sorted(violations, key=_sort_key)
             judged = time.perf_counter()

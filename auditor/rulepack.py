@@ -23,8 +23,9 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from auditor.codes import NoteCode
 from auditor.models import Effective
-from auditor.scoring_params import ScoringParams
+from auditor.scoring_params import ScoringError, ScoringParams, scoring_named
 from auditor.vocabulary import UNITS, Unit, fields, placeholders
 
 #: The packs shipped inside the package (package data), so a wheel audits from anywhere.
@@ -90,6 +91,21 @@ class Examples(_Strict):
     fail_rows: InputRows | None = None
 
 
+class RuleNote(_Strict):
+    """A data-quality note a rule leaves on a fact it cannot judge, instead of a violation.
+
+    TG01 cannot judge a session whose log records no length (2025 logs were designed
+    before Hướng dẫn 42): the board should know, but the cell loses no points. The note
+    rides with the rule, so it appears exactly where the rule is in force and enabled.
+    ``code`` is one of the report's note codes (``auditor/codes.py``).
+    """
+
+    code: str
+    when: Condition
+    message_vi: str
+    message_en: str
+
+
 class Rule(_Strict):
     id: str = Field(pattern=r"^[A-Z]{2}\d{2}$")
     title_vi: str
@@ -108,6 +124,7 @@ class Rule(_Strict):
     remedy_vi: str
     remedy_en: str = ""
     examples: Examples = Field(default_factory=Examples)
+    note: RuleNote | None = None
 
     @field_validator("params")
     @classmethod
@@ -129,6 +146,8 @@ class Rule(_Strict):
                     walk(child)
 
         walk(self.when)
+        if self.note is not None:
+            walk(self.note.when)
         return refs
 
 
@@ -141,7 +160,11 @@ class PackFile(_Strict):
     #: When the pack is in force (auditor/rulebook.py); none: every day.
     effective: Effective | None = None
     include: str | None = None
-    scoring: ScoringParams = Field(default_factory=ScoringParams)
+    #: Changes to the included pack's rules, as an ``--overrides`` file's ``rules:`` map
+    #: (hd42 keeps hd12's rules and only sets ``CD02.draft_min_days`` to 1).
+    overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    #: The scoring parameters, or the name of a shipped scoring (``qd366``).
+    scoring: ScoringParams | str = Field(default_factory=ScoringParams)
 
 
 class RulePack(_Strict):
@@ -259,10 +282,35 @@ def _load_rules(
             problems += [(str(path), key, reason) for key, reason in rule_problems(rule)]
         rules[rule.id] = rule
     if pack is not None:
+        for rule_id, change in pack.overrides.items():
+            key = f"overrides.{rule_id}"
+            if rule_id.upper() not in rules:
+                problems.append((str(pack_path), key, "không có quy tắc này / no such rule"))
+                continue
+            changed, errors = _apply(rules[rule_id.upper()], change, str(pack_path))
+            problems += [(str(pack_path), key, error) for error in errors]
+            if not errors:
+                rules[changed.id] = changed
+                problems += [(str(pack_path), f"{key}.{k}", r) for k, r in rule_problems(changed)]
+        scoring = _pack_scoring(pack.scoring, pack_path, problems)
+        pack = pack.model_copy(update={"scoring": scoring})
         problems += [
-            (str(pack_path), key, reason) for key, reason in scoring_problems(pack.scoring, rules)
+            (str(pack_path), key, reason) for key, reason in scoring_problems(scoring, rules)
         ]
     return pack, rules, files
+
+
+def _pack_scoring(
+    scoring: ScoringParams | str, pack_path: Path, problems: list[tuple[str, str, str]]
+) -> ScoringParams:
+    """The pack's scoring: its own parameters, or a shipped scoring named in pack.yaml."""
+    if isinstance(scoring, ScoringParams):
+        return scoring
+    try:
+        return scoring_named(scoring)
+    except ScoringError as exc:
+        problems.append((str(pack_path), "scoring", str(exc)))
+        return ScoringParams()
 
 
 def parse_scalar(text: str) -> Scalar:
@@ -291,7 +339,8 @@ def _apply(rule: Rule, changes: dict[str, Any], where: str) -> tuple[Rule, list[
                     errors.append(f"{rule.id}.{name}: không có tham số này / no such parameter")
                 else:
                     params[name] = param
-        elif key in ("points", "enabled"):
+        elif key in ("points", "enabled", "examples"):
+            # new parameters may need new examples (hd42's CD02 in its pack.yaml)
             update[key] = value
         elif key in params:
             params[key] = value
@@ -391,7 +440,8 @@ def load_pack(
         title_vi=pack.title_vi,
         title_en=pack.title_en,
         years=pack.years,
-        scoring=pack.scoring,
+        # a scoring named in pack.yaml was resolved by _load_rules (or refused)
+        scoring=pack.scoring if isinstance(pack.scoring, ScoringParams) else ScoringParams(),
         rules=[rules[k] for k in sorted(rules)],
         path=str(folder),
         sha256=digest,
@@ -581,6 +631,8 @@ def rule_problems(rule: Rule) -> list[tuple[str, str]]:
     message_names = placeholders(rule.period) | set(rule.params)
     for name in ("message_vi", "message_en"):
         problems += _placeholder_problems(getattr(rule, name), name, message_names)
+    if rule.note is not None:
+        problems += _note_problems(rule, rule.note, message_names)
     # remedies are filled with the parameters only (catalogue, report sheets)
     for name in ("remedy_vi", "remedy_en"):
         problems += _placeholder_problems(getattr(rule, name), name, set(rule.params))
@@ -602,6 +654,36 @@ def rule_problems(rule: Rule) -> list[tuple[str, str]]:
                 )
     problems += _row_example_problems(rule)
     return list(dict.fromkeys(problems))  # a parameter tested twice is one problem
+
+
+def _note_problems(rule: Rule, note: RuleNote, names: set[str]) -> list[tuple[str, str]]:
+    """What cannot work in a rule's ``note``: its fields, values, placeholders and code."""
+    problems: list[tuple[str, str]] = []
+    if note.code not in set(NoteCode):
+        problems.append(
+            (
+                "note.code",
+                f"mã ghi chú {note.code!r} không có trong auditor/codes.py / unknown note code "
+                + _unknown(note.code, list(NoteCode)),
+            )
+        )
+    for key, test in _tests(note.when, "note.when"):
+        unit = field_unit(rule.period, test.field)
+        if unit is None:
+            problems.append(
+                (
+                    f"{key}.field",
+                    f"dữ kiện {rule.period} không có trường {test.field!r} / no such field "
+                    + _unknown(test.field, fields(rule.period)),
+                )
+            )
+            continue
+        reason = _value_problem(rule, test, unit)
+        if reason is not None:
+            problems.append((f"{key}.value", reason))
+    for name in ("message_vi", "message_en"):
+        problems += _placeholder_problems(getattr(note, name), f"note.{name}", names)
+    return problems
 
 
 def _row_example_problems(rule: Rule) -> list[tuple[str, str]]:

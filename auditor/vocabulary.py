@@ -702,6 +702,7 @@ def rules_schema() -> dict[str, Any]:
                                 "fail_rows": {"$ref": "#/$defs/input_rows"},
                             },
                         },
+                        "note": {"properties": {"when": {"$ref": f"#/$defs/when_{period}"}}},
                     }
                 },
             }
@@ -782,6 +783,21 @@ def rules_schema() -> dict[str, Any]:
                     "fail": {"type": "array"},
                     "pass_rows": {"type": "object"},
                     "fail_rows": {"type": "object"},
+                },
+            },
+            "note": {
+                "description": (
+                    "A note (code from docs/codes.md) on a fact the rule cannot judge, "
+                    "instead of a violation."
+                ),
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["code", "when", "message_vi", "message_en"],
+                "properties": {
+                    "code": text,
+                    "when": {"type": "object"},
+                    "message_vi": text,
+                    "message_en": text,
                 },
             },
         },

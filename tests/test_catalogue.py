@@ -17,6 +17,16 @@ def test_docs_rules_page_is_not_stale() -> None:
     )
 
 
+def test_the_rules_page_shows_hd42_its_new_rules_its_note_and_qd366() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    for rule in ("TG01", "CU01", "TB01", "ST01", "CL01"):
+        assert f"### hd42 · {rule}" in text and f"| {rule} |" in text
+    assert "Hướng dẫn 42-HD/BTCTW" in text and "session_length_missing" in text
+    assert "draft_min_days=1" in text  # CD02 as hd42 sets it
+    assert "có đảng viên bị kỷ luật trong năm (disciplined ≥ 1) → tối đa HTTNV" in text
+    assert "| TG01 | " in text and "hd42 (từ 28/10/2025)" in text
+
+
 def test_explain_shows_source_rationale_params_examples_and_remedy() -> None:
     text = explain(load_pack(), "CD02")
     for part in (

@@ -15,6 +15,7 @@ from auditor.codes import ErrorCode, NoteCode, render_codes_md
 from auditor.ingest.headers import REQUIRED, canonical_header
 from auditor.ingest.records import validate_row
 from auditor.ingest.waivers import parse_waivers
+from auditor.rulepack import load_pack, shipped_packs
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
@@ -56,6 +57,11 @@ def _emitted_codes() -> dict[str, str]:
                 else:
                     continue  # a helper's parameter: its callers are found themselves
                 found[code] = f"{path.relative_to(ROOT)}:{node.lineno}"
+    # a rule's `note:` in a shipped pack emits its code too (auditor/engine.py)
+    for name in shipped_packs():
+        for rule in load_pack(name).rules:
+            if rule.note is not None:
+                found[rule.note.code] = f"auditor/rules/{name}/{rule.id}.yaml"
     return found
 
 

@@ -61,3 +61,23 @@ def test_the_passing_rows_keep_the_rule(rule: Rule, tmp_path: Path) -> None:
     found, refused = _broken(rule, rule.examples.pass_rows, tmp_path)
     assert refused == 0
     assert not found, f"{rule.id}: its pass_rows give {found}"
+
+
+#: hd42's rules (its own and hd12's as it sets them) judged on their fact-level examples.
+HD42_RULES = {rule.id: rule for rule in load_pack("hd42").rules}
+HD42_CASES = [
+    (rule_id, kind, index)
+    for rule_id, rule in sorted(HD42_RULES.items())
+    for kind, facts in (("pass", rule.examples.passing), ("fail", rule.examples.failing))
+    for index in range(len(facts))
+]
+
+
+@pytest.mark.parametrize(("rule_id", "kind", "index"), HD42_CASES)
+def test_hd42_fact_example(rule_id: str, kind: str, index: int) -> None:
+    from auditor.engine import Judge
+
+    rule = HD42_RULES[rule_id]
+    facts = rule.examples.passing if kind == "pass" else rule.examples.failing
+    hits = Judge([rule]).judge([{**facts[index], "id": 1}])
+    assert ((rule_id, 1) in hits) is (kind == "fail")

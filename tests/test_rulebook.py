@@ -43,6 +43,8 @@ def _pack(root: Path, name: str, effective: dict[str, Any], **changes: Any) -> P
     (``CD02={"params": {...}}``, ``TK01={"points": 5}``)."""
     folder = root / name
     shutil.copytree(DEFAULT_PACK, folder)
+    # hd12 includes ../dang-vien (the members' rules): it comes along
+    shutil.copytree(DEFAULT_PACK.parent / "dang-vien", root / "dang-vien", dirs_exist_ok=True)
     meta = yaml.safe_load((folder / "pack.yaml").read_text(encoding="utf-8"))
     meta.update(name=name, version=f"{name}.1", effective=effective)
     (folder / "pack.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), "utf-8")

@@ -40,6 +40,10 @@ ERROR_VI = "Lỗi không mong đợi khi đọc tệp ({kind})"
 ERROR_EN = "Unexpected error while reading the file ({kind})"
 TIMEOUT_VI = "Đọc tệp quá thời gian cho phép ({s:g} giây)"
 TIMEOUT_EN = "Reading the file exceeded the time limit ({s:g} s)"
+#: How long a new worker may take to start (import, limits) before its first file's own
+#: time limit starts: a busy machine can take seconds to start a process from the fork
+#: server, and that must not count as the file being slow.
+STARTUP_S = 60.0
 #: A worker is forked only while this process's address space is at most this share of
 #: a worker's memory limit (the fork starts with all of it).
 FORK_SHARE = 4
@@ -88,6 +92,7 @@ def _worker(
     silence_native_output()
     _limit_memory(limits.memory_mb)
     tune()
+    conn.send_bytes(_READY)  # the file's clock starts now, not when the process was asked for
     while True:
         try:
             message = conn.recv()
@@ -107,6 +112,9 @@ def _worker(
         conn.send_bytes(reply)
 
 
+_READY = b"ready"
+
+
 def forks_first(limits: Limits) -> bool:
     """Whether a new pool's first workers are forked from this process (at once)."""
     return can_fork() and address_space_mb() <= limits.memory_mb / FORK_SHARE
@@ -118,6 +126,11 @@ class _Slot:
     conn: Connection
     index: int | None = None
     started: float = 0.0
+    #: whether the worker said it is ready (until then ``started`` counts its start-up)
+    ready: bool = False
+
+    def limit(self, limits: Limits) -> float:
+        return limits.timeout_s if self.ready else STARTUP_S + limits.timeout_s
 
 
 class WorkerPool:
@@ -210,7 +223,7 @@ class WorkerPool:
                     index = pending.pop()
                     self._dispatch(position, index, items[index])
             busy = [s for s in self.slots if s.index is not None]
-            deadline = min(s.started for s in busy) + self.limits.timeout_s
+            deadline = min(s.started + s.limit(self.limits) for s in busy)
             ready = wait(
                 [s.conn for s in busy] + [s.process.sentinel for s in busy],
                 timeout=max(0.0, deadline - time.monotonic()),
@@ -219,7 +232,16 @@ class WorkerPool:
                 if slot.index is None:
                     continue
                 index = slot.index
-                if slot.conn in ready:
+                if slot.conn in ready and not slot.ready:
+                    try:
+                        slot.conn.recv_bytes()  # its ready message
+                    except (EOFError, OSError):  # died while starting: the sentinel says so
+                        pass
+                    else:
+                        slot.ready = True
+                        slot.started = time.monotonic()
+                        continue
+                if slot.conn in ready and slot.ready:
                     try:
                         got, ok, value = pickle.loads(slot.conn.recv_bytes())
                     except Exception:  # the worker died mid-reply
@@ -234,7 +256,7 @@ class WorkerPool:
                 elif slot.process.sentinel in ready or not slot.process.is_alive():
                     self._replace(position)
                     yield index, on_failure(items[index], *self._failure(("crash", "")))
-                elif time.monotonic() - slot.started > self.limits.timeout_s:
+                elif time.monotonic() - slot.started > slot.limit(self.limits):
                     self._replace(position)
                     yield index, on_failure(items[index], *self._failure(("timeout", "")))
 

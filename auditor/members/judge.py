@@ -53,7 +53,9 @@ def evaluate_members(
                 holder = by_cell[cell_id]
                 for rule_id, fact_id in judge.judge(holder.facts):
                     fact = holder.facts[fact_id - 1]
-                    violation = _violation(by_id[rule_id], fact, holder.infos[fact_id - 1])
+                    violation = _violation(
+                        by_id[rule_id], fact, holder.infos[fact_id - 1], pack.name
+                    )
                     found.setdefault(holder.owners[fact_id - 1], []).append(violation)
     months, quizzes = quiz_results(dataset.quiz, year=year)
     outcome = MemberOutcome(

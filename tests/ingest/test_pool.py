@@ -148,3 +148,17 @@ def test_forked_workers_end_when_the_parent_is_killed() -> None:
     while any(_running(int(pid)) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(_running(int(pid)) for pid in pids)
+
+
+def test_a_worker_slow_to_start_does_not_use_up_the_files_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a busy machine a new worker can take seconds to start; that is not the file's
+    time: a one-second limit still reads a trivial file whose worker took two to start."""
+    from tests.ingest import slow_start_task  # the parent pays the import once
+
+    monkeypatch.setattr("auditor.ingest.pool.forks_first", lambda limits: False)
+    limits = Limits(timeout_s=1.0, memory_mb=1024)
+    with WorkerPool(slow_start_task.task, limits, 1) as pool:
+        results = dict(pool.run([Found(Path("a"), "a")], failed))
+    assert results == {0: ("ok", "a")}
