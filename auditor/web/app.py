@@ -91,6 +91,10 @@ def create_app(
         description="Kiểm tra sổ sinh hoạt chi bộ: tải lên, theo dõi, so sánh, tải báo cáo. "
         "API: `Authorization: Bearer TOKEN` (token from `auditor users token NAME`).",
         lifespan=lifespan,
+        # FastAPI's /docs and /redoc load their scripts from a CDN: the application must
+        # work offline, so /docs is a page of its own, drawn from the same OpenAPI schema.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.worker = worker
     app.state.sessions = sessions
@@ -463,6 +467,13 @@ def create_app(
     def api_compare(a: int, b: int, who: Auth = Depends(auth), session: DbSession = use_db) -> Any:
         permit(who.user, "compare")
         return data.compare(session, a, b)
+
+    # ---- API reference -----------------------------------------------------------------
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def api_docs(request: Request, who: Auth = Depends(auth)) -> Response:
+        """The API's endpoints from its OpenAPI schema, offline (no Swagger UI from a CDN);
+        public like the schema itself: it shows what exists, never any data."""
+        return page("api.html", request, who, endpoints=data.api_endpoints(app.openapi()))
 
     # ---- audit log ---------------------------------------------------------------------
     @app.get("/log", response_class=HTMLResponse, include_in_schema=False)

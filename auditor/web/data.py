@@ -375,3 +375,23 @@ def _brief(v: dict[str, Any]) -> dict[str, Any]:
         "date": v.get("date"),
         "message_vi": v.get("message_vi"),
     }
+
+
+def api_endpoints(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The API's endpoints as the /docs page lists them: method, path, summary, tag, and
+    the parameters each takes (from the OpenAPI schema, so the page cannot drift from it)."""
+    found = []
+    for path, operations in sorted(schema.get("paths", {}).items()):
+        for method, operation in operations.items():
+            body = operation.get("requestBody", {}).get("content", {})
+            found.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": operation.get("summary", ""),
+                    "tag": ", ".join(operation.get("tags", [])),
+                    "parameters": [p["name"] for p in operation.get("parameters", [])],
+                    "body": sorted(body),
+                }
+            )
+    return found

@@ -295,3 +295,18 @@ def test_the_api_is_documented_with_openapi(client: TestClient) -> None:
     ):
         assert path in spec["paths"], path
     assert "post" in spec["paths"]["/api/runs"]
+
+
+def test_the_api_page_works_offline_and_lists_every_endpoint(client: TestClient) -> None:
+    """/docs is the application's own page (FastAPI's loads Swagger UI from a CDN, which
+    an office without internet cannot reach): every API path of the schema is listed,
+    and nothing on it comes from another host."""
+    spec = client.get("/openapi.json").json()
+    page = client.get("/docs")
+    assert page.status_code == 200
+    for path, operations in spec["paths"].items():
+        assert f"<code>{path}</code>" in page.text, path
+        for method in operations:
+            assert f"<code>{method.upper()}</code>" in page.text
+    assert "cdn." not in page.text and "https://" not in page.text
+    assert client.get("/redoc").status_code == 404
