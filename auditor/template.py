@@ -29,7 +29,7 @@ from auditor.catalogue import PERIODS_VI
 from auditor.ingest.headers import FIELDS, data_columns
 from auditor.report.safe import write_text
 from auditor.report.xlsx import print_setup, wrapped_height
-from auditor.rulepack import RulePack, load_pack
+from auditor.rulepack import RulePack
 
 KINDS_VI = ["Thường kỳ", "Chuyên đề", "Thường kỳ + chuyên đề", "Diễn đàn", "Bất thường"]
 QUARTERS = ["I", "II", "III", "IV"]
@@ -630,10 +630,15 @@ def write_templates(
     """One workbook per cell in a folder per parent, plus one consolidated workbook (last).
 
     ``cells`` is a list of :class:`TemplateCell` or a cells table as the importer returns
-    it (``load([path]).cells``); ``pack`` defaults to the default rule pack."""
+    it (``load([path]).cells``); ``pack`` defaults to the shipped pack in force at the end
+    of ``year`` (a 2027 template lists hd42's rules, a 2024 one hd12's), as the CLI does."""
     if isinstance(cells, pd.DataFrame):
         cells = cells_from_frame(cells)
-    pack = pack or load_pack()
+    if pack is None:
+        from auditor.rulebook import load_rulebook
+
+        book = load_rulebook()
+        pack = book.pack_on(dt.date(year, 12, 31)) or book.packs[-1]
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     used: set[Path] = set()

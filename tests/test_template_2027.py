@@ -188,3 +188,17 @@ def test_cells_dissolved_or_merged_into_another_get_no_template_next_year() -> N
         }
     )
     assert [c.cell_id for c in cells_from_frame(table)] == ["C", "D"]
+
+
+def test_a_template_lists_the_rules_in_force_at_the_end_of_its_year(tmp_path: Path) -> None:
+    """What a cell reads in 'Hướng dẫn' is what it will be judged by: a 2027 template lists
+    Hướng dẫn 42's rules (TG01 …), a 2024 one only Hướng dẫn 12's."""
+
+    def instructions(year: int) -> str:
+        path = write_templates([CELL], year=year, out_dir=tmp_path / str(year))[0]
+        sheet = openpyxl.load_workbook(path, read_only=True)["Hướng dẫn"]
+        return " ".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row if v)
+
+    later, earlier = instructions(2027), instructions(2024)
+    assert "hd42" in later and all(rule in later for rule in ("TG01", "CU01", "ST01"))
+    assert "hd12" in earlier and "TG01" not in earlier

@@ -7,6 +7,7 @@ here as well as refused in the views (see :mod:`auditor.web.access`).
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections import OrderedDict
@@ -274,10 +275,12 @@ def cell_detail(
         shared = {f for cid, fs in owners.items() if cid != row.cell_id for f in fs}
         files -= shared
     rejected = [r for r in report.get("rejected_rows", []) if r["file"] in files]
-    remedies = {r["id"]: r for r in _rule_texts()}
+    texts = _rule_texts()
     violations = []
     for v in row.violations:
-        rule = remedies.get(v["rule"], {})
+        pack, rule_id = v.get("pack"), str(v["rule"])
+        by_pack = texts.get((pack, rule_id)) if isinstance(pack, str) else None
+        rule = by_pack or texts.get((None, rule_id), {})
         violations.append(
             {**v, "title_vi": rule.get("title_vi"), "remedy_vi": rule.get("remedy_vi")}
         )
@@ -291,23 +294,23 @@ def cell_detail(
     }
 
 
-_RULES: list[dict[str, Any]] | None = None
+@functools.cache
+def _rule_texts() -> dict[tuple[str | None, str], dict[str, Any]]:
+    """Each shipped pack's rule titles and remedies (what to fix), read once, by
+    ``(pack, rule)``: a 2025 run holds violations judged by hd12 and by hd42, whose words
+    and parameters differ (CD02's draft_min_days: 3, then 1). ``(None, rule)`` is the
+    latest pack's, for a violation that names no pack."""
+    from auditor.audit import rule_summaries
+    from auditor.report.common import remedy_text
+    from auditor.rulebook import load_rulebook
 
-
-def _rule_texts() -> list[dict[str, Any]]:
-    """The default pack's rule titles and remedies (what to fix), read once."""
-    global _RULES
-    if _RULES is None:
-        from auditor.audit import rule_summaries
-        from auditor.report.common import remedy_text
-        from auditor.rulepack import load_pack
-
-        # the remedy with its parameters filled in, as report.xlsx prints it
-        _RULES = [
-            {"id": r.id, "title_vi": r.title_vi, "remedy_vi": remedy_text(r)}
-            for r in rule_summaries(load_pack())
-        ]
-    return _RULES
+    texts: dict[tuple[str | None, str], dict[str, Any]] = {}
+    for pack in load_rulebook().packs:  # in date order: the latest pack's words win
+        for r in rule_summaries(pack):
+            # the remedy with its parameters filled in, as report.xlsx prints it
+            text = {"id": r.id, "title_vi": r.title_vi, "remedy_vi": remedy_text(r)}
+            texts[(pack.name, r.id)] = texts[(None, r.id)] = text
+    return texts
 
 
 def _violation_key(v: dict[str, Any]) -> tuple[str, str]:

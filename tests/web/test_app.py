@@ -310,3 +310,16 @@ def test_the_api_page_works_offline_and_lists_every_endpoint(client: TestClient)
             assert f"<code>{method.upper()}</code>" in page.text
     assert "cdn." not in page.text and "https://" not in page.text
     assert client.get("/redoc").status_code == 404
+
+
+def test_a_cells_page_words_each_violation_as_the_pack_that_judged_it() -> None:
+    """A 2025 run holds violations judged by hd12 (until 27/10) and by hd42 (after): what
+    to fix follows the pack named on the violation (CD02: 3 days, then 1), and the rules
+    only hd42 has (TG01) have their title too."""
+    from auditor.web.data import _rule_texts
+
+    texts = _rule_texts()
+    assert "ít nhất 3 ngày" in texts[("hd12", "CD02")]["remedy_vi"]
+    assert "ít nhất 1 ngày" in texts[("hd42", "CD02")]["remedy_vi"]
+    assert texts[("hd42", "TG01")]["title_vi"] and ("hd12", "TG01") not in texts
+    assert texts[(None, "CD02")] == texts[("hd42", "CD02")]  # a violation naming no pack
