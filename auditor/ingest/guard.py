@@ -16,7 +16,7 @@ import posixpath
 import re
 import struct
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -211,23 +211,18 @@ _XLSB_ROW = 0
 _XLSB_VALUE_CELLS = frozenset(range(2, 12))
 
 
-def _check_xlsb_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
-    """Compare the farthest cell with a value of an .xlsb sheet with the limits.
-
-    calamine sizes an .xlsb sheet by its farthest cell, as for .xlsx: one number in a row
-    header flipped to 1,048,570 makes it allocate a million rows. The sheet is a stream
-    of records (a type and a length, each a 7-bit varint); a row header gives the row of
-    the cells after it, each cell starts with its column.
-    """
-    data = archive.read(info)
+def _biff12_records(data: bytes) -> Iterator[tuple[int, int, int]]:
+    """(type, payload offset, length) of each record of a BIFF12 stream (.xlsb parts): a
+    type of one or two bytes and a length of up to four, each a 7-bit varint. Stops at a
+    header cut by the end of the data; a payload may run past it (callers check)."""
     size = len(data)
-    position = row = max_row = max_col = 0
+    position = 0
     while position < size:
         kind = data[position]
         position += 1
         if kind & 0x80:
             if position >= size:
-                break
+                return
             kind = (kind & 0x7F) | ((data[position] & 0x7F) << 7)
             position += 1
         length = shift = 0
@@ -240,6 +235,22 @@ def _check_xlsb_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: L
             shift += 7
             if not byte & 0x80:
                 break
+        yield kind, position, length
+        position += length
+
+
+def _check_xlsb_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
+    """Compare the farthest cell with a value of an .xlsb sheet with the limits.
+
+    calamine sizes an .xlsb sheet by its farthest cell, as for .xlsx: one number in a row
+    header flipped to 1,048,570 makes it allocate a million rows. The sheet is a stream
+    of records (a type and a length, each a 7-bit varint); a row header gives the row of
+    the cells after it, each cell starts with its column.
+    """
+    data = archive.read(info)
+    size = len(data)
+    row = max_row = max_col = 0
+    for kind, position, _length in _biff12_records(data):
         if position + 4 <= size:
             if kind == _XLSB_ROW:
                 row = struct.unpack_from("<I", data, position)[0] + 1
@@ -247,7 +258,6 @@ def _check_xlsb_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: L
                 col = struct.unpack_from("<I", data, position)[0] + 1
                 max_col = max(max_col, col)
                 max_row = max(max_row, row)
-        position += length
     if max_row or max_col:
         _over(max_row, max_col, limits, declared=False)
 
@@ -266,25 +276,8 @@ def _xlsb_sheet_name(archive: zipfile.ZipFile, member: str) -> str:
         data = archive.read("xl/workbook.bin")
     except Exception:  # a damaged or unusual workbook: the part's name still says which
         return fallback
-    position = 0
-    while position < len(data):
-        kind = data[position]
-        position += 1
-        if kind & 0x80 and position < len(data):
-            kind = (kind & 0x7F) | ((data[position] & 0x7F) << 7)
-            position += 1
-        length = shift = 0
-        for _ in range(4):
-            if position >= len(data):
-                break
-            byte = data[position]
-            position += 1
-            length |= (byte & 0x7F) << shift
-            shift += 7
-            if not byte & 0x80:
-                break
+    for kind, position, length in _biff12_records(data):
         record = data[position : position + length]
-        position += length
         if kind != 156 or len(record) < 12:
             continue
         strings: list[str] = []
