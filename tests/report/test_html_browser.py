@@ -13,6 +13,7 @@ import pytest
 
 from auditor.report import write_html
 from tests import report_factories as f
+from tests.web.live import CHROMIUM_ARGS
 
 CHROMIUM = shutil.which("chromium") or (
     "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
@@ -27,14 +28,7 @@ def dump_dom(url: str) -> str:
         done = subprocess.run(
             [
                 CHROMIUM,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
+                *CHROMIUM_ARGS,
                 f"--user-data-dir={profile}",
                 "--virtual-time-budget=3000",
                 "--dump-dom",

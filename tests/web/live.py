@@ -24,7 +24,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_data"
 CHROMIUM = Path("/usr/bin/chromium")
-#: Debian's Chromium, driven by Playwright without any browser download.
+#: Debian's Chromium, driven by Playwright without any browser download (and by
+#: tests/report/test_html_browser.py directly, with the same switches).
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
