@@ -364,7 +364,7 @@ def template_command(
         )
     # the template carries the columns of the pack in force at the end of its year
     book = _load_rulebook(rules, overrides, set_ or [])
-    pack = book.pack_on(dt.date(year, 12, 31)) or book.packs[-1]
+    pack = book.pack_of_year(year)
     listed = read_cells_list(cells)
     if not listed:
         raise _usage(

@@ -170,6 +170,11 @@ class Rulebook:
                 return pack
         return None
 
+    def pack_of_year(self, year: int) -> RulePack:
+        """The pack in force at the end of ``year`` (the last pack when none is): what a
+        template for that year lists, so a cell reads the rules it will be judged by."""
+        return self.pack_on(dt.date(year, 12, 31)) or self.packs[-1]
+
     def judges(self, year: int, as_of: dt.date | None = None) -> Judges:
         """The packs that judge ``year`` (cut at ``as_of``), or why none can.
 

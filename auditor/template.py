@@ -637,8 +637,7 @@ def write_templates(
     if pack is None:
         from auditor.rulebook import load_rulebook
 
-        book = load_rulebook()
-        pack = book.pack_on(dt.date(year, 12, 31)) or book.packs[-1]
+        pack = load_rulebook().pack_of_year(year)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     used: set[Path] = set()
