@@ -17,13 +17,11 @@ from typing import Any
 
 from auditor.engine import _sort_key, evaluate
 from auditor.facts import FileError
-from auditor.gctune import fewer_collections, tune
 from auditor.ingest import Dataset, load
 from auditor.ingest.guard import Limits
 from auditor.ingest.load import DEFAULT_LIMITS, Progress, default_workers
 from auditor.members.judge import evaluate_members
 from auditor.models import InputFile, Note, RejectedRow, Report, RulesInfo, ScoringInfo
-from auditor.processes import worker_context
 from auditor.report import (
     RuleSummary,
     cell_files,
@@ -36,6 +34,7 @@ from auditor.report.documents import DEFAULT_LETTERHEAD, Letterhead, write_docum
 from auditor.report.documents.content import document_date
 from auditor.rulebook import Judges, Rulebook, load_rulebook
 from auditor.rulepack import Rule, RulePack
+from auditor.runtime import PIPELINE_MODULES, fewer_collections, tune, worker_context
 from auditor.scoring import score_cells
 from auditor.scoring_params import Scoring, scoring_for_year
 from auditor.waivers import apply_waivers, load_waiver_file
@@ -73,11 +72,6 @@ class _Clock:
         for part, share in shares.items():
             self.timings[part] = rest * share / total if total else rest / len(shares)
 
-
-#: Modules the rules and report worker processes use, for when they start from the fork
-#: server (a fork copies them from here): imported there once, with the reading workers',
-#: so later workers start without importing them (0.7 s each, measured here).
-_PRELOAD = ("auditor.engine", "auditor.report")
 
 #: From this many cells the reports are written on two cores (JSON and HTML in a second
 #: process, Excel here).
@@ -250,7 +244,11 @@ def run_audit(
         processes = default_workers() if workers is None else workers
         with clock.stage("read"):
             dataset = load(
-                inputs, limits=limits, workers=processes, progress=progress, preload=_PRELOAD
+                inputs,
+                limits=limits,
+                workers=processes,
+                progress=progress,
+                preload=PIPELINE_MODULES,
             )
         imported = dataset.stats
         clock.split(

@@ -33,12 +33,11 @@ from auditor.facts import (
     display_value,
     prepare,
 )
-from auditor.gctune import tune
 from auditor.ingest.dataset import Dataset
 from auditor.models import MergedCell, Note, Violation
-from auditor.processes import worker_context
 from auditor.rulebook import Judges
 from auditor.rulepack import AllOf, AnyOf, Rule, RulePack, Test, compared_value
+from auditor.runtime import tune, worker_context
 
 _OPS = {"neq": "$neq", "lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
 _counter = itertools.count()
@@ -176,7 +175,7 @@ def _quiet_host(engine: Any) -> type:
     thread taking one in between ran it elsewhere, and its hit went to no cell or to the
     next one (one cell in ~20,000, measured here). These rules have neither timers nor
     posted events. And with no thread of durable_rules running, the workers this
-    process starts may be forked (:mod:`auditor.processes`).
+    process starts may be forked (:mod:`auditor.runtime`).
     """
 
     class QuietHost(engine.Host):

@@ -147,7 +147,7 @@ def _reports_in(out: Path, *, parallel: bool) -> dict[str, bytes]:
 _BOTH_WAYS = """
 import sys, threading
 from pathlib import Path
-from auditor.processes import worker_context
+from auditor.runtime import worker_context
 from tests.test_audit import _reports_in
 
 out = Path(sys.argv[1])

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
-import multiprocessing as mp
 import os
 import pickle
 import signal
@@ -21,10 +20,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from auditor.gctune import tune
 from auditor.ingest.guard import Limits
 from auditor.ingest.quiet import silence_native_output
-from auditor.processes import address_space_mb, can_fork
+from auditor.runtime import address_space_mb, can_fork, fork_context, reader_context, tune
 
 #: Builds a file's result inside a worker from the item given (a file, or a part of
 #: one); must be importable (a module-level function).
@@ -137,7 +135,7 @@ class WorkerPool:
     """A few bounded worker processes, one file each at a time.
 
     The first workers are forked where that is safe and this process is still small
-    (:mod:`auditor.processes`): they start at once. Otherwise, and for every worker that
+    (:mod:`auditor.runtime`): they start at once. Otherwise, and for every worker that
     replaces one that failed (by then this process may hold much of the run), they start
     from a fork server (``spawn`` where there is none), so each one starts small and its
     address-space limit leaves room for the file, not for a copy of the parent.
@@ -148,14 +146,10 @@ class WorkerPool:
     ) -> None:
         self.task = task
         self.limits = limits
-        method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-        self.context: Any = mp.get_context(method)
-        if method == "forkserver":
-            # Import the task's module once in the fork server, not in every worker; and
-            # ``preload``, what later worker processes of the run will need (the fork
-            # server starts once per run, and forks them ready to work).
-            self.context.set_forkserver_preload([task.__module__, *preload])
-        first = mp.get_context("fork") if forks_first(limits) else self.context
+        # The task's module is imported once in the fork server, not in every worker;
+        # and ``preload``, what later worker processes of the run will need.
+        self.context: Any = reader_context([task.__module__, *preload])
+        first = fork_context() if forks_first(limits) else self.context
         self.slots: list[_Slot] = []
         try:
             for _ in range(max(1, workers)):

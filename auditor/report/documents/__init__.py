@@ -15,7 +15,6 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from auditor.models import RejectedRow, Report
-from auditor.processes import worker_context
 from auditor.report.common import RuleSummary
 from auditor.report.documents.content import board_report, notice, ranking_list
 from auditor.report.documents.fonts import FontMissing
@@ -29,6 +28,7 @@ from auditor.report.documents.model import Document
 from auditor.report.documents.pdf import pdf_bytes
 from auditor.report.documents.word import docx_bytes
 from auditor.report.percell import per_cell_paths
+from auditor.runtime import worker_context
 
 __all__ = [
     "DEFAULT_LETTERHEAD",
