@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from auditor.engine import evaluate
 from auditor.ingest import load
 from auditor.rulepack import load_pack
 from auditor.template import TemplateCell, read_cells_list, write_templates
+from tests.office import LIBREOFFICE, convert
 
 YEAR = 2025
 ROOT = Path(__file__).resolve().parent.parent
@@ -261,28 +260,14 @@ def test_cli_template_from_the_sample_cells_list_and_from_report_json(tmp_path: 
     )
 
 
-@pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice not installed")
+@pytest.mark.skipif(not LIBREOFFICE, reason="LibreOffice not installed")
 def test_libreoffice_conversions_read_back_identically(tmp_path: Path) -> None:
     cell_file = _template(tmp_path)[0]
     _fill(cell_file)
     original = load([cell_file])
     converted = tmp_path / "converted"
     for fmt in ("ods", "xls"):
-        subprocess.run(
-            [
-                "libreoffice",
-                f"-env:UserInstallation=file://{tmp_path}/lo-profile",
-                "--headless",
-                "--convert-to",
-                fmt,
-                "--outdir",
-                str(converted),
-                str(cell_file),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
+        convert([cell_file], fmt, converted, profile=tmp_path / "lo-profile", timeout=180)
     for fmt in ("ods", "xls"):
         data = load([converted / f"{cell_file.stem}.{fmt}"])
         assert not data.rejected, fmt

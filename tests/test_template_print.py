@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from auditor.ingest.headers import FIELDS
 from auditor.template import PLAN_COLUMNS, SESSION_COLUMNS, TemplateCell, write_templates
+from tests.office import LIBREOFFICE, POPPLER, convert, pdf_info, pdf_pages, pdf_text
 
-TOOLS = shutil.which("soffice") and shutil.which("pdfinfo") and shutil.which("pdftotext")
+TOOLS = LIBREOFFICE and POPPLER
 CELL = TemplateCell("CB-101", "Chi bộ thôn Một", "Đảng bộ xã Mẫu", "nông thôn", 20, "Nguyễn An")
 # The first and the last header of every printed sheet: both on a page means the page holds
 # every column, i.e. the sheet prints one page wide (its header row repeated on each page).
@@ -28,23 +27,12 @@ EDGES = {
 
 def _pages(pdf: Path) -> list[tuple[tuple[int, int], str]]:
     """(width, height) in points and the text of every page of ``pdf``."""
-    count = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
-    total = int(re.search(r"^Pages:\s+(\d+)", count.stdout, re.M).group(1))  # type: ignore[union-attr]
-    sizes = subprocess.run(
-        ["pdfinfo", "-f", "1", "-l", str(total), str(pdf)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    total = pdf_pages(pdf)
+    sizes = pdf_info(pdf, 1, total)
     found = re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", sizes, re.M)
     pages = []
     for number, (width, height) in enumerate(found, start=1):
-        text = subprocess.run(
-            ["pdftotext", "-layout", "-f", str(number), "-l", str(number), str(pdf), "-"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+        text = pdf_text(pdf, number)
         pages.append(((round(float(width)), round(float(height))), " ".join(text.split())))
     assert len(pages) == total
     return pages
@@ -65,23 +53,8 @@ def test_every_template_sheet_prints_a4_landscape_one_page_wide_titled_and_numbe
         "consolidated": ["Hướng dẫn", "Danh sách chi bộ", "Kế hoạch", "Sinh hoạt", "Miễn trừ"],
     }
     for kind, book in books.items():
-        out = tmp_path / kind
-        subprocess.run(
-            [
-                "soffice",
-                f"-env:UserInstallation=file://{tmp_path}/profile",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(out),
-                str(book),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
-        pages = _pages(out / f"{book.stem}.pdf")
+        (pdf,) = convert([book], "pdf", tmp_path / kind, profile=tmp_path / "profile")
+        pages = _pages(pdf)
         seen: list[str] = []
         for number, (size, text) in enumerate(pages, start=1):
             assert size == (842, 595), (kind, number)  # A4 landscape

@@ -73,6 +73,14 @@ def test_an_unknown_key_or_a_missing_one_is_refused() -> None:
         check_facts([{k: v for k, v in good.items() if k != "forum_count"}])
     with pytest.raises(FactContractError, match="week"):
         check_facts([{**good, "type": "week"}])
+    # facts are compared once per key layout: one odd fact among many good ones still counts
+    crowd = [dict(good) for _ in range(1000)]
+    crowd.insert(517, {**good, "thematic_cont": 1})
+    with pytest.raises(FactContractError, match="thematic_cont"):
+        check_facts(crowd)
+    reordered = {"thematic_cont": 1, **good}  # a layout of the same keys in another order
+    with pytest.raises(FactContractError, match="thematic_cont"):
+        check_facts(iter([good, reordered]))
 
 
 @settings(max_examples=50, deadline=None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -71,24 +72,50 @@ def _databases() -> list[Any]:
     ]
 
 
-def _reset_postgres(url: str) -> None:
+#: Schemas made by this test process, dropped when the session ends.
+_SCHEMAS: list[str] = []
+
+
+def _fresh_postgres(url: str) -> str:
+    """A URL to a new, empty schema of the test database.
+
+    Each test module gets its own schema (``search_path`` set in the URL), so test runs
+    from several checkouts sharing one database neither see nor lock each other's tables.
+    """
     from sqlalchemy import create_engine, text
 
     from auditor.web.db import database_url
 
+    schema = f"t_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     engine = create_engine(database_url(Path("."), url))
     with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    _SCHEMAS.append(schema)
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_schemas() -> Iterator[None]:
+    yield
+    if not (PG_URL and _SCHEMAS):
+        return
+    from sqlalchemy import create_engine, text
+
+    from auditor.web.db import database_url
+
+    engine = create_engine(database_url(Path("."), PG_URL))
+    with engine.begin() as connection:
+        for schema in _SCHEMAS:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
     engine.dispose()
 
 
 @pytest.fixture(scope="module", params=_databases())
 def database(request: pytest.FixtureRequest) -> str | None:
     url: str | None = request.param
-    if url:
-        _reset_postgres(url)
-    return url
+    return _fresh_postgres(url) if url else None
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from auditor.audit import run_audit
-from tests.web.conftest import _databases, _reset_postgres
+from tests.web.conftest import _databases, _fresh_postgres
 from tests.web.live import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -49,7 +49,7 @@ def site(
     """The server with one user of each role, and the sample year sent through the API."""
     database: str | None = request.param
     if database:
-        _reset_postgres(database)
+        database = _fresh_postgres(database)
     data = tmp_path_factory.mktemp("browser") / "data"
     add_user(data, "admin", "admin", database=database)
     add_user(data, "board", "board", database=database)

@@ -17,7 +17,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, inspect
 
 from auditor.web.db import Base, database_url, migrate, open_engine
-from tests.web.conftest import _databases, _reset_postgres
+from tests.web.conftest import _databases, _fresh_postgres
 
 OPTIONS = {"compare_type": True, "compare_server_default": True}
 
@@ -26,7 +26,7 @@ OPTIONS = {"compare_type": True, "compare_server_default": True}
 def empty(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     url: str | None = request.param
     if url:
-        _reset_postgres(url)
+        url = _fresh_postgres(url)
     engine = open_engine(database_url(tmp_path, url))
     yield engine
     engine.dispose()

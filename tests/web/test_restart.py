@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.web.conftest import _databases, _reset_postgres
+from tests.web.conftest import _databases, _fresh_postgres
 from tests.web.live import SAMPLE, Server, add_user, get_json, token_for, wait_status
 
 
@@ -29,7 +29,7 @@ from tests.web.live import SAMPLE, Server, add_user, get_json, token_for, wait_s
 def database(request: pytest.FixtureRequest) -> Iterator[str | None]:
     url: str | None = request.param
     if url:
-        _reset_postgres(url)
+        url = _fresh_postgres(url)
     yield url
 
 

@@ -26,6 +26,7 @@ from auditor.report.documents import (
     pdf_bytes,
 )
 from auditor.report.documents.fonts import serif_files
+from tests.office import LIBREOFFICE, convert, pdf_pages, pdf_text
 
 SAMPLE = Path(__file__).resolve().parents[3] / "sample_data"
 POPPLER = shutil.which("pdftotext") and shutil.which("pdffonts") and shutil.which("pdftoppm")
@@ -60,17 +61,6 @@ def _cell(report: Report, cell_id: str) -> CellResult:
     return next(c for c in report.cells if c.cell_id == cell_id)
 
 
-def _text(pdf: Path) -> str:
-    return subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-
-
-def _pages(pdf: Path) -> int:
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
-    return int(next(x for x in info.stdout.splitlines() if x.startswith("Pages:")).split()[1])
-
-
 def _notice_pdf(report: Report, root: Path, cell_id: str) -> Path:
     cell = _cell(report, cell_id)
     return root / "thong_bao" / (cell.parent or "") / f"{cell_id}.pdf"
@@ -92,7 +82,7 @@ def test_notice_of_eleven_violations_reads_right_on_two_pages(audited):
     cell = _cell(result.report, "CB-013")
     assert len(cell.violations) == 11
     pdf = _notice_pdf(result.report, root, "CB-013")
-    text = " ".join(_text(pdf).split())
+    text = " ".join(pdf_text(pdf).split())
     for words in (
         "HUYỆN ỦY AN PHÚ",
         "BAN TỔ CHỨC HUYỆN ỦY",
@@ -119,7 +109,7 @@ def test_notice_of_eleven_violations_reads_right_on_two_pages(audited):
         for e in v.evidence:
             assert f"dòng {e.row}" in text
     assert "{" not in text  # remedies have their parameters filled in
-    assert _pages(pdf) <= 2
+    assert pdf_pages(pdf) <= 2
 
 
 @needs_poppler
@@ -136,7 +126,7 @@ def test_fonts_are_embedded_and_pages_render(audited, tmp_path: Path):
         stem = tmp_path / pdf.stem
         subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(stem)], check=True)
         pngs = sorted(tmp_path.glob(f"{pdf.stem}*.png"))
-        assert len(pngs) == _pages(pdf)
+        assert len(pngs) == pdf_pages(pdf)
         assert all(p.stat().st_size > 1000 for p in pngs)
 
 
@@ -144,8 +134,8 @@ def test_fonts_are_embedded_and_pages_render(audited, tmp_path: Path):
 def test_ranking_list_fits_one_page_best_first(audited):
     result, root = audited
     pdf = root / "danh_sach_xep_loai_2024.pdf"
-    assert _pages(pdf) == 1
-    text = _text(pdf)
+    assert pdf_pages(pdf) == 1
+    text = pdf_text(pdf)
     assert "DANH SÁCH" in text and "Đề nghị xếp loại chất lượng chi bộ năm 2024" in text
     positions = [text.index(c.cell_id) for c in sorted(result.report.cells, key=lambda c: c.rank)]
     assert positions == sorted(positions)
@@ -155,7 +145,7 @@ def test_ranking_list_fits_one_page_best_first(audited):
 def test_board_report_summarises_the_year(audited):
     result, root = audited
     report = result.report
-    text = " ".join(_text(root / "bao_cao_2024.pdf").split())
+    text = " ".join(pdf_text(root / "bao_cao_2024.pdf").split())
     assert f"Số chi bộ được kiểm tra: {len(report.cells)}" in text
     assert f"số tệp nhận được: {len(report.inputs)}" in text
     assert f"Số dòng không hợp lệ phải sửa: {len(report.rejected_rows)}" in text
@@ -184,32 +174,19 @@ def test_docx_is_editable_a4_times_with_the_same_figures(audited):
 
 
 @needs_poppler
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+@pytest.mark.skipif(not LIBREOFFICE, reason="LibreOffice not installed")
 def test_the_docx_takes_as_many_pages_in_libreoffice_as_the_pdf(audited, tmp_path: Path):
     """Staff open the .docx in LibreOffice or Word: the 11-violation notice must still fit
     2 pages and the ranking list 1, as their PDFs do."""
     result, root = audited
     notice_pdf = _notice_pdf(result.report, root, "CB-013")
     pdfs = [notice_pdf, root / "danh_sach_xep_loai_2024.pdf", root / "bao_cao_2024.pdf"]
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path / "lo"),
-            *(str(p.with_suffix(".docx")) for p in pdfs),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    converted = {p.stem: _pages(tmp_path / "lo" / f"{p.stem}.pdf") for p in pdfs}
-    assert converted == {p.stem: _pages(p) for p in pdfs}
+    docx = [p.with_suffix(".docx") for p in pdfs]
+    convert(docx, "pdf", tmp_path / "lo", profile=tmp_path / "profile")
+    converted = {p.stem: pdf_pages(tmp_path / "lo" / f"{p.stem}.pdf") for p in pdfs}
+    assert converted == {p.stem: pdf_pages(p) for p in pdfs}
     assert converted["CB-013"] == 2 and converted["danh_sach_xep_loai_2024"] == 1
-    text = " ".join(_text(tmp_path / "lo" / "CB-013.pdf").split())
+    text = " ".join(pdf_text(tmp_path / "lo" / "CB-013.pdf").split())
     assert "THÔNG BÁO" in text and "ĐẢNG CỘNG SẢN VIỆT NAM" in text
 
 
@@ -241,7 +218,7 @@ def test_any_cell_name_reaches_the_pdf_intact(audited, tmp_path: Path, name: str
     cell = _cell(result.report, "CB-001").model_copy(update={"cell_name": name})
     pdf = tmp_path / "n.pdf"
     pdf.write_bytes(pdf_bytes(notice(result.report, cell, [], DEFAULT_LETTERHEAD)))
-    assert " ".join(name.split()) in " ".join(_text(pdf).split())
+    assert " ".join(name.split()) in " ".join(pdf_text(pdf).split())
     docx_bytes(notice(result.report, cell, [], DEFAULT_LETTERHEAD))
 
 
