@@ -79,7 +79,7 @@ def reader_context(preload: Sequence[str] = ()) -> BaseContext:
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     if method == "forkserver":
-        context.set_forkserver_preload(list(preload))  # type: ignore[attr-defined]
+        context.set_forkserver_preload(list(preload))
     return context
 
 
