@@ -11,34 +11,15 @@ import zipfile
 from pathlib import Path
 
 from auditor.ingest import load
+from auditor.ingest.guard import _biff12_records
 from auditor.ingest.read import read_sheets
 
 BASE = Path(__file__).resolve().parents[1] / "data" / "python-calamine" / "base.xlsb"
 
 
 def _records(data: bytes) -> list[tuple[int, int]]:
-    """(type, payload offset) of each BIFF12 record (type and length are 7-bit varints)."""
-    found, position = [], 0
-    while position < len(data):
-        kind, shift = 0, 0
-        for _ in range(2):
-            byte = data[position]
-            position += 1
-            kind |= (byte & 0x7F) << shift
-            shift += 7
-            if not byte & 0x80:
-                break
-        length, shift = 0, 0
-        for _ in range(4):
-            byte = data[position]
-            position += 1
-            length |= (byte & 0x7F) << shift
-            shift += 7
-            if not byte & 0x80:
-                break
-        found.append((kind, position))
-        position += length
-    return found
+    """(type, payload offset) of each BIFF12 record, walked as the guard walks them."""
+    return [(kind, offset) for kind, offset, _length in _biff12_records(data)]
 
 
 def _moved(out: Path, row: int, col: int | None = None) -> Path:
