@@ -81,35 +81,39 @@ def _mark_text(text: str) -> str | None:
     raise _bad_mark()
 
 
-def parse_exempt(value: object) -> dt.date | bool | None:
-    """A day the exemption starts, ``True`` for a yes mark (the whole year), ``None``."""
+def _date_or_mark(
+    value: object, code: ErrorCode, reason_vi: str, reason_en: str
+) -> dt.date | bool | None:
+    """A date, ``True`` for a yes mark without one, ``None`` for blank or a no; anything
+    else is the problem ``code`` with its reasons."""
     try:
         return parse_date(value)
     except ValueProblem:
         try:
             return parse_yes_no(value) or None
         except ValueProblem:
-            raise ValueProblem(
-                ErrorCode.exemption_invalid,
-                "Miễn sinh hoạt: ghi ngày bắt đầu miễn, hoặc Có (cả năm)",
-                "Exempt from meetings: write the day it starts, or Có (the whole year)",
-            ) from None
+            raise ValueProblem(code, reason_vi, reason_en) from None
+
+
+def parse_exempt(value: object) -> dt.date | bool | None:
+    """A day the exemption starts, ``True`` for a yes mark (the whole year), ``None``."""
+    return _date_or_mark(
+        value,
+        ErrorCode.exemption_invalid,
+        "Miễn sinh hoạt: ghi ngày bắt đầu miễn, hoặc Có (cả năm)",
+        "Exempt from meetings: write the day it starts, or Có (the whole year)",
+    )
 
 
 def parse_done(value: object) -> dt.date | bool | None:
     """When something was done (a make-up, a reflection): a date, ``True`` for a tick
     without a date (done, day unknown), ``None`` for blank or a no."""
-    try:
-        return parse_date(value)
-    except ValueProblem:
-        try:
-            return parse_yes_no(value) or None
-        except ValueProblem:
-            raise ValueProblem(
-                ErrorCode.done_date_invalid,
-                "Ghi ngày (ngày/tháng/năm), hoặc x nếu đã làm mà không rõ ngày",
-                "Write the date (day/month/year), or x when done on an unknown day",
-            ) from None
+    return _date_or_mark(
+        value,
+        ErrorCode.done_date_invalid,
+        "Ghi ngày (ngày/tháng/năm), hoặc x nếu đã làm mà không rõ ngày",
+        "Write the date (day/month/year), or x when done on an unknown day",
+    )
 
 
 def parse_member_id(value: object) -> str | None:
