@@ -11,12 +11,20 @@ import yaml
 from rich.table import Table
 
 from auditor.rulebook import Rulebook, describe_effective
-from auditor.rulepack import ROW_TABLES, AllOf, AnyOf, Rule, RulePack, Test
+from auditor.rulepack import AllOf, AnyOf, Rule, RulePack, Test
 from auditor.scoring_params import shipped_scorings
+from auditor.vocabulary import ROW_TABLES
 
 #: The sheet each table of an input-row example is typed in (auditor/ingest/headers.py
 #: knows these names; the template writes them).
-SHEET_NAMES = {"cells": "Chi bộ", "plan": "Kế hoạch", "sessions": "Sinh hoạt"}
+SHEET_NAMES = {
+    "cells": "Chi bộ",
+    "plan": "Kế hoạch",
+    "sessions": "Sinh hoạt",
+    "members": "Đảng viên",
+    "attendance": "Điểm danh",
+    "study": "Học tập nghị quyết",
+}
 
 PERIODS_VI = {
     "year": "năm",

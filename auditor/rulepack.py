@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from auditor.codes import NoteCode
 from auditor.models import Effective
 from auditor.scoring_params import ScoringError, ScoringParams, scoring_named
-from auditor.vocabulary import UNITS, Unit, fields, placeholders
+from auditor.vocabulary import ROW_TABLES, UNITS, Unit, fields, placeholders
 
 #: The packs shipped inside the package (package data), so a wheel audits from anywhere.
 PACKS_DIR = Path(__file__).resolve().parent / "rules"
@@ -62,13 +62,10 @@ AllOf.model_rebuild()
 AnyOf.model_rebuild()
 
 
-#: The tables an example written as input rows may fill, as a workbook's sheets.
-ROW_TABLES = ("cells", "plan", "sessions")
-
-
 class InputRows(_Strict):
-    """One cell's year as a user types it: rows of the cells, plan and sessions sheets,
-    each a mapping of the sheet's Vietnamese header to the cell's text.
+    """One cell's year as a user types it: rows of the cells, plan and sessions sheets
+    and of the member sheets (members, attendance as one row per member and meeting,
+    resolution study), each a mapping of the sheet's Vietnamese header to the cell's text.
 
     ``tests/test_rule_examples.py`` writes them into a workbook and audits it (reading,
     validation, facts, engine), so an example also shows a board's staff what to type.
@@ -78,6 +75,9 @@ class InputRows(_Strict):
     cells: list[dict[str, Scalar | None]] = Field(default_factory=list)
     plan: list[dict[str, Scalar | None]] = Field(default_factory=list)
     sessions: list[dict[str, Scalar | None]] = Field(default_factory=list)
+    members: list[dict[str, Scalar | None]] = Field(default_factory=list)
+    attendance: list[dict[str, Scalar | None]] = Field(default_factory=list)
+    study: list[dict[str, Scalar | None]] = Field(default_factory=list)
 
 
 class Examples(_Strict):

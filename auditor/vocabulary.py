@@ -61,6 +61,10 @@ class UnitInfo(NamedTuple):
     le: int | None
 
 
+#: The tables an example written as input rows may fill, as a workbook's sheets: the
+#: cell's own and the member tables the member rules (DV01–DV04) judge.
+ROW_TABLES = ("cells", "plan", "sessions", "members", "attendance", "study")
+
 UNITS: dict[Unit, UnitInfo] = {
     Unit.COUNT: UnitInfo("số lượng (0, 1, 2…)", "a count (0, 1, 2…)", 0, None),
     Unit.FLAG: UnitInfo("cờ: 1 là có/đúng, 0 là không", "flag: 1 yes/true, 0 no/false", 0, 1),
@@ -733,9 +737,7 @@ def rules_schema() -> dict[str, Any]:
         "additionalProperties": False,
         "properties": {
             "year": {"type": "integer"},
-            "cells": sheet_rows,
-            "plan": sheet_rows,
-            "sessions": sheet_rows,
+            **{table: sheet_rows for table in ROW_TABLES},
         },
     }
     return {

@@ -1,7 +1,8 @@
 """Every default rule's input-row examples, audited as a user's workbook would be.
 
 A rule's ``examples.fail_rows`` / ``pass_rows`` are one cell's year typed as in a
-workbook (Vietnamese headers and values). Each is written to a real ``.xlsx`` and goes
+workbook (Vietnamese headers and values): every rule of every shipped pack must have
+both, the member rules with rows of the member sheets. Each is written to a real ``.xlsx`` and goes
 through reading, validation, facts and the engine; the rule must be broken in the
 failing year and not in the passing one (like sqlfluff's ``fail_str`` / ``pass_str``).
 """
@@ -15,12 +16,23 @@ import xlsxwriter
 
 from auditor.audit import run_audit
 from auditor.catalogue import SHEET_NAMES as SHEETS
-from auditor.rulepack import ROW_TABLES, InputRows, Rule, load_pack
+from auditor.rulepack import InputRows, Rule, load_pack, shipped_packs
+from auditor.vocabulary import ROW_TABLES
 
-PACK = load_pack()
-#: The cell rules: a member rule's rows need the member sheets, which input rows do not
-#: write; tests/members/test_rules.py audits a workbook breaking each of them.
-CELL_RULES = [r for r in PACK.rules if r.period not in ("member", "member_study")]
+
+def _rule_cases() -> list[tuple[str, Rule]]:
+    """Every rule of every shipped pack once, with the first pack (by name) that has it
+    as written: hd42's CD02 (its own ``draft_min_days`` and examples) is its own case,
+    hd12's rules that hd42 and quan-doi include unchanged are judged once, in hd12."""
+    cases: dict[str, tuple[str, Rule]] = {}
+    for name in shipped_packs():
+        for rule in load_pack(name).rules:
+            cases.setdefault(rule.model_dump_json(), (name, rule))
+    return sorted(cases.values(), key=lambda case: (case[1].id, case[0]))
+
+
+CASES = _rule_cases()
+PACKS = {name: load_pack(name) for name in shipped_packs()}
 
 
 def _workbook(rows: InputRows, path: Path) -> Path:
@@ -39,28 +51,47 @@ def _workbook(rows: InputRows, path: Path) -> Path:
     return path
 
 
-def _broken(rule: Rule, rows: InputRows, tmp_path: Path) -> tuple[list[str], int]:
-    """The rule's violation messages on the rows' audit, and how many rows were refused."""
+def _broken(pack: str, rule: Rule, rows: InputRows, tmp_path: Path) -> tuple[list[str], int]:
+    """The rule's violation messages (a cell's or a member's) on the rows' audit under
+    ``pack``, and how many rows were refused."""
     _workbook(rows, tmp_path / "CB-01.xlsx")
-    report = run_audit([tmp_path], year=rows.year, out=None, workers=0, pack=PACK).report
-    found = [v.message_en for cell in report.cells for v in cell.violations if v.rule == rule.id]
+    report = run_audit([tmp_path], year=rows.year, out=None, workers=0, pack=PACKS[pack]).report
+    holders = [*report.cells, *report.members]
+    found = [v.message_en for holder in holders for v in holder.violations if v.rule == rule.id]
     return found, len(report.rejected_rows)
 
 
-@pytest.mark.parametrize("rule", CELL_RULES, ids=lambda r: r.id)
-def test_the_failing_rows_break_the_rule(rule: Rule, tmp_path: Path) -> None:
-    assert rule.examples.fail_rows is not None, f"{rule.id} has no fail_rows example"
-    found, refused = _broken(rule, rule.examples.fail_rows, tmp_path)
+def _case_id(case: tuple[str, Rule]) -> str:
+    return f"{case[0]}-{case[1].id}"
+
+
+def test_the_cases_reach_every_shipped_pack() -> None:
+    """hd42's, quan-doi's and the member rules are judged on rows too, and a rule a pack
+    changes (hd42's CD02) is judged as that pack sets it, beside the original."""
+    judged = {(name, rule.id) for name, rule in CASES}
+    assert {("hd42", r) for r in ("TG01", "CU01", "TB01", "ST01", "CL01", "CD02")} <= judged
+    assert ("quan-doi", "DD01") in judged
+    assert {("dang-vien", f"DV0{n}") for n in range(1, 5)} <= judged
+    assert [name for name, rule in CASES if rule.id == "CD02"] == ["hd12", "hd42"]
+    assert len(CASES) == len({rule.id for _, rule in CASES}) + 1
+
+
+@pytest.mark.parametrize("case", CASES, ids=_case_id)
+def test_the_failing_rows_break_the_rule(case: tuple[str, Rule], tmp_path: Path) -> None:
+    pack, rule = case
+    assert rule.examples.fail_rows is not None, f"{pack}: {rule.id} has no fail_rows example"
+    found, refused = _broken(pack, rule, rule.examples.fail_rows, tmp_path)
     assert refused == 0  # the example is typed as the auditor reads it
-    assert found, f"{rule.id}: its fail_rows give no violation"
+    assert found, f"{pack}: {rule.id}: its fail_rows give no violation"
 
 
-@pytest.mark.parametrize("rule", CELL_RULES, ids=lambda r: r.id)
-def test_the_passing_rows_keep_the_rule(rule: Rule, tmp_path: Path) -> None:
-    assert rule.examples.pass_rows is not None, f"{rule.id} has no pass_rows example"
-    found, refused = _broken(rule, rule.examples.pass_rows, tmp_path)
+@pytest.mark.parametrize("case", CASES, ids=_case_id)
+def test_the_passing_rows_keep_the_rule(case: tuple[str, Rule], tmp_path: Path) -> None:
+    pack, rule = case
+    assert rule.examples.pass_rows is not None, f"{pack}: {rule.id} has no pass_rows example"
+    found, refused = _broken(pack, rule, rule.examples.pass_rows, tmp_path)
     assert refused == 0
-    assert not found, f"{rule.id}: its pass_rows give {found}"
+    assert not found, f"{pack}: {rule.id}: its pass_rows give {found}"
 
 
 #: hd42's rules (its own and hd12's as it sets them) judged on their fact-level examples.
