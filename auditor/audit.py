@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from auditor.engine import _sort_key, evaluate
+from auditor.engine import evaluate, violation_order
 from auditor.facts import FileError
 from auditor.ingest import Dataset, load
 from auditor.ingest.guard import Limits
@@ -269,7 +269,7 @@ def run_audit(
             members = evaluate_members(dataset, judges.latest(), audited, year=year, as_of=as_of)
             found = evaluation.violations
             for cell_id, paid in members.scored.items():
-                found = {**found, cell_id: sorted([*found[cell_id], *paid], key=_sort_key)}
+                found = {**found, cell_id: sorted([*found[cell_id], *paid], key=violation_order)}
             waiver_notes: list[Note] = []
             refused: list[RejectedRow] = []
             given = list(dataset.waivers)  # from the workbooks' "Miễn trừ" sheets

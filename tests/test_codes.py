@@ -57,7 +57,7 @@ def _emitted_codes() -> dict[str, str]:
                 else:
                     continue  # a helper's parameter: its callers are found themselves
                 found[code] = f"{path.relative_to(ROOT)}:{node.lineno}"
-    # a rule's `note:` in a shipped pack emits its code too (auditor/engine.py)
+    # a rule's `note:` in a shipped pack emits its code too (auditor/engine/findings.py)
     for name in shipped_packs():
         for rule in load_pack(name).rules:
             if rule.note is not None:

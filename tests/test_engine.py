@@ -142,8 +142,7 @@ def test_durable_rules_is_the_version_whose_private_hooks_the_judge_calls() -> N
 def test_a_fact_hash_collision_is_a_note_for_that_cell_and_the_others_are_judged(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from auditor import engine as engine_module
-    from auditor.engine import evaluate
+    from auditor.engine import evaluate, evaluation
     from benchmarks.sample import build_cells, dataset_of
 
     dataset = dataset_of(build_cells(6, year=2024, seed=3)[0])
@@ -151,7 +150,7 @@ def test_a_fact_hash_collision_is_a_note_for_that_cell_and_the_others_are_judged
     cells = list(whole.violations)
     unlucky = next(c for c in cells[1:] if whole.violations[c])  # a cell with findings
     current: list[str] = []
-    build, judge = engine_module.cell_facts, Judge.judge
+    build, judge = evaluation.cell_facts, Judge.judge
 
     def building(item: Any, **kwargs: Any) -> Any:
         cell, notes = build(item, **kwargs)
@@ -163,7 +162,7 @@ def test_a_fact_hash_collision_is_a_note_for_that_cell_and_the_others_are_judged
             raise self.collision(list(facts))  # what the C core's answer 2 becomes
         return judge(self, facts)
 
-    monkeypatch.setattr(engine_module, "cell_facts", building)
+    monkeypatch.setattr(evaluation, "cell_facts", building)
     monkeypatch.setattr(Judge, "judge", colliding)
     result = evaluate(dataset, PACK, year=2024)
     notes = [n for n in result.notes if n.code == "cell_not_judged"]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from auditor.engine import _LOCK, _judge_for, _sort_key, _violation
+from auditor.engine.findings import violation_of, violation_order
+from auditor.engine.judge import LOCK, judge_for
 from auditor.ingest.dataset import Dataset
 from auditor.members.facts import member_facts
 from auditor.members.quiz import quiz_results
@@ -47,13 +48,13 @@ def evaluate_members(
     found: dict[str, list[Violation]] = {}
     if rules:
         by_id = {rule.id: rule for rule in rules}
-        with _LOCK:
-            judge = _judge_for(rules)
+        with LOCK:
+            judge = judge_for(rules)
             for cell_id in sorted(by_cell):
                 holder = by_cell[cell_id]
                 for rule_id, fact_id in judge.judge(holder.facts):
                     fact = holder.facts[fact_id - 1]
-                    violation = _violation(
+                    violation = violation_of(
                         by_id[rule_id], fact, holder.infos[fact_id - 1], pack.name
                     )
                     found.setdefault(holder.owners[fact_id - 1], []).append(violation)
@@ -71,7 +72,7 @@ def evaluate_members(
         if summary.cell_id not in cells:
             continue
         quiz = quizzes.get(summary.member_id)
-        violations = sorted(found.get(summary.member_id, []), key=_sort_key)
+        violations = sorted(found.get(summary.member_id, []), key=violation_order)
         outcome.members.append(
             MemberResult(
                 member_id=summary.member_id,
