@@ -19,7 +19,8 @@ from auditor.engine import evaluate, violation_order
 from auditor.facts import FileError
 from auditor.ingest import Dataset, load
 from auditor.ingest.guard import Limits
-from auditor.ingest.load import DEFAULT_LIMITS, Progress, default_workers
+from auditor.ingest.load import Progress
+from auditor.ingest.parts import DEFAULT_LIMITS
 from auditor.members.judge import evaluate_members
 from auditor.models import InputFile, Note, RejectedRow, Report, RulesInfo, ScoringInfo
 from auditor.report import (
@@ -34,7 +35,13 @@ from auditor.report.documents import DEFAULT_LETTERHEAD, Letterhead, write_docum
 from auditor.report.documents.content import document_date
 from auditor.rulebook import Judges, Rulebook, load_rulebook
 from auditor.rulepack import Rule, RulePack
-from auditor.runtime import PIPELINE_MODULES, fewer_collections, tune, worker_context
+from auditor.runtime import (
+    PIPELINE_MODULES,
+    default_workers,
+    fewer_collections,
+    tune,
+    worker_context,
+)
 from auditor.scoring import score_cells
 from auditor.scoring_params import Scoring, scoring_for_year
 from auditor.waivers import apply_waivers, load_waiver_file

@@ -37,6 +37,7 @@ __all__ = [
     "THRESHOLDS",
     "address_space_mb",
     "can_fork",
+    "default_workers",
     "fewer_collections",
     "fork_context",
     "reader_context",
@@ -51,6 +52,11 @@ PIPELINE_MODULES = ("auditor.engine", "auditor.report")
 
 #: The pipeline's garbage-collector thresholds (CPython's default: 700, 10, 10).
 THRESHOLDS = (50_000, 50, 50)
+
+
+def default_workers() -> int:
+    """Two bounded workers where there are two cores (the usual office machine)."""
+    return max(1, min(2, os.cpu_count() or 1))
 
 
 def can_fork() -> bool:

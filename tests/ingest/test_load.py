@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from auditor.ingest import Dataset, load
+from auditor.ingest import Dataset, load, merging
+from auditor.ingest import parts as file_parts
 from auditor.ingest.discover import Found
 from auditor.ingest.guard import Limits
 from tests import hostile
@@ -562,7 +563,7 @@ def test_a_large_workbook_read_in_parts_gives_what_reading_it_whole_gives(
         ],
     )
     monkeypatch.setattr(load_module, "SPLIT_BYTES", 0)
-    parts = load_module.split_file(Found(path, path.name), Limits(), 2)
+    parts = file_parts.split_file(Found(path, path.name), Limits(), 2)
     assert isinstance(parts, list) and len(parts) == 2
     assert [sorted(p.take or ()) for p in parts] == [[], ["Chi bộ", "Kế hoạch", "Sinh hoạt 1"]]
     split, whole = load([path], workers=2), load([path], workers=0)
@@ -581,11 +582,11 @@ def test_rows_naming_no_cell_are_read_whole_when_their_cell_is_in_another_part(
         [info_sheet("CB-0012"), _sessions(*(session_row(n, d) for n, d in enumerate(days)))],
     )
     monkeypatch.setattr(load_module, "SPLIT_BYTES", 0)
-    parts = load_module.split_file(Found(path, path.name), Limits(), 2)
+    parts = file_parts.split_file(Found(path, path.name), Limits(), 2)
     assert isinstance(parts, list) and len(parts) == 2
     # the sessions' part cannot know their cell: the parts are not put together
-    read = [load_module.read_part(part) for part in parts]
-    assert load_module.combine_parts(read, parts[0].order) is None
+    read = [file_parts.read_part(part) for part in parts]
+    assert merging.combine_parts(read, parts[0].order) is None
     split = load([path], workers=2)
     _assert_same(split, load([path], workers=0))
     assert set(split.sessions["cell_id"]) == {"CB-0012"}
@@ -602,7 +603,7 @@ def test_a_large_workbook_the_guard_refuses_gets_the_reason_it_gets_read_whole(
     )
     monkeypatch.setattr(load_module, "SPLIT_BYTES", 0)
     limits = Limits(max_rows=5)
-    assert len(load_module.split_file(Found(path, path.name), limits, 2)) == 2
+    assert len(file_parts.split_file(Found(path, path.name), limits, 2)) == 2
     split = load([path], workers=2, limits=limits)
     _assert_same(split, load([path], workers=0, limits=limits))
     assert split.inputs[0].status == "error"
@@ -614,7 +615,7 @@ def test_a_large_workbook_of_one_sheet_is_parsed_while_guarded_and_reads_as_whol
 ) -> None:
     path = workbook("big.xlsx", [_sessions(*(session_row(n, D(2024, 1, 5)) for n in range(9)))])
     monkeypatch.setattr(load_module, "SPLIT_BYTES", 0)
-    [part] = load_module.split_file(Found(path, path.name), Limits(), 2)
+    [part] = file_parts.split_file(Found(path, path.name), Limits(), 2)
     assert part.whole and part.sheet_of
     for limits in (Limits(), Limits(max_rows=5)):
         split = load([path], workers=2, limits=limits)
@@ -628,8 +629,8 @@ def test_a_large_workbook_whose_zip_directory_is_refused_is_never_opened_by_a_wo
     path = workbook("big.xlsx", [info_sheet(), _sessions(session_row(1, D(2024, 1, 5)))])
     monkeypatch.setattr(load_module, "SPLIT_BYTES", 0)
     limits = Limits(max_members=3)
-    refused = load_module.split_file(Found(path, path.name), limits, 2)
-    assert isinstance(refused, load_module.FileResult)
+    refused = file_parts.split_file(Found(path, path.name), limits, 2)
+    assert isinstance(refused, file_parts.FileResult)
     assert refused.input.status == "error" and "members" in (refused.input.error_en or "")
 
 
@@ -647,7 +648,7 @@ def test_a_part_that_crashes_its_worker_gets_the_guards_reason(
         ],
     )
     monkeypatch.setattr(load_module, "SPLIT_BYTES", 0)
-    assert len(load_module.split_file(Found(path, path.name), Limits(), 2)) == 2
+    assert len(file_parts.split_file(Found(path, path.name), Limits(), 2)) == 2
     split = load([path], workers=2)
     _assert_same(split, load([path], workers=0))
     assert "16.384 cột" in (split.inputs[0].error or "")

@@ -1,0 +1,106 @@
+"""Merging results: a large workbook's parts into the file's result, and every file's
+result into one :class:`~auditor.ingest.dataset.Dataset`, as reading them one by one in
+order would give.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+from auditor.ingest.dataset import Columns, Dataset, frame_from_columns, table_columns
+from auditor.ingest.file_result import (
+    CELL_FROM_FILE_NAME,
+    TABLES,
+    FileResult,
+    cell_of_file,
+    extend_columns,
+    finish,
+)
+from auditor.ingest.records import each_distinct
+from auditor.members.resolve import resolve_members
+from auditor.models import MEMBER_TABLES
+
+
+def combine_parts(parts: Sequence[FileResult], order: Sequence[str]) -> FileResult | None:
+    """One file's result from its parts' (read by :func:`auditor.ingest.parts.read_part`),
+    as reading it whole would give; ``None`` when it must be read whole after all.
+
+    That happens only when rows without a cell code of their own met a part that did
+    not know the file's one cell (its "Thông tin" sheet was in another part).
+    """
+    for part in parts:
+        if part.input.status != "ok":  # a sheet could not be read: neither can the file
+            return part
+    ids = [set(part.rows["cells"].get("cell_id", [])) for part in parts]
+    everyone = set().union(*ids)
+    rel = parts[0].input.file
+    for part, own in zip(parts, ids, strict=True):
+        if part.without_cell and cell_of_file(own, rel) != cell_of_file(everyone, rel):
+            return None
+    result = FileResult(parts[0].input)
+    for part in parts:
+        for table, columns in part.rows.items():
+            if not columns.get("row"):
+                continue
+            if result.rows[table].get("row"):
+                extend_columns(result.rows[table], columns)
+            else:  # the first part with rows of this table: its columns as they are
+                result.rows[table] = columns
+        result.rejected += part.rejected
+        result.waivers += part.waivers
+        result.notes += [
+            note for note in part.notes if not (everyone and note.code == CELL_FROM_FILE_NAME)
+        ]
+        result.read_seconds += part.read_seconds
+        result.validate_seconds += part.validate_seconds
+        result.tables_found = result.tables_found or part.tables_found
+        result.without_cell += part.without_cell
+    position = {name: index for index, name in enumerate(order)}
+    for columns in result.rows.values():
+        _in_sheet_order(columns, position)
+    return finish(result)
+
+
+def _in_sheet_order(columns: Columns, position: dict[str, int]) -> None:
+    """Put a table's rows in the order of their sheets (a stable sort: each sheet's rows
+    keep their order), as reading the workbook whole gives them."""
+    keys = [position.get(sheet, len(position)) for sheet in columns.get("sheet", [])]
+    if all(a <= b for a, b in itertools.pairwise(keys)):
+        return
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    for name, values in columns.items():
+        columns[name] = [values[index] for index in order]
+
+
+def merge(results: Sequence[FileResult]) -> Dataset:
+    """One Dataset from many files, with cell ids spelled the same everywhere."""
+    tables: dict[str, Columns] = {
+        table: {name: [] for name in table_columns(table)} for table in TABLES
+    }
+    dataset = Dataset(stats={"read_seconds": 0.0, "validate_seconds": 0.0})
+    for result in results:
+        for table, columns in result.rows.items():
+            if columns.get("row"):
+                extend_columns(tables[table], columns)
+        dataset.inputs.append(result.input)
+        dataset.stats["read_seconds"] += result.read_seconds
+        dataset.stats["validate_seconds"] += result.validate_seconds
+        dataset.rejected.extend(result.rejected)
+        dataset.notes.extend(result.notes)
+        dataset.waivers.extend(result.waivers)
+    spelling: dict[str, str] = {}
+    for table in TABLES:
+        for cell_id in dict.fromkeys(tables[table]["cell_id"]):
+            if cell_id:
+                spelling.setdefault(cell_id.casefold(), cell_id)
+    for table in TABLES:
+        ids = tables[table]["cell_id"]
+        tables[table]["cell_id"] = each_distinct(
+            lambda cell_id: spelling[cell_id.casefold()] if cell_id else None, ids
+        )
+    for table in TABLES:
+        setattr(dataset, table, frame_from_columns(table, tables[table]))
+    if any(tables[table]["row"] for table in MEMBER_TABLES):
+        resolve_members(dataset)
+    return dataset
