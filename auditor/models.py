@@ -3,7 +3,8 @@
 Errors are data: a rejected row, a note and a file status are records with their
 position, never bare strings, so every stage can count them, sort them and write them
 to any report. The report models here are also the source of the JSON Schema shipped
-under ``docs/`` (``report-json.md`` is the contract they implement).
+under ``docs/``; ``docs/report-json.md``, the contract they implement, is generated from
+them (:mod:`auditor.report.contract`).
 """
 
 from __future__ import annotations

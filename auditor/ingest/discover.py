@@ -1,6 +1,6 @@
 """Find the files an audit reads under the INPUT arguments.
 
-Every regular file found gets exactly one entry (report-json.md): spreadsheets to read,
+Every regular file found gets exactly one entry (docs/report-json.md): spreadsheets to read,
 lock and hidden files to skip with a note, everything else to report as "not a
 spreadsheet" by the reader. The walk is sorted so two runs see files in the same order,
 and it never follows a symbolic link out of the INPUT tree.

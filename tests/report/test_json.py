@@ -1,4 +1,4 @@
-"""report.json follows report-json.md, validates against the shipped schema, and is
+"""report.json follows docs/report-json.md, validates against the shipped schema, and is
 byte-for-byte the same for the same report."""
 
 from __future__ import annotations
