@@ -59,9 +59,6 @@ def with_error(current: InputFile, vi: str, en: str) -> InputFile:
     return current.model_copy(update={"status": "error", "error": vi, "error_en": en})
 
 
-#: The code of the note saying rows were given the cell of the file's name.
-CELL_FROM_FILE_NAME = "cell_from_file_name"
-
 #: A cell code at the start of a file name: ``CB-012_2024.xlsx``, ``cb-7 nam 2024.xls``.
 _CODE_IN_NAME = re.compile(r"^([A-Za-zĐđ]{1,6}-\d{1,6})(?=$|[_ .\-])")
 

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 
 from auditor.ingest.dataset import Columns, Dataset, frame_from_columns, table_columns
 from auditor.ingest.file_result import (
-    CELL_FROM_FILE_NAME,
     TABLES,
     FileResult,
     cell_of_file,
@@ -18,6 +17,7 @@ from auditor.ingest.file_result import (
     finish,
 )
 from auditor.ingest.records import each_distinct
+from auditor.ingest.sheet_rows import CELL_FROM_FILE_NAME
 from auditor.members.resolve import resolve_members
 from auditor.models import MEMBER_TABLES
 

@@ -15,7 +15,6 @@ from typing import Any
 
 from auditor.ingest.dataset import Columns
 from auditor.ingest.file_result import (
-    CELL_FROM_FILE_NAME,
     FileResult,
     cell_of_file,
     extend_columns,
@@ -119,6 +118,11 @@ def records_of_sheets(rel: str, digest: str, sheets: list[Sheet]) -> FileResult:
     if result.without_cell and default_cell and not result.rows["cells"].get("cell_id"):
         result.notes.append(_cell_from_name_note(rel, default_cell))
     return result
+
+
+#: The code of the note saying rows were given the cell of the file's name (the merge of a
+#: large workbook's parts drops it when another part knew the cell).
+CELL_FROM_FILE_NAME = "cell_from_file_name"
 
 
 def _cell_from_name_note(rel: str, cell: str) -> Note:
