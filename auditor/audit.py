@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from auditor.codes import FileCode
 from auditor.engine import evaluate, violation_order
 from auditor.facts import FileError
 from auditor.ingest import Dataset, load
@@ -205,6 +206,7 @@ def _with_file_errors(inputs: Sequence[InputFile], errors: dict[str, FileError])
                     "status": "error",
                     "error": "; ".join(found.vi),
                     "error_en": "; ".join(found.en),
+                    "code": FileCode.merge_cycle.value,
                 }
             )
         marked.append(item)

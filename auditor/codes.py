@@ -4,16 +4,16 @@ A note (``report.json`` ``notes[].code``) tells a board's staff something that i
 a finding nor a rejected row; a field error (``rejected_rows[].code`` for the row's first
 problem, ``rejected_rows[].errors[].code`` for each) says why one value kept a row from
 becoming a record. Programs reading the report key on the code, so codes are a contract
-like the report's fields: :class:`NoteCode` and :class:`ErrorCode` list every code the
-auditor emits, with the Vietnamese and English form of its message (``{name}`` marks
-what varies), and ``docs/codes.md`` is generated from them (``python -m auditor.codes``;
-a test fails while it is stale). ``tests/test_codes.py`` finds every code written in the
-source and fails on one missing here or on a message at its call site unlike the code's
-template, and checks that notes and rejected rows emitted on test data read as their
-templates.
+like the report's fields: :class:`NoteCode`, :class:`ErrorCode` and :class:`FileCode`
+(a file's error or skip reason, ``inputs[].code``) list every code the auditor emits,
+with the Vietnamese and English form of its message (``{name}`` marks what varies), and
+``docs/codes.md`` is generated from them (``python -m auditor.codes``; a test fails while
+it is stale). ``tests/test_codes.py`` finds every code written in the source and fails on
+one missing here or on a message at its call site unlike the code's template, and checks
+that notes, rejected rows and file errors emitted on test data read as their templates.
 
 To add a code: one member below (``name = "name"``) and its line in ``_TEMPLATES`` (or
-``_ERROR_TEMPLATES``); then regenerate the page.
+``_ERROR_TEMPLATES``, ``_FILE_TEMPLATES``); then regenerate the page.
 """
 
 from __future__ import annotations
@@ -138,6 +138,43 @@ class ErrorCode(StrEnum):
     def matches(self, reason_vi: str, reason_en: str) -> bool:
         """Whether a field error's two reasons read as one of this code's templates."""
         return _matches(self.templates, reason_vi, reason_en)
+
+
+class FileCode(StrEnum):
+    """Every code a file's error or skip reason may carry (``inputs[].code``)."""
+
+    # skipped, never opened (auditor/ingest/discover.py)
+    lock_file = "lock_file"
+    hidden_file = "hidden_file"
+    link_outside_input = "link_outside_input"
+    # refused by the reader or its guard (auditor/ingest/read.py, guard.py)
+    not_a_spreadsheet = "not_a_spreadsheet"
+    file_corrupt = "file_corrupt"
+    password_protected = "password_protected"
+    file_empty = "file_empty"
+    file_too_large = "file_too_large"
+    sheet_too_large = "sheet_too_large"
+    unsafe_xml = "unsafe_xml"
+    # opened, but nothing to read (auditor/ingest/parts.py, file_result.py)
+    cannot_open = "cannot_open"
+    unexpected_error = "unexpected_error"
+    no_table = "no_table"
+    # read, but its tables contradict themselves (auditor/facts.py, auditor/audit.py)
+    merge_cycle = "merge_cycle"
+    # the bounded reading worker (auditor/ingest/pool.py)
+    reader_crashed = "reader_crashed"
+    reader_out_of_memory = "reader_out_of_memory"
+    reader_error = "reader_error"
+    reader_timeout = "reader_timeout"
+
+    @property
+    def templates(self) -> tuple[Template, ...]:
+        """The forms its reason takes."""
+        return _FILE_TEMPLATES[self]
+
+    def matches(self, error_vi: str, error_en: str) -> bool:
+        """Whether a file's two reasons read as one of this code's templates."""
+        return _matches(self.templates, error_vi, error_en)
 
 
 class Template(NamedTuple):
@@ -528,6 +565,98 @@ _ERROR_TEMPLATES: dict[ErrorCode, tuple[Template, ...]] = {
     ),
 }
 
+_FILE_TEMPLATES: dict[FileCode, tuple[Template, ...]] = {
+    FileCode.lock_file: (_T("Tệp khóa của chương trình bảng tính, bỏ qua", "Lock file, skipped"),),
+    FileCode.hidden_file: (_T("Tệp ẩn, bỏ qua", "Hidden file, skipped"),),
+    FileCode.link_outside_input: (
+        _T(
+            "Liên kết trỏ ra ngoài thư mục đầu vào, không đọc",
+            "Symbolic link leading out of the input tree, not followed",
+        ),
+    ),
+    FileCode.not_a_spreadsheet: (
+        _T(
+            "Không phải tệp bảng tính (xlsx, xlsm, xlsb, xls, ods)",
+            "Not a spreadsheet (xlsx, xlsm, xlsb, xls, ods)",
+        ),
+    ),
+    FileCode.file_corrupt: (
+        _T("Tệp bị hỏng hoặc tải về chưa trọn vẹn{said}", "The file is corrupt or truncated{said}"),
+    ),
+    FileCode.password_protected: (
+        _T("Tệp có mật khẩu, không đọc được", "The file is password-protected"),
+    ),
+    FileCode.file_empty: (_T("Tệp rỗng", "The file is empty"),),
+    FileCode.file_too_large: (
+        _T(
+            "Tệp quá lớn hoặc nén bất thường: {what}",
+            "File too large or too compressed: {what}",
+        ),
+    ),
+    FileCode.sheet_too_large: (
+        _T(
+            "Tệp quá lớn hoặc nén bất thường: {sheet} {size} dòng × {columns} cột. Cách sửa: "
+            "xóa các dòng, cột thừa (và xóa định dạng các dòng trống) ở cuối trang rồi lưu "
+            "lại, hoặc nâng giới hạn bằng --max-rows, --max-cols, --max-cells",
+            "File too large or too compressed: {sheet} {size} rows × {columns} columns. To "
+            "fix: delete the surplus rows and columns (and clear the formatting of empty "
+            "rows) at the end of the sheet and save again, or raise --max-rows, --max-cols, "
+            "--max-cells",
+        ),
+    ),
+    FileCode.unsafe_xml: (
+        _T(
+            "Tệp chứa khai báo DTD/thực thể XML, không đọc vì lý do an toàn",
+            "The file contains XML DTD or entity declarations, refused for safety",
+        ),
+    ),
+    FileCode.cannot_open: (_T("Không mở được tệp: {why}", "Cannot open the file: {why}"),),
+    FileCode.unexpected_error: (
+        _T(
+            "Lỗi không lường trước khi đọc tệp ({kind})",
+            "Unexpected error while reading the file ({kind})",
+        ),
+    ),
+    FileCode.no_table: (
+        _T(
+            "Không tìm thấy bảng chi bộ, kế hoạch hay sinh hoạt nào trong tệp",
+            "No cells, plan or sessions table found in the workbook",
+        ),
+    ),
+    FileCode.merge_cycle: (
+        _T(
+            "Sáp nhập vòng tròn {ring} (dòng {rows}): các sáp nhập này bị bỏ qua, mỗi chi bộ "
+            "được kiểm tra riêng",
+            "Merges form a cycle {ring} (rows {rows}): they are ignored, each cell is audited "
+            "on its own",
+        ),
+    ),
+    FileCode.reader_crashed: (
+        _T(
+            "Chương trình đọc bị dừng đột ngột khi đọc tệp (tệp hỏng hoặc vượt giới hạn bộ nhớ)",
+            "The reader stopped abruptly on this file (corrupt, or over the memory limit)",
+        ),
+    ),
+    FileCode.reader_out_of_memory: (
+        _T(
+            "Đọc tệp vượt giới hạn bộ nhớ ({mb} MB)",
+            "Reading the file exceeded the memory limit ({mb} MB)",
+        ),
+    ),
+    FileCode.reader_error: (
+        _T(
+            "Lỗi không mong đợi khi đọc tệp ({kind})",
+            "Unexpected error while reading the file ({kind})",
+        ),
+    ),
+    FileCode.reader_timeout: (
+        _T(
+            "Đọc tệp quá thời gian cho phép ({s} giây)",
+            "Reading the file exceeded the time limit ({s} s)",
+        ),
+    ),
+}
+
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 
@@ -575,6 +704,24 @@ def render_codes_md() -> str:
     for error in ErrorCode:
         for template in error.templates:
             out.append(f"| `{error.value}` | {template.vi} | {template.en} |")
+    out += [
+        "",
+        "## Mã lỗi của tệp / file error codes",
+        "",
+        "Mỗi tệp không đọc được (`inputs[].status` là `error`) hoặc bị bỏ qua (`skipped`) có "
+        "một mã dưới đây (`inputs[].code`) bên cạnh lý do (`inputs[].error`, "
+        "`inputs[].error_en`); tệp đọc được có `code` là null.",
+        "",
+        "*Every file that could not be read (`inputs[].status` `error`) or was skipped "
+        "(`skipped`) carries one of these codes (`inputs[].code`) beside its reason; a file "
+        "read has a null `code`.*",
+        "",
+        "| Mã / code | Lý do | Reason |",
+        "|---|---|---|",
+    ]
+    for file_code in FileCode:
+        for template in file_code.templates:
+            out.append(f"| `{file_code.value}` | {template.vi} | {template.en} |")
     return "\n".join(out) + "\n"
 
 

@@ -279,6 +279,8 @@ class InputFile(_Record):
     rows: RowCounts = Field(default_factory=RowCounts)
     error: str | None = None
     error_en: str | None = None
+    #: The error's or skip reason's code (docs/codes.md); null for a file read.
+    code: str | None = None
 
 
 # --------------------------------------------------------------------------- findings

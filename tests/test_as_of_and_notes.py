@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from auditor.audit import run_audit
+from auditor.codes import FileCode
 from auditor.models import Report
 from auditor.rulepack import load_pack
 from tests.conftest import SESSION_HEADER, info_sheet, session_row
@@ -195,8 +196,9 @@ def test_a_merge_cycle_is_an_error_of_the_cells_file_and_its_cells_are_audited_a
     state, why = status["danh_sach.xlsx"]
     assert state == "error" and why is not None
     assert "P → Q → R → P" in why and "Danh sách chi bộ!2" in why and "Danh sách chi bộ!4" in why
-    error_vi = next(i.error for i in report.inputs if i.file == "danh_sach.xlsx")
-    assert error_vi is not None and "vòng tròn" in error_vi
+    entry = next(i for i in report.inputs if i.file == "danh_sach.xlsx")
+    assert entry.error is not None and "vòng tròn" in entry.error
+    assert entry.code == FileCode.merge_cycle and FileCode.merge_cycle.matches(entry.error, why)
     assert [c.cell_id for c in report.cells] == ["P", "Q", "R"]
     assert report.merged_cells == []
     cycle = [n for n in report.notes if n.code == "merge_cycle"]

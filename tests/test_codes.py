@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from auditor.audit import AuditResult, run_audit
-from auditor.codes import ErrorCode, NoteCode, render_codes_md
+from auditor.codes import ErrorCode, FileCode, NoteCode, render_codes_md
 from auditor.ingest.headers import REQUIRED, canonical_header
 from auditor.ingest.records import validate_row
 from auditor.ingest.waivers import parse_waivers
@@ -270,3 +270,78 @@ def test_docs_codes_page_is_not_stale() -> None:
     assert (ROOT / "docs" / "codes.md").read_text(encoding="utf-8") == render_codes_md(), (
         "docs/codes.md is stale: run `python -m auditor.codes`"
     )
+
+
+def _file_code_sites() -> set[FileCode]:
+    """Every ``FileCode.x`` written in auditor/ outside the catalogue."""
+    found: set[FileCode] = set()
+    for path in sorted((ROOT / "auditor").rglob("*.py")):
+        if path.name == "codes.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "FileCode"
+            ):
+                found.add(FileCode(node.attr))
+    return found
+
+
+def test_every_file_code_is_used() -> None:
+    assert _file_code_sites() == set(FileCode)
+
+
+def test_each_files_error_or_skip_carries_its_code_read_as_its_template(tmp_path: Path) -> None:
+    """A folder of what a board's share holds beside its logs: each file's entry in
+    report.json says why it was not read, with the code a program keys on."""
+    import xlsxwriter
+
+    (tmp_path / "~$CB-01.xlsx").write_bytes(b"lock")
+    (tmp_path / ".an.xlsx").write_bytes(b"hidden")
+    (tmp_path / "ghi_chu.txt").write_text("không phải sổ", encoding="utf-8")
+    (tmp_path / "rong.xlsx").write_bytes(b"")
+    (tmp_path / "hong.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 64)
+    book = xlsxwriter.Workbook(str(tmp_path / "trang.xlsx"))
+    book.add_worksheet("Ghi chép").write_row(0, 0, ["Một dòng", "không phải bảng"])
+    book.close()
+    book = xlsxwriter.Workbook(str(tmp_path / "CB-01.xlsx"))
+    sheet = book.add_worksheet("Sinh hoạt")
+    sheet.write_row(0, 0, ["Ngày sinh hoạt", "Loại sinh hoạt"])
+    sheet.write_row(1, 0, ["05/01/2024", "Thường kỳ"])
+    book.close()
+    report = run_audit([tmp_path], year=2024, out=None, workers=0).report
+    codes = {entry.file: entry.code for entry in report.inputs}
+    assert codes == {
+        "~$CB-01.xlsx": FileCode.lock_file,
+        ".an.xlsx": FileCode.hidden_file,
+        "ghi_chu.txt": FileCode.not_a_spreadsheet,
+        "rong.xlsx": FileCode.file_empty,
+        "hong.xlsx": FileCode.file_corrupt,
+        "trang.xlsx": FileCode.no_table,
+        "CB-01.xlsx": None,
+    }
+    for entry in report.inputs:
+        if entry.code is not None:
+            assert entry.status in ("error", "skipped") and entry.error and entry.error_en
+            assert FileCode(entry.code).matches(entry.error, entry.error_en), entry
+
+
+def test_the_readers_refusals_read_as_their_codes_templates() -> None:
+    from auditor.ingest import read
+    from auditor.ingest.guard import SheetTooLarge
+
+    refusals = [
+        read.not_a_spreadsheet(),
+        read.corrupt(),
+        read.corrupt("index out of bounds"),
+        read.password_protected(),
+        read.empty_file(),
+        read.too_large("200 MB", "200 MB"),
+        read.unsafe_xml(),
+        SheetTooLarge(2_000_000, 20, declared=True, sheet="Sinh hoạt"),
+        SheetTooLarge(2_000_000, 20, declared=False),
+    ]
+    assert [r.code for r in refusals][-2:] == [FileCode.sheet_too_large] * 2
+    for refusal in refusals:
+        assert refusal.code.matches(refusal.reason_vi, refusal.reason_en), refusal

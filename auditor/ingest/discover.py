@@ -12,6 +12,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from auditor.codes import FileCode
+
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
 
 
@@ -23,17 +25,23 @@ class Found:
     rel: str
     skip_vi: str | None = None
     skip_en: str | None = None
+    #: The skip reason's code (``inputs[].code``).
+    skip_code: FileCode | None = None
 
     @property
     def skipped(self) -> bool:
         return self.skip_vi is not None
 
 
-def _skip_reason(name: str) -> tuple[str, str] | None:
+def _skip_reason(name: str) -> tuple[str, str, FileCode] | None:
     if name.startswith("~$") or name.startswith(".~lock."):
-        return ("Tệp khóa của chương trình bảng tính, bỏ qua", "Lock file, skipped")
+        return (
+            "Tệp khóa của chương trình bảng tính, bỏ qua",
+            "Lock file, skipped",
+            FileCode.lock_file,
+        )
     if name.startswith("."):
-        return ("Tệp ẩn, bỏ qua", "Hidden file, skipped")
+        return ("Tệp ẩn, bỏ qua", "Hidden file, skipped", FileCode.hidden_file)
     return None
 
 
@@ -51,6 +59,7 @@ def _found(path: Path, rel: str, root: Path) -> Found:
         reason = (
             "Liên kết trỏ ra ngoài thư mục đầu vào, không đọc",
             "Symbolic link leading out of the input tree, not followed",
+            FileCode.link_outside_input,
         )
     if reason is None:
         return Found(path, rel)

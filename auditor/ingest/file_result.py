@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from auditor.codes import FileCode
 from auditor.ingest.dataset import Columns
 from auditor.models import MEMBER_TABLES, InputFile, Note, RejectedRow, RowCounts, Waiver
 
@@ -43,6 +44,7 @@ def finish(result: FileResult) -> FileResult:
     if not result.tables_found:
         result.input = with_error(
             result.input,
+            FileCode.no_table,
             "Không tìm thấy bảng chi bộ, kế hoạch hay sinh hoạt nào trong tệp",
             "No cells, plan or sessions table found in the workbook",
         )
@@ -54,9 +56,12 @@ def finish(result: FileResult) -> FileResult:
     return result
 
 
-def with_error(current: InputFile, vi: str, en: str) -> InputFile:
-    """The file's input entry as an error, with the reason in Vietnamese and English."""
-    return current.model_copy(update={"status": "error", "error": vi, "error_en": en})
+def with_error(current: InputFile, code: FileCode, vi: str, en: str) -> InputFile:
+    """The file's input entry as an error, with the reason's code and the reason in
+    Vietnamese and English."""
+    return current.model_copy(
+        update={"status": "error", "error": vi, "error_en": en, "code": code.value}
+    )
 
 
 #: A cell code at the start of a file name: ``CB-012_2024.xlsx``, ``cb-7 nam 2024.xls``.

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import defusedxml.ElementTree as DefusedET
 
+from auditor.codes import FileCode
 from auditor.ingest.read import (
     FORMULA_ELEMENT,
     ReadError,
@@ -106,8 +107,9 @@ class SheetTooLarge(ReadError):
             f"{where_en} {verb_en} {rows:,} rows × {cols:,} columns. To fix: delete the "
             "surplus rows and columns (and clear the formatting of empty rows) at the end "
             "of the sheet and save again, or raise --max-rows, --max-cols, --max-cells",
+            FileCode.sheet_too_large,
         )
-        super().__init__(problem.reason_vi, problem.reason_en)
+        super().__init__(problem.code, problem.reason_vi, problem.reason_en)
 
     def named(self, sheet: str) -> SheetTooLarge:
         return SheetTooLarge(self.rows, self.cols, self.declared, sheet)

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from auditor.codes import FileCode
 from auditor.ingest.dataset import Dataset
 from auditor.ingest.discover import Found, discover
 from auditor.ingest.file_result import FileResult
@@ -140,8 +141,8 @@ def _read_in_workers(
                 raise
             pool = starting.result()
 
-    def failed(part: FilePart, reason_vi: str, reason_en: str) -> FileResult:
-        return failed_part(part, reason_vi, reason_en, limits)
+    def failed(part: FilePart, code: FileCode, reason_vi: str, reason_en: str) -> FileResult:
+        return failed_part(part, code, reason_vi, reason_en, limits)
 
     with pool:
         parts_of = Counter(index for index, _ in tasks)

@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from auditor.codes import FileCode
 from auditor.ingest.discover import Found
 from auditor.ingest.file_result import FileResult, finish
 from auditor.ingest.guard import Limits, inspect_file
@@ -93,6 +94,7 @@ def read_part(part: FilePart, limits: Limits = DEFAULT_LIMITS) -> FileResult:
                 status="skipped",
                 error=found.skip_vi,
                 error_en=found.skip_en,
+                code=found.skip_code,
             ),
             notes=[
                 Note(
@@ -119,16 +121,18 @@ def read_part(part: FilePart, limits: Limits = DEFAULT_LIMITS) -> FileResult:
         result.validate_seconds = time.perf_counter() - middle
         return result
     except ReadError as problem:
-        return error_result(found, problem.reason_vi, problem.reason_en)
+        return error_result(found, problem.code, problem.reason_vi, problem.reason_en)
     except OSError as problem:
         return error_result(
             found,
+            FileCode.cannot_open,
             f"Không mở được tệp: {problem.strerror}",
             f"Cannot open the file: {problem.strerror}",
         )
     except Exception as problem:  # a bug or an unforeseen file must not stop the run
         return error_result(
             found,
+            FileCode.unexpected_error,
             f"Lỗi không lường trước khi đọc tệp ({type(problem).__name__})",
             f"Unexpected error while reading the file ({type(problem).__name__}: {problem})",
         )
@@ -152,19 +156,26 @@ def _parse_while_guarding(part: FilePart, limits: Limits) -> list[Sheet]:
     return sheets
 
 
-def error_result(found: Found, reason_vi: str, reason_en: str) -> FileResult:
+def error_result(found: Found, code: FileCode, reason_vi: str, reason_en: str) -> FileResult:
     """The result of a file that cannot be read: its status ``error`` and the reason."""
     digest = None
     with contextlib.suppress(OSError):
         digest = sha256_of(found.path)
     return FileResult(
         InputFile(
-            file=found.rel, sha256=digest, status="error", error=reason_vi, error_en=reason_en
+            file=found.rel,
+            sha256=digest,
+            status="error",
+            error=reason_vi,
+            error_en=reason_en,
+            code=code,
         )
     )
 
 
-def failed_part(part: FilePart, reason_vi: str, reason_en: str, limits: Limits) -> FileResult:
+def failed_part(
+    part: FilePart, code: FileCode, reason_vi: str, reason_en: str, limits: Limits
+) -> FileResult:
     """The result of a part whose worker crashed or overran its time limit. A large
     workbook was parsed while it was being guarded: the guard, asked now, may know the
     file's real fault."""
@@ -172,10 +183,10 @@ def failed_part(part: FilePart, reason_vi: str, reason_en: str, limits: Limits) 
         try:
             inspect_file(part.found.path, limits)
         except ReadError as problem:
-            reason_vi, reason_en = problem.reason_vi, problem.reason_en
+            code, reason_vi, reason_en = problem.code, problem.reason_vi, problem.reason_en
         except Exception:  # the crash's reason stands
             pass
-    return error_result(part.found, reason_vi, reason_en)
+    return error_result(part.found, code, reason_vi, reason_en)
 
 
 def split_file(found: Found, limits: Limits, workers: int) -> list[FilePart] | FileResult:
@@ -191,7 +202,7 @@ def split_file(found: Found, limits: Limits, workers: int) -> list[FilePart] | F
         checked = inspect_file(found.path, limits, scan=_nothing)
         parts = sheet_parts(found.path) if checked.kind == "zip" else {}
     except ReadError as problem:
-        return error_result(found, problem.reason_vi, problem.reason_en)
+        return error_result(found, problem.code, problem.reason_vi, problem.reason_en)
     except Exception:  # a worker meets it again and says what it is
         return [FilePart(found)]
     loads = [0] * workers

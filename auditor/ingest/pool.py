@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from auditor.codes import FileCode
 from auditor.ingest.guard import Limits
 from auditor.ingest.quiet import silence_native_output
 from auditor.runtime import address_space_mb, can_fork, fork_context, reader_context, tune
@@ -28,7 +29,7 @@ from auditor.runtime import address_space_mb, can_fork, fork_context, reader_con
 #: one); must be importable (a module-level function).
 Task = Callable[[Any, Limits], Any]
 #: Builds the result of an item whose worker died, raised or overran the time limit.
-OnFailure = Callable[[Any, str, str], Any]
+OnFailure = Callable[[Any, FileCode, str, str], Any]
 
 CRASH_VI = "Chương trình đọc bị dừng đột ngột khi đọc tệp (tệp hỏng hoặc vượt giới hạn bộ nhớ)"
 CRASH_EN = "The reader stopped abruptly on this file (corrupt, or over the memory limit)"
@@ -177,17 +178,18 @@ class WorkerPool:
         slot.conn.close()
         self.slots[position] = self._start(self.context)
 
-    def _failure(self, why: tuple[str, str]) -> tuple[str, str]:
+    def _failure(self, why: tuple[str, str]) -> tuple[FileCode, str, str]:
+        """The code and the reasons of a file whose worker failed (``why``: its kind)."""
         kind, detail = why
         if kind == "memory":
             mb = self.limits.memory_mb
-            return MEMORY_VI.format(mb=mb), MEMORY_EN.format(mb=mb)
+            return FileCode.reader_out_of_memory, MEMORY_VI.format(mb=mb), MEMORY_EN.format(mb=mb)
         if kind == "timeout":
             s = self.limits.timeout_s
-            return TIMEOUT_VI.format(s=s), TIMEOUT_EN.format(s=s)
+            return FileCode.reader_timeout, TIMEOUT_VI.format(s=s), TIMEOUT_EN.format(s=s)
         if kind == "error":
-            return ERROR_VI.format(kind=detail), ERROR_EN.format(kind=detail)
-        return CRASH_VI, CRASH_EN
+            return FileCode.reader_error, ERROR_VI.format(kind=detail), ERROR_EN.format(kind=detail)
+        return FileCode.reader_crashed, CRASH_VI, CRASH_EN
 
     def _dispatch(self, position: int, index: int, found: Any) -> None:
         """Give a file to a slot, replacing its worker if it died while idle."""
@@ -207,7 +209,7 @@ class WorkerPool:
         """Yield ``(index, result)`` for every item, as files finish (not in order).
 
         Every index is yielded exactly once: with the task's result, or with
-        ``on_failure(item, reason_vi, reason_en)`` when its worker crashed, raised, ran
+        ``on_failure(item, code, reason_vi, reason_en)`` when its worker crashed, raised, ran
         out of memory or overran ``limits.timeout_s``.
         """
         pending = list(range(len(items)))[::-1]

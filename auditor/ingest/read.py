@@ -23,15 +23,19 @@ import olefile
 import python_calamine as pc
 from defusedxml import DefusedXmlException
 
+from auditor.codes import FileCode
+
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 class ReadError(Exception):
-    """A file that cannot be read as a workbook, with the reason in Vietnamese and English."""
+    """A file that cannot be read as a workbook: the reason's code (``inputs[].code``,
+    docs/codes.md) and the reason in Vietnamese and English."""
 
-    def __init__(self, reason_vi: str, reason_en: str) -> None:
+    def __init__(self, code: FileCode, reason_vi: str, reason_en: str) -> None:
         super().__init__(f"{reason_vi} / {reason_en}")
+        self.code = code
         self.reason_vi = reason_vi
         self.reason_en = reason_en
 
@@ -75,6 +79,7 @@ def unique_names(names: list[str]) -> list[str]:
 
 def not_a_spreadsheet() -> ReadError:
     return ReadError(
+        FileCode.not_a_spreadsheet,
         "Không phải tệp bảng tính (xlsx, xlsm, xlsb, xls, ods)",
         "Not a spreadsheet (xlsx, xlsm, xlsb, xls, ods)",
     )
@@ -85,21 +90,27 @@ def corrupt(detail: str = "") -> ReadError:
     said = f" (chương trình đọc báo: {detail})" if detail else ""
     said_en = f" (the reader said: {detail})" if detail else ""
     return ReadError(
+        FileCode.file_corrupt,
         f"Tệp bị hỏng hoặc tải về chưa trọn vẹn{said}",
         f"The file is corrupt or truncated{said_en}",
     )
 
 
 def password_protected() -> ReadError:
-    return ReadError("Tệp có mật khẩu, không đọc được", "The file is password-protected")
+    return ReadError(
+        FileCode.password_protected,
+        "Tệp có mật khẩu, không đọc được",
+        "The file is password-protected",
+    )
 
 
 def empty_file() -> ReadError:
-    return ReadError("Tệp rỗng", "The file is empty")
+    return ReadError(FileCode.file_empty, "Tệp rỗng", "The file is empty")
 
 
-def too_large(what_vi: str, what_en: str) -> ReadError:
+def too_large(what_vi: str, what_en: str, code: FileCode = FileCode.file_too_large) -> ReadError:
     return ReadError(
+        code,
         f"Tệp quá lớn hoặc nén bất thường: {what_vi}",
         f"File too large or too compressed: {what_en}",
     )
@@ -107,6 +118,7 @@ def too_large(what_vi: str, what_en: str) -> ReadError:
 
 def unsafe_xml() -> ReadError:
     return ReadError(
+        FileCode.unsafe_xml,
         "Tệp chứa khai báo DTD/thực thể XML, không đọc vì lý do an toàn",
         "The file contains XML DTD or entity declarations, refused for safety",
     )

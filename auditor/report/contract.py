@@ -143,6 +143,10 @@ MEANINGS: dict[tuple[str, str], tuple[str, str]] = {
         "why it failed or was skipped, in Vietnamese (null when `ok`)",
     ),
     ("InputFile", "error_en"): ("lý do, tiếng Anh", "the same reason in English"),
+    ("InputFile", "code"): (
+        "mã của lý do lỗi hoặc bỏ qua (docs/codes.md, mã lỗi của tệp); null khi `ok`",
+        "the code of the error or skip reason (docs/codes.md, file error codes); null when `ok`",
+    ),
     ("RowCounts", "read"): ("dòng dữ liệu đọc được", "data rows read"),
     ("RowCounts", "accepted"): ("dòng thành bản ghi", "rows that became records"),
     ("RowCounts", "rejected"): (

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from auditor.codes import FileCode
 from auditor.ingest.discover import Found
 from auditor.ingest.guard import Limits
 from auditor.ingest.pool import WorkerPool
@@ -41,8 +42,9 @@ def task(found: Found, limits: Limits) -> Any:
     return ("ok", name)
 
 
-def failed(found: Found, vi: str, en: str) -> Any:
-    return ("error", found.rel, vi, en)
+def failed(found: Found, code: FileCode, vi: str, en: str) -> Any:
+    assert code.matches(vi, en), (code, vi, en)  # the reasons read as the code's template
+    return ("error", found.rel, vi, en, code)
 
 
 def run(names: list[str], limits: Limits = LIMITS, workers: int = 2, **paths: Path) -> list[Any]:
@@ -66,6 +68,13 @@ def test_crash_timeout_memory_and_exception_fail_alone() -> None:
     assert "quá thời gian" in by_name["slow"][2] and "1.5 s" in by_name["slow"][3]
     assert "bộ nhớ (1024 MB)" in by_name["big"][2] and "memory limit" in by_name["big"][3]
     assert "ValueError" in by_name["raise"][3]
+    assert {name: by_name[name][4] for name in ("abort", "exit", "slow", "big", "raise")} == {
+        "abort": FileCode.reader_crashed,
+        "exit": FileCode.reader_crashed,
+        "slow": FileCode.reader_timeout,
+        "big": FileCode.reader_out_of_memory,
+        "raise": FileCode.reader_error,
+    }
 
 
 def test_one_worker_is_replaced_after_each_failure() -> None:
