@@ -15,20 +15,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from auditor.catalogue import PERIODS_VI
+from auditor.ingest.dataset import DATE_COLUMNS
 from auditor.ingest.headers import FIELDS, data_columns
-from auditor.report.safe import write_text
-from auditor.report.xlsx import print_setup, wrapped_height
+from auditor.report.safe import safe_filename, write_text
+from auditor.report.xlsx import Book, print_setup, wrapped_height
 from auditor.rulepack import RulePack
 
 KINDS_VI = ["Thường kỳ", "Chuyên đề", "Thường kỳ + chuyên đề", "Diễn đàn", "Bất thường"]
@@ -106,20 +105,9 @@ CELL_COLUMNS = list(FIELDS["cells"])
 #: The waivers' columns (rulebook-2025.md, 6), without the cell code on a cell's own book.
 WAIVER_COLUMNS = [field for field in FIELDS["waivers"] if field != "cell_id"]
 QUALITY = ["Tốt", "Khá", "Trung bình", "Kém"]
+#: Date columns: the importer's (it reads them as dates) and the waivers' own.
 DATE_FIELDS = {
-    "plan_issued",
-    "plan_reported",
-    "date",
-    "draft_approved",
-    "draft_sent",
-    "conclusion_date",
-    "reported",
-    "prep_meeting",
-    "notice_sent",
-    "posted",
-    "active_from",
-    "active_to",
-    "parent_since",
+    *(name for table in ("cells", "plan", "sessions") for name in DATE_COLUMNS[table]),
     "approved_on",
     "expires",
 }
@@ -212,26 +200,16 @@ def read_cells_list(path: Path) -> list[TemplateCell]:
     return cells_from_frame(load([path]).cells)
 
 
-def safe_name(text: str) -> str:
-    """A file or folder name that works on Windows, macOS and Linux."""
-    cleaned = re.sub(r'[<>:"/\\|?*\x00-\x1f]+', "_", text).strip(" .")
-    return cleaned[:80] or "_"
-
-
 class _Book:
-    """One template workbook with its shared formats."""
+    """One template workbook with its shared formats, written by the report's workbook
+    writer (:class:`auditor.report.xlsx.Book`: text is never taken for a formula, a link
+    or a number), assembled in memory as a small workbook is."""
 
     def __init__(self, path: Path, year: int, pack: RulePack, who: str = "") -> None:
         self.year = year
         self.who = who
-        self.workbook = xlsxwriter.Workbook(
-            str(path),
-            {
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-            },
-        )
+        self.book = Book(path, small=True)
+        self.workbook = self.book.workbook
         self.workbook.set_properties(
             {
                 "created": dt.datetime(year - 1, 12, 1),
@@ -289,7 +267,7 @@ class _Book:
         print_setup(ws, title, header_row)
 
     def close(self) -> None:
-        self.workbook.close()
+        self.book.close()
 
 
 #: Help texts per table; plan and sessions share :data:`HELP`.
@@ -642,12 +620,12 @@ def write_templates(
     written: list[Path] = []
     used: set[Path] = set()
     for cell in cells:
-        folder = out_dir / safe_name(cell.parent or "Chua_ghi_dang_bo")
+        folder = out_dir / safe_filename(cell.parent or "Chua_ghi_dang_bo")
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{safe_name(cell.cell_id)}_{year}.xlsx"
+        path = folder / f"{safe_filename(cell.cell_id)}_{year}.xlsx"
         number = 2
         while path in used:
-            path = folder / f"{safe_name(cell.cell_id)}_{year}_{number}.xlsx"
+            path = folder / f"{safe_filename(cell.cell_id)}_{year}_{number}.xlsx"
             number += 1
         used.add(path)
         written.append(write_cell_template(path, cell, year=year, pack=pack))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 from auditor.cli import app
 from auditor.engine import evaluate
 from auditor.ingest import load
+from auditor.report.safe import safe_filename
 from auditor.rulepack import load_pack
 from auditor.template import TemplateCell, read_cells_list, write_templates
 from tests.office import LIBREOFFICE, convert
@@ -163,6 +165,23 @@ def test_one_template_per_cell_in_folders_per_parent(tmp_path: Path) -> None:
         "Đảng bộ phường B/CB-201_2025.xlsx",
         "Đảng bộ xã Mẫu/CB-101_2025.xlsx",
     ]
+
+
+def test_template_file_names_are_made_as_the_reports_are(tmp_path: Path) -> None:
+    """A cells list typed by hand: the folders and files are named by the report's own
+    sanitiser, so a Windows device name or a decomposed Vietnamese name works as there."""
+    cells = [
+        TemplateCell("CON", "Chi bộ C", "Đảng bộ: xã A/B. "),
+        TemplateCell("CB-7", "Chi bộ 7", unicodedata.normalize("NFD", "Đảng bộ  phường Ấp")),
+    ]
+    names = sorted(p.relative_to(tmp_path / "tpl").as_posix() for p in _template(tmp_path, cells))
+    assert names == [
+        "Tong_hop_2025.xlsx",
+        "Đảng bộ phường Ấp/CB-7_2025.xlsx",
+        "Đảng bộ_ xã A_B/CON__2025.xlsx",
+    ]
+    for cell in cells:
+        assert (tmp_path / "tpl" / safe_filename(cell.parent or "")).is_dir()
 
 
 def test_template_has_dropdowns_date_limits_protection_and_the_packs_rules(
