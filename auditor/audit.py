@@ -46,6 +46,7 @@ from auditor.runtime import (
 from auditor.scoring import score_cells
 from auditor.scoring_params import Scoring, scoring_for_year
 from auditor.waivers import apply_waivers, load_waiver_file
+from auditor.year_files import set_aside_other_years
 
 
 @dataclass
@@ -259,6 +260,7 @@ def run_audit(
                 progress=progress,
                 preload=PIPELINE_MODULES,
             )
+            dataset = set_aside_other_years(dataset, year)
         imported = dataset.stats
         clock.split(
             "read",
