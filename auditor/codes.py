@@ -147,6 +147,8 @@ class FileCode(StrEnum):
     lock_file = "lock_file"
     hidden_file = "hidden_file"
     link_outside_input = "link_outside_input"
+    # read, but of another year than the audited one (auditor/year_files.py)
+    other_year = "other_year"
     # refused by the reader or its guard (auditor/ingest/read.py, guard.py)
     not_a_spreadsheet = "not_a_spreadsheet"
     file_corrupt = "file_corrupt"
@@ -576,6 +578,12 @@ _FILE_TEMPLATES: dict[FileCode, tuple[Template, ...]] = {
         _T(
             "Liên kết trỏ ra ngoài thư mục đầu vào, không đọc",
             "Symbolic link leading out of the input tree, not followed",
+        ),
+    ),
+    FileCode.other_year: (
+        _T(
+            "Tệp của năm {years}, không thuộc năm kiểm tra {year}; bỏ qua",
+            "File holds year {years}, not the audited year {year}; skipped",
         ),
     ),
     FileCode.not_a_spreadsheet: (

@@ -17,8 +17,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from auditor.codes import FileCode
 from auditor.ingest.dataset import Dataset
-from auditor.ingest.load import TABLES
+from auditor.ingest.file_result import TABLES
 from auditor.models import InputFile, Note, RowCounts
 
 __all__ = ["other_year_files", "set_aside_other_years"]
@@ -97,7 +98,13 @@ def set_aside_other_years(dataset: Dataset, year: int) -> Dataset:
         if item.file in aside and item.status == "ok":
             vi, en = _reason(aside[item.file], year)
             item = item.model_copy(
-                update={"status": "skipped", "rows": RowCounts(), "error": vi, "error_en": en}
+                update={
+                    "status": "skipped",
+                    "rows": RowCounts(),
+                    "error": vi,
+                    "error_en": en,
+                    "code": FileCode.other_year.value,
+                }
             )
             notes.append(Note(file=item.file, code="file_skipped", message_vi=vi, message_en=en))
         inputs.append(item)
