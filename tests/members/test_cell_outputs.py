@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import docx
 import openpyxl
 import pytest
 from openpyxl.utils.escape import unescape
@@ -17,6 +18,7 @@ from auditor.report import write_per_cell
 from tests import report_factories as f
 from tests.conftest import SESSION_HEADER, info_sheet, write_workbook
 from tests.members.year import write_member_year
+from tests.office import POPPLER, pdf_text
 
 
 def _rows(sheet: Any) -> list[list[Any]]:
@@ -33,7 +35,21 @@ def _table(sheet: Any) -> list[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def audited(tmp_path_factory: pytest.TempPathFactory) -> AuditResult:
     folder = write_member_year(tmp_path_factory.mktemp("members"))
-    return run_audit([folder], year=2024, out=folder / "out", workers=0, per_cell=True)
+    return run_audit(
+        [folder], year=2024, out=folder / "out", workers=0, per_cell=True, documents=True
+    )
+
+
+def _notice(result: AuditResult, suffix: str) -> Path:
+    (path,) = [p for p in result.written if "thong_bao" in p.parts and p.suffix == suffix]
+    return path
+
+
+def _docx_text(path: Path) -> tuple[list[str], list[list[str]]]:
+    """The paragraphs and the table rows of a .docx, as Word shows them."""
+    word = docx.Document(str(path))
+    rows = [[c.text for c in r.cells] for t in word.tables for r in t.rows]
+    return [p.text for p in word.paragraphs], rows
 
 
 def _cell_book(result: AuditResult) -> Any:
@@ -149,3 +165,43 @@ def test_member_text_from_a_workbook_is_never_a_formula_in_the_cell_workbook(
     assert [unescape(r["Nội dung"]) for r in findings] == list(hostile)
     assert [unescape(r["Tệp"]) for r in findings] == list(hostile)
     assert "Thi trắc nghiệm" not in book.sheetnames  # no quiz held: no quiz sheet
+
+
+def test_the_notice_lists_the_members_and_each_member_finding(audited: AuditResult) -> None:
+    paragraphs, rows = _docx_text(_notice(audited, ".docx"))
+    assert "3. Đảng viên của chi bộ" in paragraphs
+    assert "4. Đề nghị" in paragraphs
+    assert any("(9 đảng viên), có 7 thiếu sót của đảng viên" in p for p in paragraphs)
+    table = {r[0]: r[1:] for r in rows if r[0].endswith(")")}
+    assert table["Nguyễn Văn An (DV-01)"] == ["9", "0", "3", "0", "0 + 0 bù", "1/2", "0"]
+    assert table["Trần Thị Bình (DV-02)"][3] == "12"  # exempt all year
+    findings = [p for p in paragraphs if p.startswith("- Đảng viên")]
+    assert len(findings) == 7
+    (dv01,) = [p for p in findings if "DV-01" in p and "T2, T5, T11" in p]
+    # three months on one grid row: the row is named once
+    assert dv01.count("trang “Điểm danh”, dòng 2 (tệp CB-001.xlsx)") == 1
+    (dv09,) = [p for p in findings if "DV-09" in p]
+    assert "trang “Học tập nghị quyết”, dòng 9" in dv09
+    assert any(
+        p.startswith("Vắng học tập nghị quyết có lý do") and "(DV03; 2" in p for p in paragraphs
+    )
+    assert sum(p.startswith("Cách khắc phục") for p in paragraphs) >= 4
+
+
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
+def test_the_printed_notice_says_the_same_as_the_docx(audited: AuditResult) -> None:
+    text = " ".join(pdf_text(_notice(audited, ".pdf"), layout=False).split())
+    assert "3. Đảng viên của chi bộ" in text and "4. Đề nghị" in text
+    assert "Nguyễn Văn An (DV-01)" in text
+    assert "vắng sinh hoạt không có lý do 3 tháng trong năm (T2, T5, T11)" in text
+    assert "Đảng viên 9 (DV-09) vắng có lý do buổi học" in text
+
+
+def test_a_notice_without_members_has_no_member_section(tmp_path: Path) -> None:
+    plain = run_audit(
+        [_strip_members(tmp_path)], year=2024, out=tmp_path / "out", workers=0, documents=True
+    )
+    paragraphs, rows = _docx_text(_notice(plain, ".docx"))
+    assert not any("Đảng viên của chi bộ" in p for p in paragraphs)
+    assert "3. Đề nghị" in paragraphs
+    assert not any("đảng viên" in p.lower() for r in rows for p in r)
