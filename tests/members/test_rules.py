@@ -118,3 +118,44 @@ def test_each_cell_part_of_report_html_lists_its_members_findings(audited: Audit
     html = path.read_text(encoding="utf-8")
     assert "Đảng viên (9)" in html
     assert "vắng sinh hoạt không có lý do 3 tháng trong năm (T2, T5, T11)" in html
+
+
+def test_a_merged_cells_members_move_to_its_successor(tmp_path: Path) -> None:
+    """rulebook-2025.md, 5: CB-A merged into CB-C on 1 July; its member is judged in CB-C
+    (three unexcused months, two of them before the merge), its quiz stays under CB-A."""
+    name, cell, parent = info_sheet("CB-A", "Chi bộ A")[0], "CB-A", "Đảng bộ xã A"
+    rows = [*info_sheet(cell, "Chi bộ A", parent)[1], ["Ngày giải thể", "01/07/2024"]]
+    rows.append(["Sáp nhập vào", "CB-C"])
+    session = ["1", "05/01/2024", "Thường kỳ", None, None, None, 10, 9, "Có", None, None]
+    write_workbook(
+        tmp_path / "CB-A.xlsx",
+        [
+            (name, rows),
+            ("Sinh hoạt", [SESSION_HEADER, session]),
+            ("Đảng viên", [["Mã đảng viên", "Họ và tên"], ["DV-A1", "Hà Văn Một"]]),
+            ("Điểm danh", [["Mã đảng viên", "T1", "T2", "T3"], ["DV-A1", "K", "K", "x"]]),
+            ("Thi trắc nghiệm", [["Tháng", "Mã đảng viên", "Điểm"], ["T3", "DV-A1", 9]]),
+        ],
+    )
+    write_workbook(
+        tmp_path / "CB-C.xlsx",
+        [
+            info_sheet("CB-C", "Chi bộ C", parent),
+            ("Sinh hoạt", [SESSION_HEADER, session]),
+            ("Đảng viên", [["Mã đảng viên", "Họ và tên"], ["DV-C1", "Lò Thị Hai"]]),
+        ],
+    )
+    report = run_audit([tmp_path], year=2024, out=None, workers=0).report
+    assert [m.cell_id for m in report.merged_cells] == ["CB-A"]
+    members = {m.member_id: m for m in report.members}
+    assert {m: members[m].cell_id for m in members} == {"DV-A1": "CB-C", "DV-C1": "CB-C"}
+    assert members["DV-A1"].months.unexcused == 2 and not members["DV-A1"].violations
+    assert [(q.cell_id, q.month, q.winners) for q in report.quiz] == [("CB-A", "M03", ["DV-A1"])]
+
+
+def test_successors_follow_a_line_of_merges_and_stop_on_a_cycle() -> None:
+    from auditor.members.judge import successors
+
+    assert successors({"A": "B", "B": "C", "D": "C"}) == {"A": "C", "B": "C", "D": "C"}
+    # merges refuse cycles; were one to reach here, each cell goes one step and no further
+    assert successors({"A": "B", "B": "A"}) == {"A": "B", "B": "A"}
