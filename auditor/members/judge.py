@@ -87,7 +87,9 @@ def evaluate_members(
                         by_id[rule_id], fact, holder.infos[fact_id - 1], pack.name
                     )
                     found.setdefault(holder.owners[fact_id - 1], []).append(violation)
-    months, quizzes = quiz_results(dataset.quiz, year=year)
+    months, quizzes = quiz_results(
+        dataset.quiz, year=year, seconds_per_question=pack.seconds_per_question
+    )
     outcome = MemberOutcome(
         quiz=[
             QuizWinners(

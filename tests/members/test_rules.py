@@ -159,3 +159,43 @@ def test_successors_follow_a_line_of_merges_and_stop_on_a_cycle() -> None:
     assert successors({"A": "B", "B": "C", "D": "C"}) == {"A": "C", "B": "C", "D": "C"}
     # merges refuse cycles; were one to reach here, each cell goes one step and no further
     assert successors({"A": "B", "B": "A"}) == {"A": "B", "B": "A"}
+
+
+def test_the_quiz_time_per_question_is_the_packs(tmp_path: Path) -> None:
+    """members.md ``seconds_per_question``: 30 s by the shipped packs; a board's pack that
+    includes them and says 10 s takes the win from a 10-question attempt of 200 s."""
+    from auditor.rulepack import load_pack
+
+    assert load_pack("hd12").seconds_per_question == 30
+    assert load_pack("hd42").seconds_per_question == 30
+    own = tmp_path / "rules" / "nhanh"
+    own.mkdir(parents=True)
+    hd12 = Path(load_pack("hd12").path)
+    (own / "pack.yaml").write_text(
+        f"name: nhanh\nversion: '1'\ntitle_vi: Thi nhanh\ninclude: {hd12}\n"
+        "seconds_per_question: 10\n",
+        encoding="utf-8",
+    )
+    pack = load_pack(own)
+    assert pack.seconds_per_question == 10
+    session = ["1", "05/01/2024", "Thường kỳ", None, None, None, 10, 9, "Có", None, None]
+    quiz = [
+        ["Tháng", "Mã đảng viên", "Điểm", "Số câu", "Thời gian làm bài"],
+        ["T3", "DV-01", 10, 10, 200],  # the best score, 20 s a question
+        ["T3", "DV-02", 9, 10, 90],
+    ]
+    folder = tmp_path / "log"
+    folder.mkdir()
+    write_workbook(
+        folder / "CB-001.xlsx",
+        [
+            info_sheet(),
+            ("Sinh hoạt", [SESSION_HEADER, session]),
+            ("Đảng viên", [["Mã đảng viên", "Họ và tên"], ["DV-01", "An"], ["DV-02", "Bình"]]),
+            ("Thi trắc nghiệm", quiz),
+        ],
+    )
+    shipped = run_audit([folder], year=2024, out=None, workers=0).report.quiz
+    quick = run_audit([folder], year=2024, out=None, workers=0, pack=pack).report.quiz
+    assert [q.winners for q in shipped] == [["DV-01"]]
+    assert [q.winners for q in quick] == [["DV-02"]]
