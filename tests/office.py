@@ -21,37 +21,25 @@ def convert(
     files: Sequence[Path], fmt: str, out_dir: Path, *, profile: Path, timeout: float = 300
 ) -> list[Path]:
     """``files`` converted by headless LibreOffice to ``fmt`` (``pdf``, ``ods``, ``xls``…)
-    in ``out_dir``; the converted paths, in the order given.
-
-    A soffice that starts on a new profile on a loaded machine sometimes sets the profile up,
-    exits 0 and converts nothing; the files it skipped get one more run on the now-ready
-    profile before the test is failed with what soffice printed.
-    """
+    in ``out_dir``; the converted paths, in the order given."""
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(out_dir),
+            *(str(f) for f in files),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=timeout,
+    )
     converted = [out_dir / f"{Path(f).stem}.{fmt}" for f in files]
-    printed = ""
-    for _attempt in range(2):
-        todo = [str(f) for f, out in zip(files, converted, strict=True) if not out.is_file()]
-        if not todo:
-            break
-        done = subprocess.run(
-            [
-                "soffice",
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--convert-to",
-                fmt,
-                "--outdir",
-                str(out_dir),
-                *todo,
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-        printed = done.stdout + done.stderr
     missing = [str(p) for p in converted if not p.is_file()]
-    assert not missing, f"LibreOffice wrote nothing for {missing}: {printed}"
+    assert not missing, f"LibreOffice wrote nothing for {missing}"
     return converted
 
 
