@@ -142,8 +142,11 @@ def test_an_ods_that_is_broken_otherwise_keeps_its_first_reason(tmp_path: Path) 
     source = DATA / "gnumeric" / "CB-002_2024.ods"
     with zipfile.ZipFile(source) as archive:
         content = archive.read("content.xml")
-    # a cell that is not closed: neither calamine nor the rewrite can read it
-    broken = content.replace(b"</table:table-cell>", b"", 1)
+    # an undeclared entity in a cell: calamine refuses the rewritten file too (for that,
+    # which alone would read as unsafe XML), so the first reason, Gnumeric's
+    # indentation seen as a corrupt file, is the one the user gets
+    assert b"<text:p>CB-002</text:p>" in content
+    broken = content.replace(b"<text:p>CB-002</text:p>", b"<text:p>&bomb;</text:p>", 1)
     entry = load([_rezip(source, tmp_path / "CB-002_2024.ods", {"content.xml": broken})]).inputs[0]
     assert entry.status == "error"
     assert entry.error_en is not None and entry.error_en.startswith("The file is corrupt")
