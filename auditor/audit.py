@@ -268,7 +268,14 @@ def run_audit(
         clock.split("rules", {"facts": evaluation.stats["facts_wall_seconds"]}, {"rules": 1.0})
         with clock.stage("score"):
             audited = {cell_id for cell_id, _, _ in evaluation.audited_cells}
-            members = evaluate_members(dataset, judges.latest(), audited, year=year, as_of=as_of)
+            members = evaluate_members(
+                dataset,
+                judges.latest(),
+                audited,
+                year=year,
+                as_of=as_of,
+                merged={m.cell_id: m.merged_into for m in evaluation.merged},
+            )
             found = evaluation.violations
             for cell_id, paid in members.scored.items():
                 found = {**found, cell_id: sorted([*found[cell_id], *paid], key=_sort_key)}

@@ -165,6 +165,13 @@ class PackFile(_Strict):
     overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
     #: The scoring parameters, or the name of a shipped scoring (``qd366``).
     scoring: ScoringParams | str = Field(default_factory=ScoringParams)
+    #: The monthly quiz's time per question (members.md): an attempt longer than the
+    #: number of questions times this cannot win. Unset: the included pack's, else 30.
+    seconds_per_question: int | None = Field(default=None, ge=1, le=3600)
+
+
+#: members.md: "~30 seconds a question".
+SECONDS_PER_QUESTION = 30
 
 
 class RulePack(_Strict):
@@ -178,6 +185,7 @@ class RulePack(_Strict):
     path: str
     sha256: str
     effective: Effective | None = None
+    seconds_per_question: int = SECONDS_PER_QUESTION
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -256,9 +264,11 @@ def _load_rules(
             problems.extend(_validation_problems(pack_path, exc))
     rules: dict[str, Rule] = {}
     if pack is not None and pack.include:
-        _, included, included_files = _load_rules(folder / pack.include, problems, seen)
+        base, included, included_files = _load_rules(folder / pack.include, problems, seen)
         rules.update(included)
         files += included_files
+        if pack.seconds_per_question is None and base is not None:
+            pack = pack.model_copy(update={"seconds_per_question": base.seconds_per_question})
     for path in sorted(folder.glob("*.yaml")):
         if path.name == "pack.yaml":
             continue
@@ -446,6 +456,7 @@ def load_pack(
         path=str(folder),
         sha256=digest,
         effective=pack.effective,
+        seconds_per_question=pack.seconds_per_question or SECONDS_PER_QUESTION,
     )
 
 

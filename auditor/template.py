@@ -101,6 +101,81 @@ WAIVER_HELP: dict[str, str] = {
     "approved_on": "Ngày duyệt miễn trừ.",
     "expires": "Ngày hết hiệu lực của miễn trừ (nếu có).",
 }
+#: Explanations of the member tables' columns (members.md), shared where a field recurs.
+MEMBER_HELP: dict[str, str] = {
+    "cell_id": "Mã chi bộ của đảng viên (chọn trong danh sách).",
+    "member_id": "Số thẻ đảng viên (hoặc mã do chi bộ đặt); mỗi người một mã, không trùng.",
+    "member_name": "Họ và tên đảng viên, ghi đúng như trang Đảng viên.",
+    "status": "Chính thức hoặc Dự bị.",
+    "exempt_from": "Ngày bắt đầu được miễn sinh hoạt (dd/mm/yyyy), hoặc Có nếu miễn cả năm.",
+    "joined": "Ngày chuyển sinh hoạt đến chi bộ (bỏ trống nếu ở chi bộ cả năm).",
+    "left": "Ngày chuyển sinh hoạt đi (bỏ trống nếu ở chi bộ cả năm).",
+    **{
+        f"m{month:02d}": f"Sinh hoạt thường kỳ tháng {month}: x có mặt, P vắng có lý do, "
+        "K vắng không lý do, Miễn được miễn; bỏ trống nếu tháng đó không họp."
+        for month in range(1, 13)
+    },
+    "resolution": "Tên nghị quyết, chỉ thị được học tập, quán triệt.",
+    "date": "Ngày học tập, quán triệt (dd/mm/yyyy), trong năm kiểm tra.",
+    "study_format": "Hội trường, Trực tuyến, Truyền hình hoặc Tự nghiên cứu.",
+    "mark": "x có mặt, P vắng có lý do (ghi Lý do, học bù), K vắng không lý do, Miễn.",
+    "reason": "Lý do vắng (bắt buộc khi vắng có lý do).",
+    "makeup": "Ngày học bù (trong 30 ngày sau buổi học, quy tắc DV03).",
+    "reflection": "Ngày nộp bài thu hoạch (trong 15 ngày sau buổi học hoặc học bù, DV04).",
+    "reflection_passed": "Đạt hoặc Không đạt (hoặc điểm bài thu hoạch).",
+    "quiz_score": "Điểm trắc nghiệm sau buổi học (0-10).",
+    "month": "Tháng thi (T1-T12).",
+    "score": "Điểm bài thi (0-10).",
+    "questions": "Số câu hỏi của đề thi (5-10); mỗi câu 30 giây.",
+    "seconds": "Thời gian làm bài: số giây (200) hoặc phút:giây (3:20).",
+    "submitted": "Giờ nộp bài (hh:mm:ss), khi không ghi thời gian làm bài.",
+}
+#: The member sheets of a template (members.md), each with its table and columns; the
+#: attendance is the grid form, one line per member and a column per month.
+MEMBER_SHEETS: tuple[tuple[str, str, list[str]], ...] = (
+    (
+        "Đảng viên",
+        "members",
+        ["member_id", "member_name", "status", "exempt_from", "joined", "left"],
+    ),
+    ("Điểm danh", "attendance_grid", ["member_name", *(f"m{m:02d}" for m in range(1, 13))]),
+    (
+        "Học tập nghị quyết",
+        "study",
+        [
+            "resolution",
+            "date",
+            "study_format",
+            "member_name",
+            "mark",
+            "reason",
+            "makeup",
+            "reflection",
+            "reflection_passed",
+            "quiz_score",
+        ],
+    ),
+    (
+        "Thi trắc nghiệm",
+        "quiz",
+        ["month", "member_name", "score", "questions", "seconds", "submitted"],
+    ),
+)
+MARKS = ["x", "P", "K", "Miễn"]
+MEMBER_STATUS = ["Chính thức", "Dự bị"]
+STUDY_FORMATS = ["Hội trường", "Trực tuyến", "Truyền hình", "Tự nghiên cứu"]
+PASSED = ["Đạt", "Không đạt"]
+#: Lines of a cell's member sheets when its number of members is not known, and how
+#: many study and quiz lines each member gets (a few resolutions, twelve quizzes).
+MEMBER_ROWS = 30
+STUDY_ROWS_PER_MEMBER = 4
+QUIZ_ROWS_PER_MEMBER = 12
+#: Numbers with bounds: (kind, least, most, whether another value only warns).
+BOUNDED: dict[str, tuple[str, float, float, bool]] = {
+    "score": ("decimal", 0, 10, False),
+    "quiz_score": ("decimal", 0, 10, False),
+    "questions": ("integer", 5, 10, True),
+}
 #: The cells table's columns a template carries, in the contract's order.
 CELL_COLUMNS = list(FIELDS["cells"])
 #: The waivers' columns (rulebook-2025.md, 6), without the cell code on a cell's own book.
@@ -122,6 +197,10 @@ DATE_FIELDS = {
     "parent_since",
     "approved_on",
     "expires",
+    "joined",
+    "left",
+    "makeup",
+    "reflection",
 }
 #: Dates that may fall before the year: preparing a January meeting, issuing next year's
 #: plan, a cell founded or moved earlier, a waiver approved in advance.
@@ -135,8 +214,8 @@ EARLY_DATES = {
     "approved_on": 92,
 }
 #: Dates with no bound: when a cell was founded or joined its đảng bộ.
-OPEN_DATES = {"active_from", "parent_since"}
-TIME_FIELDS = {"start_time", "end_time"}
+OPEN_DATES = {"active_from", "parent_since", "joined"}
+TIME_FIELDS = {"start_time", "end_time", "submitted"}
 COUNT_FIELDS = {"members_total", "exempted", "present", "absent_excused", "members", "disciplined"}
 EXTRA_SESSION_ROWS = 16
 EXTRA_PLAN_ROWS = 4
@@ -261,6 +340,8 @@ class _Book:
         lists.hide()
         self.lists = lists
         self.list_refs: dict[str, str] = {}
+        #: The members sheet's names, the drop-down of every other member sheet.
+        self.list_refs["member_name"] = "=_danh_muc!$A$1:$A$1"
         periods = [str(year), *(f"Q{q}" for q in range(1, 5))]
         periods += [f"M{m:02d}" for m in range(1, 13)]
         for col, (name, values) in (
@@ -271,6 +352,11 @@ class _Book:
             (6, ("quality", QUALITY)),
             (7, ("rule", [rule.id for rule in pack.enabled_rules] or [""])),
             (8, ("period", periods)),
+            (9, ("mark", MARKS)),
+            (10, ("status", MEMBER_STATUS)),
+            (11, ("study_format", STUDY_FORMATS)),
+            (12, ("passed", PASSED)),
+            (13, ("month", [f"T{m}" for m in range(1, 13)])),
         ):
             for row, value in enumerate(values):
                 lists.write_string(row, col, value)
@@ -293,7 +379,13 @@ class _Book:
 
 
 #: Help texts per table; plan and sessions share :data:`HELP`.
-_HELP = {"plan": HELP, "sessions": HELP, "cells": CELL_HELP, "waivers": WAIVER_HELP}
+_HELP = {
+    "plan": HELP,
+    "sessions": HELP,
+    "cells": CELL_HELP,
+    "waivers": WAIVER_HELP,
+    **{table: MEMBER_HELP for _, table, _ in MEMBER_SHEETS},
+}
 #: Columns chosen from a list: the list's name on the hidden sheet, and whether another
 #: value is still allowed (a warning, not a stop: a conclusion's text, a 0-100 rating,
 #: "Quý 3" for a period, a successor not in this year's list).
@@ -306,6 +398,15 @@ _LISTS: dict[str, tuple[str, bool]] = {
     "quality": ("quality", True),
     "rule": ("rule", False),
     "period": ("period", True),
+    # members.md: the marks drop-down; "Có", "Vắng có lý do"... are still read
+    "mark": ("mark", True),
+    **{f"m{month:02d}": ("mark", True) for month in range(1, 13)},
+    "status": ("status", True),
+    "study_format": ("study_format", True),
+    "reflection_passed": ("passed", True),
+    "month": ("month", True),
+    # a member not yet on the members sheet is written in and added there
+    "member_name": ("member_name", True),
 }
 
 
@@ -377,6 +478,24 @@ def _validation(
                 "maximum": 1440,
                 "error_title": "Số phút không hợp lệ",
                 "error_message": "Nhập số phút của buổi họp (0-1440).",
+                **message,
+            },
+        )
+    elif field in BOUNDED:
+        kind, least, most, warn = BOUNDED[field]
+        ws.data_validation(
+            first,
+            col,
+            last,
+            col,
+            {
+                "validate": kind,
+                "criteria": "between",
+                "minimum": least,
+                "maximum": most,
+                "error_type": "warning" if warn else "stop",
+                "error_title": "Số không hợp lệ",
+                "error_message": f"Nhập một số từ {least:g} đến {most:g}.",
                 **message,
             },
         )
@@ -495,6 +614,37 @@ def _waivers(book: _Book, cell_ids: str | None, rows: int) -> None:
     _table(book, ws, "waivers", columns, [str(n) for n in range(1, rows + 1)], [], cell_ids)
 
 
+def _member_sheets(
+    book: _Book, counts: Sequence[tuple[str | None, int]], cell_ids: str | None
+) -> None:
+    """The member sheets (members.md): "Đảng viên", the "Điểm danh" grid, "Học tập nghị
+    quyết" and "Thi trắc nghiệm", each explained and validated like the log's sheets.
+
+    ``counts`` is one (cell code, number of lines) per cell: the members sheet and the
+    grid get that many lines (pre-filled with the code on the board's consolidated book,
+    ``cell_ids`` its cells drop-down), the study and quiz sheets a few per member. Every
+    sheet's member column is a drop-down of the names on the members sheet."""
+    lines = sum(n for _, n in counts)
+    for name, table, fields in MEMBER_SHEETS:
+        columns = fields if cell_ids is None else ["cell_id", *fields]
+        if table in ("members", "attendance_grid"):
+            rows = lines
+            prefill = [{"cell_id": c} if c else {} for c, n in counts for _ in range(n)]
+        else:
+            per = STUDY_ROWS_PER_MEMBER if table == "study" else QUIZ_ROWS_PER_MEMBER
+            rows, prefill = lines * per, []
+        ws = book.workbook.add_worksheet(name)
+        labels = [str(n) for n in range(1, rows + 1)]
+        _table(book, ws, table, columns, labels, prefill, cell_ids)
+        if table == "members":
+            letter = chr(65 + 1 + columns.index("member_name"))  # after STT
+            book.list_refs["member_name"] = f"='{name}'!${letter}$2:${letter}${rows + 1}"
+        if table == "attendance_grid":
+            first = 1 + columns.index("m01")
+            ws.set_column(first, first + 11, 6)  # T1..T12: one mark each
+            ws.set_column(first - 1, first - 1, 28)
+
+
 def _instructions(book: _Book, pack: RulePack, cell: TemplateCell | None) -> None:
     ws = book.workbook.add_worksheet("Hướng dẫn")
     for col, width in enumerate((8, 60, 8, 16, 60)):
@@ -509,6 +659,11 @@ def _instructions(book: _Book, pack: RulePack, cell: TemplateCell | None) -> Non
         "Theo Hướng dẫn 42-HD/BTCTW, mỗi buổi ghi giờ bắt đầu, giờ kết thúc (hoặc số phút), "
         "ngày chi ủy họp chuẩn bị, ngày thông báo, ngày đăng tài liệu lên Sổ tay đảng viên "
         "điện tử và xếp loại buổi sinh hoạt.",
+        'Đảng viên: ghi danh sách ở trang "Đảng viên" (mã, họ và tên, miễn sinh hoạt, ngày '
+        'chuyển đến, chuyển đi), rồi chọn tên ở các trang "Điểm danh" (mỗi tháng: x có mặt, '
+        'P vắng có lý do, K vắng không lý do, Miễn), "Học tập nghị quyết" (học bù, bài thu '
+        'hoạch) và "Thi trắc nghiệm" (điểm, số câu, thời gian làm bài). Vắng sinh hoạt '
+        "không lý do 3 tháng trong năm phải được chi bộ xem xét (Điều lệ Đảng, Điều 8).",
         'Đổi tên, chuyển đảng bộ, sáp nhập, đảng viên bị kỷ luật: ghi ở trang "Thông tin" '
         '(hoặc "Danh sách chi bộ"). Trang "Miễn trừ" do Ban Tổ chức ghi khi cho chi bộ miễn '
         "một quy tắc trong một kỳ (bắt buộc ghi lý do và người duyệt).",
@@ -539,6 +694,12 @@ def _instructions(book: _Book, pack: RulePack, cell: TemplateCell | None) -> Non
     ws.activate()
 
 
+def _member_lines(cell: TemplateCell) -> int:
+    """Lines for a cell's members: its number of members and a few spare, else
+    :data:`MEMBER_ROWS`."""
+    return cell.members + 5 if cell.members else MEMBER_ROWS
+
+
 def _session_labels() -> list[str]:
     return [f"Tháng {m}" for m in range(1, 13)] + [
         str(n) for n in range(13, 13 + EXTRA_SESSION_ROWS)
@@ -560,6 +721,7 @@ def write_cell_template(path: Path, cell: TemplateCell, *, year: int, pack: Rule
     )
     sessions_ws = book.workbook.add_worksheet("Sinh hoạt")
     _table(book, sessions_ws, "sessions", SESSION_COLUMNS, _session_labels(), [])
+    _member_sheets(book, [(None, _member_lines(cell))], None)
     _waivers(book, None, WAIVER_ROWS)
     book.close()
     return path
@@ -615,6 +777,7 @@ def write_consolidated_template(
         session_prefill,
         ids,
     )
+    _member_sheets(book, [(c.cell_id, _member_lines(c)) for c in cells], ids)
     _waivers(book, ids, max(WAIVER_ROWS, 2 * len(cells)))
     book.close()
     return path

@@ -22,7 +22,12 @@ EDGES = {
     "Sinh hoạt": ("STT", FIELDS["sessions"][SESSION_COLUMNS[-1]][0]),
     "Danh sách chi bộ": (FIELDS["cells"]["cell_id"][0], FIELDS["cells"]["previous_name"][0]),
     "Miễn trừ": ("STT", FIELDS["waivers"]["expires"][0]),
+    "Đảng viên": ("STT", FIELDS["members"]["left"][0]),
+    "Điểm danh": ("STT", "T12"),
+    "Học tập nghị quyết": ("STT", FIELDS["study"]["quiz_score"][0]),
+    "Thi trắc nghiệm": ("STT", FIELDS["quiz"]["submitted"][0]),
 }
+MEMBER_SHEETS = ["Đảng viên", "Điểm danh", "Học tập nghị quyết", "Thi trắc nghiệm"]
 
 
 def _pages(pdf: Path) -> list[tuple[tuple[int, int], str]]:
@@ -49,8 +54,15 @@ def test_every_template_sheet_prints_a4_landscape_one_page_wide_titled_and_numbe
     )
     books = {"cell": written[0], "consolidated": written[-1]}
     expected = {
-        "cell": ["Hướng dẫn", "Thông tin", "Kế hoạch", "Sinh hoạt", "Miễn trừ"],
-        "consolidated": ["Hướng dẫn", "Danh sách chi bộ", "Kế hoạch", "Sinh hoạt", "Miễn trừ"],
+        "cell": ["Hướng dẫn", "Thông tin", "Kế hoạch", "Sinh hoạt", *MEMBER_SHEETS, "Miễn trừ"],
+        "consolidated": [
+            "Hướng dẫn",
+            "Danh sách chi bộ",
+            "Kế hoạch",
+            "Sinh hoạt",
+            *MEMBER_SHEETS,
+            "Miễn trừ",
+        ],
     }
     for kind, book in books.items():
         (pdf,) = convert([book], "pdf", tmp_path / kind, profile=tmp_path / "profile")

@@ -9,7 +9,8 @@ them points: then they also count among the cell's violations (and its score).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 from auditor.engine import _LOCK, _judge_for, _sort_key, _violation
 from auditor.ingest.dataset import Dataset
@@ -36,12 +37,41 @@ class MemberOutcome:
     scored: dict[str, list[Violation]] = field(default_factory=dict)
 
 
+def successors(merged: Mapping[str, str]) -> dict[str, str]:
+    """Each merged cell's last successor: A merged into B, B into C gives A -> C (a cycle,
+    which the merges refuse anyway, stops before it would come back round)."""
+    out: dict[str, str] = {}
+    for start in merged:
+        seen, cell = {start}, merged[start]
+        while cell in merged and merged[cell] not in seen:
+            seen.add(cell)
+            cell = merged[cell]
+        out[start] = cell
+    return out
+
+
 def evaluate_members(
-    dataset: Dataset, pack: RulePack, cells: set[str], *, year: int, as_of: dt.date
+    dataset: Dataset,
+    pack: RulePack,
+    cells: set[str],
+    *,
+    year: int,
+    as_of: dt.date,
+    merged: Mapping[str, str] | None = None,
 ) -> MemberOutcome:
-    """Every member of the audited ``cells`` with counts, quiz results and findings."""
+    """Every member of the audited ``cells`` with counts, quiz results and findings.
+
+    ``merged`` maps a cell merged into another during the year to the cell it merged into
+    (rulebook-2025.md, 5): its members move to the successor, judged there over the whole
+    year as its meetings are; its quizzes stay its own (they were another cell's contest)
+    and are listed under its code."""
     if dataset.members.empty:
         return MemberOutcome()
+    moved = successors(merged or {})
+    if moved:
+        members = dataset.members.copy()
+        members["cell_id"] = members["cell_id"].map(lambda c: moved.get(c, c))
+        dataset = replace(dataset, members=members)
     by_cell, summaries = member_facts(dataset, cells, year=year, as_of=as_of)
     rules = [r for r in pack.enabled_rules if r.period in MEMBER_PERIODS]
     found: dict[str, list[Violation]] = {}
@@ -57,14 +87,16 @@ def evaluate_members(
                         by_id[rule_id], fact, holder.infos[fact_id - 1], pack.name
                     )
                     found.setdefault(holder.owners[fact_id - 1], []).append(violation)
-    months, quizzes = quiz_results(dataset.quiz, year=year)
+    months, quizzes = quiz_results(
+        dataset.quiz, year=year, seconds_per_question=pack.seconds_per_question
+    )
     outcome = MemberOutcome(
         quiz=[
             QuizWinners(
                 cell_id=q.cell_id, month=f"M{q.month:02d}", winners=q.winners, attempts=q.attempts
             )
             for q in months
-            if q.cell_id in cells
+            if q.cell_id in cells or q.cell_id in moved
         ]
     )
     for summary in sorted(summaries, key=lambda s: (s.cell_id, s.member_id)):

@@ -4,7 +4,8 @@ year.
 Per cell and month the winner has the highest score, then the shortest time taken (or,
 where the quiz gives hand-in times instead, the earliest hand-in); attempts equal on all
 of these share the win. An attempt longer than ``Số câu`` × ``seconds_per_question``
-(30 s) is listed (it counts in the attempts and in the member's average) but cannot win.
+(the pack's, 30 s in ``dang-vien/pack.yaml``) is listed (it counts in the attempts and
+in the member's average) but cannot win.
 Choices: an attempt without a time ranks after every timed one of the same score; a
 ``Ngày thi`` of another year is not the audited year's quiz.
 """
@@ -19,9 +20,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from auditor.members.facts import _day, _rows
-
-#: The time an attempt may take per question (members.md ``seconds_per_question``).
-SECONDS_PER_QUESTION = 30
+from auditor.rulepack import SECONDS_PER_QUESTION
 
 
 @dataclass

@@ -8,11 +8,11 @@ nhập" (cells merged into another, without a score) when the year has any.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from auditor.models import BANDS, CellResult, RejectedRow, Report
+from auditor.models import BANDS, CellResult, MemberResult, QuizWinners, RejectedRow, Report
 from auditor.report.common import (
     BAND_NAMES_VI,
     PERIOD_KIND_VI,
@@ -134,11 +134,13 @@ MEMBER_VIOLATION_HEADERS = [
 ]
 
 
-def member_rows(report: Report) -> Iterator[list[Any]]:
-    """One row per member (members.md): the year's counts and the rules broken."""
-    for m in report.members:
+def member_rows(members: Iterable[MemberResult], *, who: bool = True) -> Iterator[list[Any]]:
+    """One row per member (members.md): the year's counts and the rules broken.
+
+    ``who`` puts the member's cell first (the run workbook; a cell's own has no need)."""
+    for m in members:
         yield [
-            m.cell_id,
+            *([m.cell_id] if who else []),
             m.member_id,
             m.member_name,
             m.months.present,
@@ -156,19 +158,21 @@ def member_rows(report: Report) -> Iterator[list[Any]]:
         ]
 
 
-def member_violation_rows(report: Report, rules: Sequence[RuleSummary]) -> Iterator[list[Any]]:
+def member_violation_rows(
+    members: Iterable[MemberResult], rules: Sequence[RuleSummary], *, who: bool = True
+) -> Iterator[list[Any]]:
     """One row per member violation and evidence row, as the cells' violations sheet."""
     by_id = {r.id: r for r in rules}
-    for m in report.members:
+    for m in members:
         for v in m.violations:
             rule = by_id.get(v.rule)
             base = [
-                m.cell_id,
+                *([m.cell_id] if who else []),
                 m.member_id,
                 m.member_name,
                 v.rule,
                 rule.title_vi if rule else "",
-                v.date or format_period(v.period),
+                v.date or _member_period(v.period),
                 v.message_vi,
                 remedy_text(rule) if rule else "",
             ]
@@ -178,27 +182,38 @@ def member_violation_rows(report: Report, rules: Sequence[RuleSummary]) -> Itera
                 yield [*base, e.file, e.sheet, e.row, v.message_en]
 
 
+def _member_period(period: str | None) -> str:
+    """A member finding's period as a reader says it: the year of DV01 is "Năm 2024"."""
+    if period and len(period) == 4 and period.isdigit():
+        return f"Năm {period}"
+    return format_period(period)
+
+
+QUIZ_HEADERS = ["Mã chi bộ", "Tháng", "Người thắng", "Số lượt thi"]
+
+
+def quiz_rows(
+    quizzes: Iterable[QuizWinners], names: Mapping[str, str], year: int, *, who: bool = True
+) -> Iterator[list[Any]]:
+    """One row per cell and month of the quiz: the winners by name and code."""
+    for q in quizzes:
+        yield [
+            *([q.cell_id] if who else []),
+            format_period(q.month, year),
+            ", ".join(f"{names.get(w, w)} ({w})" for w in q.winners),
+            q.attempts,
+        ]
+
+
 def _member_sheets(book: Book, report: Report, rules: Sequence[RuleSummary]) -> None:
-    book.table("Đảng viên", MEMBER_HEADERS, member_rows(report))
+    book.table("Đảng viên", MEMBER_HEADERS, member_rows(report.members))
     book.table(
         "Vi phạm đảng viên",
         MEMBER_VIOLATION_HEADERS,
-        member_violation_rows(report, rules),
+        member_violation_rows(report.members, rules),
     )
     names = {m.member_id: m.member_name for m in report.members}
-    book.table(
-        "Thi trắc nghiệm",
-        ["Mã chi bộ", "Tháng", "Người thắng", "Số lượt thi"],
-        (
-            [
-                q.cell_id,
-                format_period(q.month, report.year),
-                ", ".join(f"{names.get(w, w)} ({w})" for w in q.winners),
-                q.attempts,
-            ]
-            for q in report.quiz
-        ),
-    )
+    book.table("Thi trắc nghiệm", QUIZ_HEADERS, quiz_rows(report.quiz, names, report.year))
 
 
 def _params_text(params: dict[str, Any]) -> str:

@@ -4,7 +4,11 @@ Layout: ``OUT/<parent>/<cell id>.xlsx`` (``OUT/(Không ghi đảng bộ)/...`` f
 a parent); names are made portable with :func:`~auditor.report.safe.safe_filename` and a
 ``_2``, ``_3``... suffix when two names become the same. Each workbook has "Kết quả"
 (score, band, rank, quota), "Vi phạm" (violations with evidence and remedy) and
-"Dòng bị loại" (rejected rows of the cell's files).
+"Dòng bị loại" (rejected rows of the cell's files). A cell with members in the member
+tables (members.md) also gets "Đảng viên" (each member's months, studies, quiz and 6 tốt
+months), "Vi phạm đảng viên" (each member finding with its evidence) and, when the cell
+held quizzes, "Thi trắc nghiệm" (each month's winners); a cell without members gets the
+three sheets above and nothing else, as before member tables existed.
 
 Which files are the cell's: ``files_by_cell[cell_id]`` when given (see
 :func:`~auditor.report.common.cell_files`), else the evidence files of its violations.
@@ -17,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from auditor.models import CellResult, RejectedRow, Report
+from auditor.models import CellResult, MemberResult, QuizWinners, RejectedRow, Report
 from auditor.report.common import (
     BAND_NAMES_VI,
     NO_PARENT_VI,
@@ -26,7 +30,18 @@ from auditor.report.common import (
     format_date,
     reorg_lines,
 )
-from auditor.report.excel import REJECTED_HEADERS, VIOLATION_HEADERS, rejected_rows, violation_rows
+from auditor.report.excel import (
+    MEMBER_HEADERS,
+    MEMBER_VIOLATION_HEADERS,
+    QUIZ_HEADERS,
+    REJECTED_HEADERS,
+    VIOLATION_HEADERS,
+    member_rows,
+    member_violation_rows,
+    quiz_rows,
+    rejected_rows,
+    violation_rows,
+)
 from auditor.report.safe import safe_filename
 from auditor.report.xlsx import Book, Styled
 
@@ -58,8 +73,18 @@ def per_cell_paths(report: Report, out_dir: Path) -> dict[str, Path]:
     return paths
 
 
-def _result_rows(cell: CellResult, report: Report) -> list[list[Any]]:
+def _result_rows(
+    cell: CellResult, report: Report, members: Sequence[MemberResult]
+) -> list[list[Any]]:
     moves = [m for m in report.quota_moves if m.cell_id == cell.cell_id]
+    counted = (
+        [
+            ["Số đảng viên", len(members)],
+            ["Vi phạm của đảng viên", sum(len(m.violations) for m in members)],
+        ]
+        if members
+        else []
+    )
     return [
         ["Mã chi bộ", cell.cell_id],
         ["Tên chi bộ", cell.cell_name or ""],
@@ -79,6 +104,7 @@ def _result_rows(cell: CellResult, report: Report) -> list[list[Any]]:
         ["Điều chỉnh theo chỉ tiêu", "; ".join(m.message_vi for m in moves)],
         ["Lý do hạ xếp loại", band_changes_text(cell)],
         *([label, text] for label, text in reorg_lines(cell)),
+        *counted,
     ]
 
 
@@ -93,6 +119,27 @@ def _title_lines(cell: CellResult, report: Report, sender: str, day: dt.date) ->
         [f"Ngày lập: {format_date(day)} (số liệu tính đến ngày {format_date(report.as_of)})"],
         [],
     ]
+
+
+def _member_sheets(
+    book: Book,
+    members: Sequence[MemberResult],
+    quizzes: Sequence[QuizWinners],
+    rules: Sequence[RuleSummary],
+    report: Report,
+) -> None:
+    """The cell's members and their findings, without the cell's id on every row."""
+    book.table("Đảng viên", MEMBER_HEADERS[1:], member_rows(members, who=False))
+    book.table(
+        "Vi phạm đảng viên",
+        MEMBER_VIOLATION_HEADERS[1:],
+        member_violation_rows(members, rules, who=False),
+    )
+    if quizzes:
+        names = {m.member_id: m.member_name for m in members}
+        book.table(
+            "Thi trắc nghiệm", QUIZ_HEADERS[1:], quiz_rows(quizzes, names, report.year, who=False)
+        )
 
 
 def write_per_cell(
@@ -114,7 +161,14 @@ def write_per_cell(
     rejected_by_file: dict[str, list[RejectedRow]] = {}
     for r in report.rejected_rows:
         rejected_by_file.setdefault(r.file, []).append(r)
+    members_by_cell: dict[str, list[MemberResult]] = {}
+    for member in report.members:
+        members_by_cell.setdefault(member.cell_id, []).append(member)
+    quiz_by_cell: dict[str, list[QuizWinners]] = {}
+    for quiz in report.quiz:
+        quiz_by_cell.setdefault(quiz.cell_id, []).append(quiz)
     for cell in report.cells:
+        members = members_by_cell.get(cell.cell_id, [])
         path = paths[cell.cell_id]
         path.parent.mkdir(parents=True, exist_ok=True)
         if files_by_cell is not None:
@@ -126,7 +180,7 @@ def write_per_cell(
             book.table(
                 "Kết quả",
                 ["Mục", "Giá trị"],
-                _result_rows(cell, report),
+                _result_rows(cell, report, members),
                 preamble=_title_lines(cell, report, sender, day),
                 filter_=False,
             )
@@ -140,6 +194,8 @@ def write_per_cell(
                 REJECTED_HEADERS,
                 rejected_rows(r for f in sorted(files) for r in rejected_by_file.get(f, [])),
             )
+            if members:
+                _member_sheets(book, members, quiz_by_cell.get(cell.cell_id, []), rules, report)
         finally:
             book.close()
     return sorted(paths[c.cell_id] for c in report.cells)

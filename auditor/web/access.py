@@ -1,8 +1,8 @@
 """Who may do what: one check at the top of every view and API route.
 
 ``admin``: everything, the audit log included. ``board``: upload, run, see and download
-every cell's results. ``cell`` (a cell's secretary): only that cell's results, never a
-whole run's reports (they hold every cell).
+every cell's results. ``cell`` (a cell's secretary): only that cell's results and members
+(members.md), never a whole run's reports (they hold every cell).
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ RULES: dict[str, tuple[str, ...]] = {
     "run:reports": ("admin", "board"),
     "run:rerun": ("admin", "board"),
     "cell:view": ("admin", "board", "cell"),
+    "run:members": ("admin", "board", "cell"),
+    "member:view": ("admin", "board", "cell"),
     "compare": ("admin", "board"),
     "audit:log": ("admin",),
 }

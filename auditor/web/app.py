@@ -435,6 +435,60 @@ def create_app(
         user = permit(who.user, "cell:view", key)
         return data.cell_detail(session, reports, run_id, key, user)
 
+    # ---- members (members.md) ---------------------------------------------------------
+    @app.get("/runs/{run_id}/members", response_class=HTMLResponse, include_in_schema=False)
+    def members_page(
+        run_id: int, request: Request, who: Auth = Depends(auth), session: DbSession = use_db
+    ) -> Response:
+        user = permit(who.user, "run:members")
+        view = data.run_members(session, reports, run_id, user)
+        log(session, user, "view-members", f"run {run_id}")
+        return page("members.html", request, who, view=view)
+
+    @app.get(
+        "/api/runs/{run_id}/members",
+        tags=["members"],
+        summary="Đảng viên (chi bộ của mình với bí thư chi bộ) / members",
+    )
+    def api_members(run_id: int, who: Auth = Depends(auth), session: DbSession = use_db) -> Any:
+        user = permit(who.user, "run:members")
+        return data.run_members(session, reports, run_id, user)
+
+    def member_view(run_id: int, member_id: str, who: Auth, session: DbSession) -> Any:
+        """A member, once the user may see the member's cell: a cell's secretary asking
+        for anyone else, listed or not, is refused alike (no telling who exists)."""
+        permit(who.user, "member:view")
+        member = data.find_member(session, reports, run_id, member_id)
+        key = cell_key(member["cell_id"]) if member is not None else ""
+        user = permit(who.user, "member:view", key)
+        if member is None:
+            raise data.NotFound(f"member {member_id} in run {run_id}")
+        log(session, user, "view-member", f"run {run_id} member {member['member_id']}")
+        return data.member_detail(session, reports, run_id, member)
+
+    @app.get(
+        "/runs/{run_id}/members/{member_id}", response_class=HTMLResponse, include_in_schema=False
+    )
+    def member_page(
+        run_id: int,
+        member_id: str,
+        request: Request,
+        who: Auth = Depends(auth),
+        session: DbSession = use_db,
+    ) -> Response:
+        view = member_view(run_id, member_id, who, session)
+        return page("member.html", request, who, view=view)
+
+    @app.get(
+        "/api/runs/{run_id}/members/{member_id}",
+        tags=["members"],
+        summary="Một đảng viên: số tháng, học tập, thi, vi phạm / one member",
+    )
+    def api_member(
+        run_id: int, member_id: str, who: Auth = Depends(auth), session: DbSession = use_db
+    ) -> Any:
+        return member_view(run_id, member_id, who, session)
+
     @app.get(
         "/api/cells/{cell_id}/history",
         tags=["cells"],

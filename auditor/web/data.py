@@ -166,6 +166,10 @@ def run_cells(
     if user.role == "cell":
         moves = [m for m in moves if _key(m["cell_id"]) == user.cell_id]
     out["quota_moves"] = moves
+    members = report.get("members", [])
+    if user.role == "cell":
+        members = [m for m in members if _key(m["cell_id"]) == user.cell_id]
+    out["member_count"] = len(members)
     out["bands"] = sorted({r["band"] for r in rows})
     return out
 
@@ -275,23 +279,71 @@ def cell_detail(
         shared = {f for cid, fs in owners.items() if cid != row.cell_id for f in fs}
         files -= shared
     rejected = [r for r in report.get("rejected_rows", []) if r["file"] in files]
-    texts = _rule_texts()
-    violations = []
-    for v in row.violations:
-        pack, rule_id = v.get("pack"), str(v["rule"])
-        by_pack = texts.get((pack, rule_id)) if isinstance(pack, str) else None
-        rule = by_pack or texts.get((None, rule_id), {})
-        violations.append(
-            {**v, "title_vi": rule.get("title_vi"), "remedy_vi": rule.get("remedy_vi")}
-        )
+    members = [_member_view(m) for m in report.get("members", []) if _key(m["cell_id"]) == cell_key]
     return {
         "run": run_dict(run),
         "cell": _cell_dict(row),
-        "violations": violations,
+        "violations": _worded(row.violations),
         "rejected_rows": rejected,
         "files": sorted(files),
+        "members": members,
         "history": cell_history(db, cell_key),
     }
+
+
+def _worded(violations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Violations with their rule's title and remedy in the words of the pack that judged
+    each."""
+    texts = _rule_texts()
+    out = []
+    for v in violations:
+        pack, rule_id = v.get("pack"), str(v["rule"])
+        by_pack = texts.get((pack, rule_id)) if isinstance(pack, str) else None
+        rule = by_pack or texts.get((None, rule_id), {})
+        out.append({**v, "title_vi": rule.get("title_vi"), "remedy_vi": rule.get("remedy_vi")})
+    return out
+
+
+def _member_view(member: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **member,
+        "cell_key": _key(member["cell_id"]),
+        "member_key": _key(member["member_id"]),
+        "violations": _worded(member.get("violations", [])),
+    }
+
+
+def run_members(db: DbSession, reports: Reports, run_id: int, user: User) -> dict[str, Any]:
+    """The run's members (members.md) that ``user`` may see: a cell's secretary only his
+    cell's; with the month's quiz winners of those cells."""
+    out = run_status(db, run_id)
+    report = reports.report(run_id)
+    members = report.get("members", [])
+    quiz = report.get("quiz", [])
+    if user.role == "cell":
+        members = [m for m in members if _key(m["cell_id"]) == user.cell_id]
+        quiz = [q for q in quiz if _key(q["cell_id"]) == user.cell_id]
+    out["members"] = [_member_view(m) for m in members]
+    out["quiz"] = quiz
+    return out
+
+
+def find_member(db: DbSession, reports: Reports, run_id: int, member_id: str) -> Any:
+    """The member of the run with this code (compared like cell codes), or None."""
+    _run(db, run_id)
+    key = _key(member_id)
+    for member in reports.report(run_id).get("members", []):
+        if _key(member["member_id"]) == key:
+            return member
+    return None
+
+
+def member_detail(
+    db: DbSession, reports: Reports, run_id: int, member: dict[str, Any]
+) -> dict[str, Any]:
+    """One member's year: counts, quiz, findings with their rule's words (the caller has
+    checked the user may see the member's cell)."""
+    return {"run": run_dict(_run(db, run_id)), "member": _member_view(member)}
 
 
 @functools.cache

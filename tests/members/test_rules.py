@@ -118,3 +118,84 @@ def test_each_cell_part_of_report_html_lists_its_members_findings(audited: Audit
     html = path.read_text(encoding="utf-8")
     assert "Đảng viên (9)" in html
     assert "vắng sinh hoạt không có lý do 3 tháng trong năm (T2, T5, T11)" in html
+
+
+def test_a_merged_cells_members_move_to_its_successor(tmp_path: Path) -> None:
+    """rulebook-2025.md, 5: CB-A merged into CB-C on 1 July; its member is judged in CB-C
+    (three unexcused months, two of them before the merge), its quiz stays under CB-A."""
+    name, cell, parent = info_sheet("CB-A", "Chi bộ A")[0], "CB-A", "Đảng bộ xã A"
+    rows = [*info_sheet(cell, "Chi bộ A", parent)[1], ["Ngày giải thể", "01/07/2024"]]
+    rows.append(["Sáp nhập vào", "CB-C"])
+    session = ["1", "05/01/2024", "Thường kỳ", None, None, None, 10, 9, "Có", None, None]
+    write_workbook(
+        tmp_path / "CB-A.xlsx",
+        [
+            (name, rows),
+            ("Sinh hoạt", [SESSION_HEADER, session]),
+            ("Đảng viên", [["Mã đảng viên", "Họ và tên"], ["DV-A1", "Hà Văn Một"]]),
+            ("Điểm danh", [["Mã đảng viên", "T1", "T2", "T3"], ["DV-A1", "K", "K", "x"]]),
+            ("Thi trắc nghiệm", [["Tháng", "Mã đảng viên", "Điểm"], ["T3", "DV-A1", 9]]),
+        ],
+    )
+    write_workbook(
+        tmp_path / "CB-C.xlsx",
+        [
+            info_sheet("CB-C", "Chi bộ C", parent),
+            ("Sinh hoạt", [SESSION_HEADER, session]),
+            ("Đảng viên", [["Mã đảng viên", "Họ và tên"], ["DV-C1", "Lò Thị Hai"]]),
+        ],
+    )
+    report = run_audit([tmp_path], year=2024, out=None, workers=0).report
+    assert [m.cell_id for m in report.merged_cells] == ["CB-A"]
+    members = {m.member_id: m for m in report.members}
+    assert {m: members[m].cell_id for m in members} == {"DV-A1": "CB-C", "DV-C1": "CB-C"}
+    assert members["DV-A1"].months.unexcused == 2 and not members["DV-A1"].violations
+    assert [(q.cell_id, q.month, q.winners) for q in report.quiz] == [("CB-A", "M03", ["DV-A1"])]
+
+
+def test_successors_follow_a_line_of_merges_and_stop_on_a_cycle() -> None:
+    from auditor.members.judge import successors
+
+    assert successors({"A": "B", "B": "C", "D": "C"}) == {"A": "C", "B": "C", "D": "C"}
+    # merges refuse cycles; were one to reach here, each cell goes one step and no further
+    assert successors({"A": "B", "B": "A"}) == {"A": "B", "B": "A"}
+
+
+def test_the_quiz_time_per_question_is_the_packs(tmp_path: Path) -> None:
+    """members.md ``seconds_per_question``: 30 s by the shipped packs; a board's pack that
+    includes them and says 10 s takes the win from a 10-question attempt of 200 s."""
+    from auditor.rulepack import load_pack
+
+    assert load_pack("hd12").seconds_per_question == 30
+    assert load_pack("hd42").seconds_per_question == 30
+    own = tmp_path / "rules" / "nhanh"
+    own.mkdir(parents=True)
+    hd12 = Path(load_pack("hd12").path)
+    (own / "pack.yaml").write_text(
+        f"name: nhanh\nversion: '1'\ntitle_vi: Thi nhanh\ninclude: {hd12}\n"
+        "seconds_per_question: 10\n",
+        encoding="utf-8",
+    )
+    pack = load_pack(own)
+    assert pack.seconds_per_question == 10
+    session = ["1", "05/01/2024", "Thường kỳ", None, None, None, 10, 9, "Có", None, None]
+    quiz = [
+        ["Tháng", "Mã đảng viên", "Điểm", "Số câu", "Thời gian làm bài"],
+        ["T3", "DV-01", 10, 10, 200],  # the best score, 20 s a question
+        ["T3", "DV-02", 9, 10, 90],
+    ]
+    folder = tmp_path / "log"
+    folder.mkdir()
+    write_workbook(
+        folder / "CB-001.xlsx",
+        [
+            info_sheet(),
+            ("Sinh hoạt", [SESSION_HEADER, session]),
+            ("Đảng viên", [["Mã đảng viên", "Họ và tên"], ["DV-01", "An"], ["DV-02", "Bình"]]),
+            ("Thi trắc nghiệm", quiz),
+        ],
+    )
+    shipped = run_audit([folder], year=2024, out=None, workers=0).report.quiz
+    quick = run_audit([folder], year=2024, out=None, workers=0, pack=pack).report.quiz
+    assert [q.winners for q in shipped] == [["DV-01"]]
+    assert [q.winners for q in quick] == [["DV-02"]]

@@ -19,6 +19,7 @@ PAGES = [
     "/runs/1/inputs",
     "/runs/1/cells/CB-001",
     "/runs/1/cells/CB-002",
+    "/runs/1/members",
     "/compare?a=1&b=1",
     "/log",
     "/runs/1/report.xlsx",
@@ -32,6 +33,7 @@ APIS = [
     "/api/runs/1/inputs",
     "/api/runs/1/cells/CB-001",
     "/api/runs/1/cells/CB-002",
+    "/api/runs/1/members",
     "/api/cells/CB-001/history",
     "/api/cells/CB-002/history",
     "/api/compare?a=1&b=1",
@@ -48,10 +50,12 @@ ALLOWED = {
         "/",
         "/runs/1",
         "/runs/1/cells/CB-001",
+        "/runs/1/members",
         "/api/runs",
         "/api/runs/1",
         "/api/runs/1/cells",
         "/api/runs/1/cells/CB-001",
+        "/api/runs/1/members",
         "/api/cells/CB-001/history",
     },
 }
@@ -323,3 +327,65 @@ def test_a_cells_page_words_each_violation_as_the_pack_that_judged_it() -> None:
     assert "ít nhất 1 ngày" in texts[("hd42", "CD02")]["remedy_vi"]
     assert texts[("hd42", "TG01")]["title_vi"] and ("hd12", "TG01") not in texts
     assert texts[(None, "CD02")] == texts[("hd42", "CD02")]  # a violation naming no pack
+
+
+def _member_run(client: TestClient, folder: Path) -> int:
+    """A run of two cells with member tables: CB-001 (cell1's, the member test year) and
+    CB-002 with one member who skipped three meetings, his name a script."""
+    from tests.conftest import SESSION_HEADER, info_sheet, write_workbook
+    from tests.members.year import write_member_year
+
+    write_member_year(folder)
+    session = ["1", "05/01/2024", "Thường kỳ", None, None, None, 10, 9, "Có", None, None]
+    write_workbook(
+        folder / "CB-002.xlsx",
+        [
+            info_sheet("CB-002", "Chi bộ thôn 2"),
+            ("Sinh hoạt", [SESSION_HEADER, session]),
+            ("Đảng viên", [["Mã đảng viên", "Họ và tên"], ["DV-20", "<script>x</script>Tư"]]),
+            ("Điểm danh", [["Mã đảng viên", "T1", "T2", "T3"], ["DV-20", "K", "K", "K"]]),
+        ],
+    )
+    csrf = login(client, "board")
+    files = [("files", (p.name, p.read_bytes())) for p in sorted(folder.glob("CB-*.xlsx"))]
+    response = client.post(
+        "/runs", data={"year": "2024", "csrf": csrf}, files=files, follow_redirects=False
+    )
+    run = int(response.headers["location"].rsplit("/", 1)[1])
+    assert wait(client, run)["status"] == "done"
+    client.cookies.clear()
+    return run
+
+
+def test_a_cells_secretary_sees_only_that_cells_members(client: TestClient, tmp_path: Path) -> None:
+    run = _member_run(client, tmp_path)
+    login(client, "board")
+    everyone = client.get(f"/api/runs/{run}/members").json()
+    assert {m["cell_id"] for m in everyone["members"]} == {"CB-001", "CB-002"}
+    assert client.get(f"/api/runs/{run}/members/DV-20").json()["member"]["violations"]
+    assert client.get(f"/api/runs/{run}/members/NOBODY").status_code == 404
+    html = client.get(f"/runs/{run}/members").text
+    assert "&lt;script&gt;x&lt;/script&gt;Tư" in html and "<script>x" not in html
+    client.cookies.clear()
+
+    login(client, "cell1")
+    mine = client.get(f"/api/runs/{run}/members").json()
+    assert {m["cell_id"] for m in mine["members"]} == {"CB-001"} and len(mine["members"]) == 9
+    assert {q["cell_id"] for q in mine["quiz"]} == {"CB-001"}
+    an = client.get(f"/api/runs/{run}/members/dv-01").json()["member"]
+    assert [v["rule"] for v in an["violations"]] == ["DV01", "DV02"]
+    assert an["violations"][0]["title_vi"] and an["violations"][0]["evidence"]
+    cell = client.get(f"/api/runs/{run}/cells/CB-001").json()
+    assert len(cell["members"]) == 9 and all(m["cell_id"] == "CB-001" for m in cell["members"])
+    # the pages show the cell's members and nobody else's
+    for url in (f"/runs/{run}/members", f"/runs/{run}/cells/CB-001", f"/runs/{run}"):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert "DV-20" not in page.text and "Tư" not in page.text, url
+    assert "Nguyễn Văn An" in client.get(f"/runs/{run}/members").text
+    member_page = client.get(f"/runs/{run}/members/DV-01").text
+    assert "vắng sinh hoạt không có lý do 3 tháng trong năm (T2, T5, T11)" in member_page
+    # another cell's member, or one who does not exist, is refused alike
+    for url in ("members/DV-20", "members/NOBODY"):
+        assert client.get(f"/api/runs/{run}/{url}").status_code == 403, url
+        assert client.get(f"/runs/{run}/{url}", follow_redirects=False).status_code == 403

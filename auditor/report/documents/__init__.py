@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from auditor.models import RejectedRow, Report
+from auditor.models import MemberResult, RejectedRow, Report
 from auditor.report.common import RuleSummary
 from auditor.report.documents.content import board_report, notice, ranking_list
 from auditor.report.documents.fonts import FontMissing
@@ -126,8 +126,19 @@ def _notices(
     report: Report, rules: Sequence[RuleSummary], letterhead: Letterhead, jobs: Sequence[_Job]
 ) -> list[Path]:
     cells = {c.cell_id: c for c in report.cells}
+    members: dict[str, list[MemberResult]] = {}
+    for member in report.members:
+        members.setdefault(member.cell_id, []).append(member)
     written: list[Path] = []
     for cell_id, stem, number, rejected in jobs:
-        doc = notice(report, cells[cell_id], rules, letterhead, rejected=rejected, number=number)
+        doc = notice(
+            report,
+            cells[cell_id],
+            rules,
+            letterhead,
+            rejected=rejected,
+            number=number,
+            members=members.get(cell_id, []),
+        )
         written += _write(doc, stem)
     return written

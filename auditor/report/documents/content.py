@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from auditor.models import BANDS, CellResult, RejectedRow, Report, Violation
+from auditor.models import BANDS, CellResult, MemberResult, RejectedRow, Report, Violation
 from auditor.report.common import (
     BAND_NAMES_VI,
     NO_PARENT_VI,
@@ -41,6 +41,9 @@ __all__ = ["board_report", "document_date", "notice", "ranking_list"]
 #: How many rejected rows a notice lists; the rest are counted (the per-cell workbook
 #: lists them all).
 NOTICE_REJECTED_ROWS = 15
+#: How many member findings a notice lists; the rest are counted (the per-cell workbook
+#: lists them all).
+NOTICE_MEMBER_FINDINGS = 40
 #: How many rules the report's "most frequent violations" table shows.
 TOP_RULES = 10
 #: How many broken files the report lists by name.
@@ -188,6 +191,100 @@ def _violation_blocks(cell: CellResult, rules: Mapping[str, RuleSummary], year: 
     return blocks
 
 
+def _member_where(v: Violation) -> str:
+    """Where a member finding was found: the study's date unless the message says it,
+    then the rows."""
+    parts: list[str] = []
+    if v.date is not None and format_date(v.date) not in v.message_vi:
+        parts.append(f"ngày {format_date(v.date)}")
+    # one row stands for several months of a grid: name it once
+    rows = list(dict.fromkeys((e.sheet, e.row, e.file) for e in v.evidence))
+    places = [f"trang “{sheet}”, dòng {row} (tệp {file})" for sheet, row, file in rows[:3]]
+    if len(rows) > 3:
+        places.append(f"và {len(rows) - 3} dòng khác")
+    return "; ".join([*parts, *places])
+
+
+def _member_blocks(
+    members: Sequence[MemberResult], rules: Mapping[str, RuleSummary], section: int
+) -> list[Block]:
+    """The cell's members over the year and each member finding (members.md): counts in
+    a table, findings by rule with what to do; member findings cost no points unless the
+    pack gives them some."""
+    found = sum(len(m.violations) for m in members)
+    blocks: list[Block] = [
+        Para.of(f"{section}. Đảng viên của chi bộ", "section"),
+        Para.of(
+            f"Theo các bảng đảng viên của chi bộ ({len(members)} đảng viên), "
+            + (
+                f"có {found} thiếu sót của đảng viên."
+                if found
+                else "không phát hiện thiếu sót của đảng viên."
+            )
+        ),
+        Table(
+            headers=("Đảng viên", "Có mặt", "Vắng P", "Vắng K", "Miễn", "Học NQ", "Thi", "6 tốt"),
+            rows=tuple(
+                (
+                    f"{m.member_name} ({m.member_id})",
+                    str(m.months.present),
+                    str(m.months.excused),
+                    str(m.months.unexcused),
+                    str(m.months.exempt),
+                    f"{m.studies.attended} + {m.studies.made_up} bù",
+                    f"{m.quiz.wins}/{m.quiz.months}",
+                    str(m.six_good_months),
+                )
+                for m in members
+            ),
+            widths=(0.34, 0.09, 0.08, 0.08, 0.07, 0.14, 0.1, 0.1),
+            align="lrrrrccr",
+            font_size=10,
+        ),
+        Para.of(
+            "Số tháng có mặt, vắng có lý do (P), vắng không lý do (K), được miễn sinh hoạt; "
+            "học tập nghị quyết: số buổi dự + số buổi học bù; thi trắc nghiệm: số tháng "
+            "thắng/số tháng dự thi; số tháng đạt “6 tốt”.",
+            "item",
+        ),
+    ]
+    by_rule: dict[str, list[tuple[MemberResult, Violation]]] = {}
+    for m in members:
+        for v in m.violations:
+            by_rule.setdefault(v.rule, []).append((m, v))
+    room = NOTICE_MEMBER_FINDINGS
+    for rule_id in sorted(by_rule):
+        rule = rules.get(rule_id)
+        listed = by_rule[rule_id]
+        blocks.append(
+            Para(
+                (
+                    Run(f"{rule.title_vi if rule else rule_id} ", "b"),
+                    Run(f"({rule_id}; {len(listed)} trường hợp)"),
+                ),
+                "body",
+            )
+        )
+        for _member, v in listed[:room]:
+            runs = [Run(f"- {v.message_vi}")]
+            where = _member_where(v)
+            if where:
+                runs.append(Run(f" — {where}", "i"))
+            runs.append(Run("."))
+            blocks.append(Para(tuple(runs), "item"))
+        if len(listed) > room:
+            blocks.append(
+                Para.of(
+                    f"… và {len(listed) - room} trường hợp khác (xem tệp kết quả của chi bộ).",
+                    "item",
+                )
+            )
+        room = max(0, room - len(listed))
+        if rule and rule.remedy_vi:
+            blocks.append(Para((Run("Cách khắc phục: ", "i"), Run(remedy_text(rule))), "item"))
+    return blocks
+
+
 def notice(
     report: Report,
     cell: CellResult,
@@ -196,9 +293,14 @@ def notice(
     *,
     rejected: Sequence[RejectedRow] = (),
     number: int | None = None,
+    members: Sequence[MemberResult] | None = None,
 ) -> Document:
-    """The notice of one cell's result (Thông báo)."""
+    """The notice of one cell's result (Thông báo). ``members`` are the cell's members
+    (by default those of ``report.members`` in the cell): when it has any, a section lists
+    them and their findings; without, the notice is as before member tables existed."""
     by_id = {r.id: r for r in rules}
+    if members is None:
+        members = [m for m in report.members if m.cell_id == cell.cell_id]
     day = document_date(report, letterhead)
     name = cell.cell_name or cell.cell_id
     parent = cell.parent or NO_PARENT_VI
@@ -235,6 +337,9 @@ def notice(
     blocks.append(Para.of("2. Các thiếu sót và yêu cầu khắc phục", "section"))
     blocks += _violation_blocks(cell, by_id, report.year)
     section = 3
+    if members:
+        blocks += _member_blocks(members, by_id, section)
+        section += 1
     if rejected:
         blocks.append(Para.of(f"{section}. Các dòng trong sổ cần sửa lại", "section"))
         section += 1
@@ -272,7 +377,7 @@ def notice(
                 Para.of(f"- {v.rule}: {v.message_vi} — {_waiver_text(_waiver(v))}.", "item")
             )
     blocks.append(Para.of(f"{section}. Đề nghị", "section"))
-    if cell.violations or rejected:
+    if cell.violations or rejected or any(m.violations for m in members):
         blocks.append(
             Para.of(
                 f"Đề nghị {name} tổ chức rút kinh nghiệm, khắc phục các thiếu sót nêu trên và "
