@@ -8,6 +8,7 @@ either a record or a rejected row.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,10 +66,13 @@ class TableLayout:
     header_rows: tuple[int, ...]  # 0-based indices of the header row(s)
     columns: list[Column]
     unknown: list[str] = field(default_factory=list)
+    #: A row right under the header that numbers the columns ("(1) (2) (3)", "A B 1 2",
+    #: as state forms do): layout, not data.
+    numbers_columns: bool = False
 
     @property
     def first_data_row(self) -> int:
-        return self.header_rows[-1] + 1
+        return self.header_rows[-1] + 1 + self.numbers_columns
 
     def field_columns(self) -> dict[str, Column]:
         mapped: dict[str, Column] = {}
@@ -224,7 +228,58 @@ def _layout(
         columns.append(Column(index, header, None))
         if header and normalise_header(header) not in IGNORED_HEADERS:
             unknown.append(header)
-    return TableLayout(table, header_rows, columns, unknown)
+    below = header_rows[-1] + 1
+    numbered = below < len(rows) and numbers_columns(rows[below], len(names))
+    return TableLayout(table, header_rows, columns, unknown, numbered)
+
+
+#: One label of a column-number row: ``1``, ``(1)``, ``[2]``, ``3.``, a letter ``A`` or
+#: ``(B)`` for the text columns, or a sum such as ``(4)=(2)+(3)`` / ``4=2+3``.
+_COLUMN_LABEL = re.compile(
+    r"^[(\[]?\s*(?:(?P<letter>[A-H])|(?P<number>\d{1,2}))\s*[)\]]?\.?"
+    r"(?P<sum>\s*=\s*[-+*x()\[\]\d\s]+)?$"
+)
+
+
+def numbers_columns(row: list[Any], mapped: int) -> bool:
+    """Whether ``row`` only numbers the columns of the header above it.
+
+    Every filled cell is a column label, the numbers rise by one from left to right,
+    letters (``A``, ``B`` …, in order) come before them, and at least three cells, and
+    half the header's recognised columns, are labelled. Dates, words and counts of a
+    real first row fail one of these.
+    """
+    letters: list[str] = []
+    numbers: list[int] = []
+    for value in row:
+        if value is None or isinstance(value, bool):
+            if value is None:
+                continue
+            return False
+        if isinstance(value, int | float):
+            if not float(value).is_integer() or not 0 <= value < 100:
+                return False
+            numbers.append(int(value))
+            continue
+        if not isinstance(value, str):
+            return False
+        text = value.strip()
+        if not text:
+            continue
+        match = _COLUMN_LABEL.match(text)
+        if match is None:
+            return False
+        if match["letter"]:
+            if numbers:
+                return False
+            letters.append(match["letter"])
+        else:
+            numbers.append(int(match["number"]))
+    if letters != [chr(65 + i) for i in range(len(letters))]:
+        return False
+    if len(numbers) < 2 or any(b != a + 1 for a, b in itertools.pairwise(numbers)):
+        return False
+    return len(letters) + len(numbers) >= max(3, (mapped + 1) // 2)
 
 
 # --------------------------------------------------------------------------- data rows

@@ -24,6 +24,7 @@ import python_calamine as pc
 from defusedxml import DefusedXmlException
 
 from auditor.codes import FileCode
+from auditor.ingest.ods_whitespace import without_indentation
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -276,6 +277,20 @@ def without_macro_sheets(path: Path) -> tuple[bytes, list[str]]:
     return copy.getvalue(), names
 
 
+def _open_indented_ods(path: Path, problem: BaseException) -> Any:
+    """An .ods calamine refused, opened again with content.xml's indentation removed
+    (Gnumeric indents it); when that does not help, calamine's first refusal stands."""
+    data = without_indentation(str(path))
+    if data is None:
+        raise problem
+    try:
+        return pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # calamine raises unrelated types (and Rust panics)
+        raise problem from None
+
+
 def read_sheets(
     path: Path,
     formula_members: frozenset[str] | None = None,
@@ -309,10 +324,13 @@ def parse_sheets(
         try:
             workbook = _open(path, kind, parts)
         except pc.CalamineError as problem:
-            if kind != "zip" or _UNKNOWN_SHEET_KIND not in str(problem):
+            if kind == "zip" and _UNKNOWN_SHEET_KIND in str(problem):
+                data, macros = without_macro_sheets(path)
+                workbook = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+            elif kind == "zip" and (parts or zip_format(path)) == "ods":
+                workbook = _open_indented_ods(path, problem)
+            else:
                 raise
-            data, macros = without_macro_sheets(path)
-            workbook = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except (KeyboardInterrupt, SystemExit, ReadError):
         raise
     except BaseException as problem:  # calamine raises unrelated types (and Rust panics)

@@ -65,6 +65,11 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _LONG_DATE = re.compile(
     r"^(?:ngay\s*)?(\d{1,2})\s*(?:thang|/|-)\s*(\d{1,2})\s*(?:,|nam|/|-)?\s*(?:nam\s*)?(\d{4})$"
 )
+#: A weekday written beside the date ("Thứ Năm, 05/03/2026", "05/03/2026 (thứ 5)", "CN
+#: 08/03"): the date alone says which day it was.
+_WEEKDAY = r"(?:thu\s*(?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat|cn|t[2-7])(?![a-z0-9])"
+_WEEKDAY_BEFORE = re.compile(rf"^{_WEEKDAY}\s*[,:\-]?\s*")
+_WEEKDAY_AFTER = re.compile(rf"\s*(?:[,\-]\s*{_WEEKDAY}|\(\s*{_WEEKDAY}\s*\))$")
 _TIME_SUFFIX = re.compile(r"(?:\s+|t)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:am|pm|sa|ch)?$")
 _SERIAL_TEXT = re.compile(r"^\d{5}(?:\.0+)?$")
 
@@ -115,6 +120,7 @@ def _from_serial(number: float) -> dt.date:
 def _parse_date_text(text: str) -> dt.date:
     key = fold(text).rstrip(".").strip()
     key = _TIME_SUFFIX.sub("", key).strip()
+    key = _WEEKDAY_AFTER.sub("", _WEEKDAY_BEFORE.sub("", key)).strip(" ,")
     if match := _NUMERIC_DATE.match(key):
         day, _, month, year = match.groups()
         return _make_date(_expand_year(year), int(month), int(day))
@@ -152,8 +158,14 @@ def parse_date(value: object) -> dt.date | None:
 
 # --------------------------------------------------------------------------- yes/no
 
-_YES = frozenset({"co", "x", "✓", "✔", "✔️", "da", "yes", "y", "1", "true", "dung", "roi"})
-_NO = frozenset({"khong", "chua", "no", "n", "0", "false", "sai", "-", "k"})
+_YES = frozenset(
+    {"co", "x", "v", "✓", "✔", "✔️", "√", "☑", "✅", "da", "da co", "co roi", "yes", "y", "1"}
+    | {"true", "dung", "roi"}
+)
+_NO = frozenset(
+    {"khong", "khong co", "chua", "chua co", "no", "n", "0", "false", "sai", "-", "k"}
+    | {"✗", "✘", "☐", "❌"}
+)
 _NEGATIVE_PREFIX = ("khong ", "chua ")
 
 
@@ -274,8 +286,11 @@ def parse_kind(value: object) -> str | None:
 
 # --------------------------------------------------------------------------- quarters
 
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-_QUARTER = re.compile(r"^(?:quy|q)?\s*([1-4]|iv|iii|ii|i)(?:\s*(?:/|-|nam)\s*\d{2,4})?$")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4}
+#: "Quý II", "Quí 2" (the older spelling), "Q.III", "Q3/2026", "quý một năm 2026".
+_QUARTER = re.compile(
+    r"^(?:quy|qui|q)?\.?\s*([1-4]|iv|iii|ii|i|mot|hai|ba|bon|tu)(?:\s*(?:/|-|nam)\s*\d{2,4})?$"
+)
 
 
 @lru_cache(maxsize=1024)
@@ -283,7 +298,7 @@ def _parse_quarter_text(text: str) -> int:
     key = re.sub(r"\s+", " ", fold(text).strip(" .:"))
     if match := _QUARTER.match(key):
         token = match.group(1)
-        return _ROMAN.get(token) or int(token)
+        return _ROMAN[token] if token in _ROMAN else int(token)
     raise ValueProblem(
         ErrorCode.quarter_invalid,
         "Quý không hợp lệ (ghi 1-4, I-IV, Quý II hoặc Q3)",
@@ -307,6 +322,8 @@ def parse_quarter(value: object) -> int | None:
 # --------------------------------------------------------------------------- numbers
 
 _NUMBER = re.compile(r"^([+-]?\d+(?:[.,]0+)?)\s*(?:d/c|dc|dong chi|nguoi|dang vien|dv)?\.?$")
+#: "12/15": 12 of 15 (present of the members), as attendance is often written.
+_OF_TOTAL = re.compile(r"^(\d{1,7})\s*/\s*(\d{1,7})\s*(?:d/c|dc|dong chi|nguoi|dang vien|dv)?\.?$")
 
 
 @lru_cache(maxsize=4096)
@@ -317,6 +334,8 @@ def _parse_count_text(text: str) -> int:
         if len(whole.lstrip("+-")) > 12:  # past MAX_COUNT, and past what int() may read
             return _check_count(-1 if whole.startswith("-") else MAX_COUNT + 1)
         return _check_count(int(whole))
+    if (match := _OF_TOTAL.match(key)) and int(match.group(1)) <= int(match.group(2)):
+        return int(match.group(1))
     raise ValueProblem(ErrorCode.not_a_number, "Không phải là số", "Not a number")
 
 
@@ -333,7 +352,8 @@ def _check_count(number: int) -> int:
 
 
 def parse_count(value: object) -> int | None:
-    """A head count: ``12``, ``12.0``, ``12 đ/c``, ``12 người``; never negative."""
+    """A head count: ``12``, ``12.0``, ``12 đ/c``, ``12 người``, ``12/15`` (12 of 15, the
+    first never above the second); never negative."""
     if value is None:
         return None
     if isinstance(value, bool):

@@ -1,8 +1,9 @@
 """Every real file kept under ``tests/data/`` (saved by Excel, Excel Online, Excel for Mac,
-Access, LibreOffice; from python-calamine's and Apache POI's test corpora, and LibreOffice
-saves of one cell's log) audited together, through the bounded workers as the command
-line reads them: each file is listed exactly once with the outcome its README names,
-a readable log loses no row, and nothing a native reader prints reaches the terminal.
+Access, LibreOffice; from python-calamine's and Apache POI's test corpora, LibreOffice
+saves of one cell's log, and the sample year converted by LibreOffice and Gnumeric)
+audited together, through the bounded workers as the command line reads them: each file
+is listed exactly once with the outcome its README names, a readable log loses no row,
+and nothing a native reader prints reaches the terminal.
 """
 
 from __future__ import annotations
@@ -24,6 +25,16 @@ EXPECTED: dict[str, tuple[str, str | None, int]] = {
     "libreoffice/so_sinh_hoat_ods.ods": ("ok", None, 10),
     "libreoffice/so_sinh_hoat_xls.xls": ("ok", None, 10),
     "libreoffice/so_sinh_hoat_xlsx.xlsx": ("ok", None, 10),
+    # the sample year converted by LibreOffice and Gnumeric (tests/ingest/test_program_saves.py)
+    "libreoffice/CB-002_2024.ods": ("ok", None, 30),
+    "libreoffice/CB-002_2024.xlsx": ("ok", None, 30),
+    "libreoffice/CB-006_2024.xls": ("ok", None, 17),
+    "libreoffice/Tong_hop_2024.ods": ("ok", None, 47),
+    "gnumeric/CB-002_2024.ods": ("ok", None, 30),
+    "gnumeric/CB-002_2024.xlsx": ("ok", None, 30),
+    "gnumeric/CB-002_2024.xls": ("ok", None, 30),
+    "gnumeric/CB-006_2024.xlsx": ("ok", None, 17),
+    "gnumeric/Tong_hop_2024.ods": ("ok", None, 47),
     "python-calamine/base.ods": ("error", NO_TABLE, 0),
     "python-calamine/base.xlsb": ("error", NO_TABLE, 0),
     "python-calamine/base.xlsx": ("error", NO_TABLE, 0),
@@ -46,10 +57,11 @@ EXPECTED: dict[str, tuple[str, str | None, int]] = {
     "apache-poi/duplicate-filename.xlsx": ("error", NO_TABLE, 0),
     # the READMEs beside them: every file found is listed, a text file as what it is
     "libreoffice/README.md": ("error", NOT_A_SPREADSHEET, 0),
+    "gnumeric/README.md": ("error", NOT_A_SPREADSHEET, 0),
     "python-calamine/README.md": ("error", NOT_A_SPREADSHEET, 0),
     "apache-poi/README.md": ("error", NOT_A_SPREADSHEET, 0),
 }
-DIRS = ["libreoffice", "python-calamine", "apache-poi"]
+DIRS = ["libreoffice", "gnumeric", "python-calamine", "apache-poi"]
 
 
 def _kept_files() -> set[str]:
@@ -75,7 +87,7 @@ def test_the_corpora_audited_together_each_file_once_as_promised(
         assert (entry.file, entry.status, entry.error_en) == (entry.file, status, error)
         assert entry.rows.read == read
         assert entry.rows.accepted + entry.rows.rejected == entry.rows.read
-    # the three LibreOffice saves of one log: every row a record or a rejected row
+    # the logs saved by LibreOffice and Gnumeric: every row a record or a rejected row
     logs = [e.file for e in data.inputs if e.status == "ok"]
     kept = len(data.sessions) + len(data.plan) + len(data.cells) + len(data.rejected)
     assert kept == sum(EXPECTED[name][2] for name in logs)
