@@ -168,7 +168,7 @@ def _dv01(marks: list[str | None], exempt_from: dt.date | None = None) -> bool:
     return any(v.rule == "DV01" for m in outcome.members for v in m.violations)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(
     st.lists(_MARK, min_size=12, max_size=12),
     st.sets(st.integers(1, 12)),
