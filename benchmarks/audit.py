@@ -5,13 +5,15 @@ with the sample generator, runs the full audit (all reports written) in a fresh 
 and prints per stage (discover, read, validate, facts, rules, score, reports) the wall
 time and its share, rows/s, facts/s and the peak RSS; then, in the same run, the
 references: python-calamine alone and pandas with openpyxl alone reading the same files,
-and durable_rules alone asserting the audit's own facts, with the audit's ratio to each.
+and durable_rules alone asserting the audit's own facts, with the audit's ratio to each;
+for the consolidated workbook also fastexcel reading it into Arrow (the ``[bench]`` extra;
+a line says so when it is not installed).
 
 Read and validate run interleaved in the reading processes, facts and rules in the
 judging processes: their wall time is split in the proportion of the time those
-processes spent on each. The audit and python-calamine are run in turns, ``--repeat``
-times each (3): the fastest of each is shown, and the median of the turns' ratios; the
-slower references run once.
+processes spent on each. The audit, python-calamine and fastexcel are run in turns,
+``--repeat`` times each (3): the fastest of each is shown, and the median of the turns'
+ratios; the slower references run once.
 
     .venv/bin/python benchmarks/audit.py  # 1,000 / 5,000 / 10,000 cells + 200k rows
     .venv/bin/python benchmarks/audit.py --cells 500 --rows 20000 --no-pandas  # a quick look
@@ -71,6 +73,43 @@ def measure_calamine(root: Path) -> dict[str, float]:
         for index in range(len(workbook.sheet_names)):
             rows += len(workbook.get_sheet_by_index(index).to_python(skip_empty_area=False))
         workbook.close()
+    return {
+        "seconds": time.perf_counter() - start,
+        "cpu_seconds": _cpu_seconds() - cpu,
+        "rows": rows,
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def fastexcel_missing() -> str:
+    """Why fastexcel's reference cannot be measured here ('' when it can): it comes with
+    the ``[bench]`` extra, not with the auditor."""
+    import importlib.util
+
+    absent = [name for name in ("fastexcel", "pyarrow") if importlib.util.find_spec(name) is None]
+    if absent:
+        return (
+            f"{' and '.join(absent)} not installed: skipping fastexcel's reference "
+            '(pip install -e ".[bench]")'
+        )
+    return ""
+
+
+def measure_fastexcel(root: Path) -> dict[str, float]:
+    """fastexcel alone: every sheet of the same files read into an Arrow record batch,
+    its first row taken as the column names and each column typed from its values
+    (fastexcel's defaults), which is what a reader of these tables into Arrow does."""
+    import fastexcel
+
+    paths = _files(root)
+    cpu = _cpu_seconds()
+    start = time.perf_counter()
+    rows = 0
+    for path in paths:
+        reader = fastexcel.read_excel(str(path))
+        for index in range(len(reader.sheet_names)):
+            batch = reader.load_sheet(index, eager=True)
+            rows += batch.num_rows + 1  # and the row of column names
     return {
         "seconds": time.perf_counter() - start,
         "cpu_seconds": _cpu_seconds() - cpu,
@@ -186,12 +225,31 @@ def _paired(root: Path, out: Path, repeat: int) -> tuple[dict, dict, list[float]
     is the least disturbed one (as ``timeit`` takes the minimum), and taking the two in
     turns keeps a slow minute from weighing on one side only.
     """
-    audits, reads = [], []
+    audit, references = _in_turns(root, out, repeat, ("calamine",))
+    calamine, ratios = references["calamine"]
+    return audit, calamine, ratios
+
+
+def _in_turns(
+    root: Path, out: Path, repeat: int, kinds: tuple[str, ...]
+) -> tuple[dict, dict[str, tuple[dict, list[float]]]]:
+    """The fastest of ``repeat`` audits and, for each reference in ``kinds``, the fastest
+    of its ``repeat`` runs and each turn's ratio (audit / reference), all run in turns
+    (audit, each reference, audit, ...)."""
+    audits: list[dict[str, object]] = []
+    reads: dict[str, list[dict[str, object]]] = {kind: [] for kind in kinds}
     for _ in range(max(1, repeat)):
         audits.append(_child("audit", root, out))
-        reads.append(_child("calamine", root, root))
-    ratios = [float(a["seconds"]) / float(r["seconds"]) for a, r in zip(audits, reads, strict=True)]
-    return _best(audits), _best(reads), ratios
+        for kind in kinds:
+            reads[kind].append(_child(kind, root, root))
+    found = {}
+    for kind, runs in reads.items():
+        ratios = [
+            float(a["seconds"]) / float(r["seconds"])  # type: ignore[arg-type]
+            for a, r in zip(audits, runs, strict=True)
+        ]
+        found[kind] = (_best(runs), ratios)
+    return _best(audits), found
 
 
 def _child(kind: str, root: Path, out: Path, year: int = 2024) -> dict[str, object]:
@@ -212,7 +270,9 @@ def _print_scale(
     turns: list[float],
     pandas: dict | None,
     durable: dict | None,
+    fastexcel: tuple[dict, list[float]] | str | None = None,
 ) -> None:
+    """``fastexcel`` is its fastest run and the turns' ratios, or why it was skipped."""
     total = float(audit["seconds"])
     stages: dict[str, float] = audit["stages"]
     stats: dict[str, float] = audit["stats"]
@@ -258,6 +318,23 @@ def _print_scale(
         f"{'  the audit up to the scores':<34}{unwritten:>9.2f}"
         f"{unwritten / calamine['seconds']:>19.2f}x   (no report written)"
     )
+    if isinstance(fastexcel, str):
+        print(fastexcel)
+    elif fastexcel is not None:
+        best, ratios = fastexcel
+        print(
+            f"{'fastexcel into Arrow alone':<34}{best['seconds']:>9.2f}"
+            f"{total / best['seconds']:>19.2f}x"
+        )
+        print(
+            f"{'  turn by turn':<34}{'':>9}{statistics.median(ratios):>19.2f}x   (median of "
+            + ", ".join(f"{ratio:.2f}" for ratio in ratios)
+            + ")"
+        )
+        print(
+            f"{'  the audit up to the scores':<34}{unwritten:>9.2f}"
+            f"{unwritten / best['seconds']:>19.2f}x   (no report written)"
+        )
     if pandas is not None:
         print(
             f"{'pandas + openpyxl alone':<34}{pandas['seconds']:>9.2f}"
@@ -452,7 +529,11 @@ def main(argv: list[str] | None = None) -> int:
                 generate_consolidated(
                     big_dir / "tong_hop.xlsx", year=2024, n_rows=args.rows, seed=7
                 )
-            audit, calamine, turns = _paired(big_dir, work / "out_big", args.repeat)
+            missing = fastexcel_missing()
+            kinds = ("calamine",) if missing else ("calamine", "fastexcel")
+            audit, references = _in_turns(big_dir, work / "out_big", args.repeat, kinds)
+            calamine, turns = references["calamine"]
+            fastexcel = missing or references["fastexcel"]
             pandas = None if args.no_pandas else _child("pandas", big_dir, big_dir)
             durable = None if args.no_durable else _child("durable", big_dir, big_dir)
             _print_scale(
@@ -462,6 +543,7 @@ def main(argv: list[str] | None = None) -> int:
                 turns,
                 pandas,
                 durable,
+                fastexcel,
             )
         if args.years_cells:
             years_side_by_side(work, args.years_cells, args.repeat)
