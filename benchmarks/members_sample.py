@@ -173,6 +173,8 @@ class CellMembers:
     strangers: list[str] = field(default_factory=list)
     #: The quiz holds an attempt scored 11 of 10 (refused).
     bad_score: bool = False
+    #: The day a cell founded mid-year began: its members were in no cell before.
+    opened: D | None = None
 
 
 def _month_end(year: int, month: int) -> D:
@@ -242,6 +244,7 @@ def build_cell(
         grid_words=rng.choice(["T", "Tháng"]),
         personal=rng.random() < 0.4,
         bad_score=index % 3 == 0,
+        opened=opened,
     )
     if cell_members.quiz:
         _quiz(rng, cell_members, year, opened)
@@ -264,6 +267,8 @@ def _attendance(rng: random.Random, member: Member, year: int, opened: D | None)
     for month in range(1, 13):
         start, end = D(year, month, 1), _month_end(year, month)
         if opened and end < opened:
+            if rng.random() < 0.3:
+                member.marks[month] = "K"  # before the cell was founded: must not count
             continue
         edge = (
             (member.joined and member.joined.month == month)
@@ -374,7 +379,8 @@ def _findings(cell: CellMembers, year: int) -> list[ExpectedFinding]:
         unexcused = 0
         for month, mark in member.marks.items():
             start, end = D(year, month, 1), _month_end(year, month)
-            if mark == "K" and member.in_cell(start, end) and not member.exempt_on(end):
+            existed = cell.opened is None or cell.opened <= end
+            if mark == "K" and existed and member.in_cell(start, end) and not member.exempt_on(end):
                 unexcused += 1
         if unexcused >= 3:
             found.append(ExpectedFinding(member.member_id, "DV01", str(year)))
