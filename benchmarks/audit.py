@@ -18,6 +18,10 @@ ratios; the slower references run once.
     .venv/bin/python benchmarks/audit.py  # 1,000 / 5,000 / 10,000 cells + 200k rows
     .venv/bin/python benchmarks/audit.py --cells 500 --rows 20000 --no-pandas  # a quick look
 
+``--members-cells`` (5,000 by default) audits the same year with and without member
+tables (``--members-per-cell`` 20, from ``benchmarks/members_sample.py``), in turns, and
+prints both and their ratio (issue 17: at most 1.5x).
+
 ``--messy`` sizes (5,000 by default) are also generated as a year laid out the way people
 fill logs in, with about 3.5 violations a cell, and printed beside the clean year.
 """
@@ -34,6 +38,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 
@@ -465,6 +470,65 @@ def years_side_by_side(work: Path, cells: int, repeat: int) -> None:
     )
 
 
+def members_side_by_side(work: Path, cells: int, per_cell: int, repeat: int) -> None:
+    """The same year of ``cells`` per-cell workbooks with and without the member tables
+    (``per_cell`` members each, from ``benchmarks/members_sample.py``), audited in turns
+    (without, with, without, ...), each ``repeat`` times (at least twice).
+
+    Prints the fastest of each, per stage, each turn's ratio and their median, and the
+    spread of the runs without members themselves: a ratio within that spread is no
+    cost of its own. The target (issue 17) is at most 1.5x.
+    """
+    from benchmarks.members_sample import MemberYears
+    from benchmarks.sample import generate
+
+    roots = {
+        "without": work / f"members_without_{cells}",
+        "with": work / f"members_with_{cells}_{per_cell}",
+    }
+    for kind, root in roots.items():
+        if not root.exists():
+            hook = MemberYears(2024, seed=7, per_cell=per_cell, messy=False)
+            generate(
+                root,
+                year=2024,
+                n_cells=cells,
+                seed=7,
+                messy=False,
+                formats=("xlsx",),
+                consolidated=0,
+                extra_sheets=hook if kind == "with" else None,
+            )
+    runs: dict[str, list[dict[str, Any]]] = {kind: [] for kind in roots}
+    for _ in range(max(2, repeat)):
+        for kind, root in roots.items():
+            runs[kind].append(_child("audit", root, work / f"out_members_{kind}"))
+    seconds = {kind: [float(run["seconds"]) for run in found] for kind, found in runs.items()}
+    ratios = [b / a for a, b in zip(seconds["without"], seconds["with"], strict=True)]
+    off, on = (min(found, key=lambda run: float(run["seconds"])) for found in runs.values())
+    print(f"\n## {cells:,} per-cell workbooks without and with {per_cell} members a cell")
+    print(f"{'':<26}{'without':>10}{'with':>10}{'with/without':>14}")
+
+    def line(name: str, left: float, right: float) -> None:
+        ratio = f"{right / left:.2f}x" if left else ""
+        print(f"{name:<26}{left:>10.2f}{right:>10.2f}{ratio:>14}")
+
+    for name in dict.fromkeys([*off["stages"], *on["stages"]]):
+        line(name, off["stages"].get(name, 0.0), on["stages"].get(name, 0.0))
+    line("full audit", off["seconds"], on["seconds"])
+    line("CPU seconds", off["cpu_seconds"], on["cpu_seconds"])
+    for label, key in (("data rows", "rows"), ("violations of cells", "violations")):
+        print(f"{label:<26}{off[key]:>10,}{on[key]:>10,}")
+    print(f"{'peak RSS, MB':<26}{off['peak_rss_mb']:>10,.0f}{on['peak_rss_mb']:>10,.0f}")
+    spread = max(seconds["without"]) / min(seconds["without"])
+    print(
+        f"with / without: best {min(seconds['with']) / min(seconds['without']):.2f}x, turn by "
+        f"turn median {statistics.median(ratios):.2f}x ("
+        + ", ".join(f"{r:.2f}" for r in ratios)
+        + f"); without-members run-to-run spread {spread:.2f}x; target at most 1.50x"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cells", type=int, nargs="*", default=[1000, 5000, 10000])
@@ -488,6 +552,13 @@ def main(argv: list[str] | None = None) -> int:
         default=5000,
         help="cells of the 2026-beside-2024 comparison (0: skip it)",
     )
+    parser.add_argument(
+        "--members-cells",
+        type=int,
+        default=5000,
+        help="cells of the with-and-without-members comparison (0: skip it)",
+    )
+    parser.add_argument("--members-per-cell", type=int, default=20)
     args = parser.parse_args(argv)
     # the repository root, so that ``benchmarks.sample`` imports both when run as
     # ``python -m benchmarks.audit`` and as ``python benchmarks/audit.py``
@@ -547,6 +618,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         if args.years_cells:
             years_side_by_side(work, args.years_cells, args.repeat)
+        if args.members_cells:
+            members_side_by_side(work, args.members_cells, args.members_per_cell, args.repeat)
         sizes = sorted(totals)
         for small, large in itertools.pairwise(sizes):
             print(

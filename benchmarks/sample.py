@@ -19,7 +19,7 @@ import argparse
 import datetime as dt
 import json
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -904,14 +904,20 @@ def generate(
     consolidated: int = 3,
     defects: bool = True,
     defect_counts: Sequence[int] = DEFECT_COUNTS,
+    extra_sheets: Callable[[Sequence[CellYear], str, bool], list[SheetOut]] | None = None,
 ) -> Truth:
     """Write a year of logs under ``out_dir`` and return what an audit must find.
 
     ``defect_counts``: how many defects a cell may get (one drawn per cell);
     :data:`REAL_DEFECT_COUNTS` gives the density of a real year. A year from 2026 is
     judged by Hướng dẫn 42 throughout and holds its columns, reorganised cells and
-    waivers: :func:`benchmarks.sample_hd42.generate_hd42` writes it."""
+    waivers: :func:`benchmarks.sample_hd42.generate_hd42` writes it. ``extra_sheets``
+    (years before 2026) is asked for more sheets for each workbook (its cells, its path,
+    whether it is the consolidated one): ``benchmarks/members_sample.py`` adds the member
+    tables so."""
     if year >= HD42_FIRST_FULL_YEAR:
+        if extra_sheets is not None:
+            raise ValueError("extra_sheets: only for years before 2026")
         from benchmarks.sample_hd42 import generate_hd42
 
         return generate_hd42(
@@ -948,6 +954,8 @@ def generate(
         sheets = [render_info(style, cell), plan_sheet, sessions]
         if not cell.plan:
             sheets.remove(plan_sheet)
+        if extra_sheets:
+            sheets += extra_sheets([cell], rel, False)
         path = out_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         write(path, sheets, constant_memory=not messy)
@@ -982,7 +990,8 @@ def generate(
             ]
             truth.cells.append(CellTruth(cell.cell_id, cell.name, cell.parent, rel, cell.truth))
             truth.rows_written += len(cell.sessions) + len(cell.plan) + 1
-        write(out_dir / rel, [cells_sheet, plan_out, sessions_out])
+        extra = extra_sheets(together, rel, True) if extra_sheets else []
+        write(out_dir / rel, [cells_sheet, plan_out, sessions_out, *extra])
     truth.cells.sort(key=lambda c: c.cell_id)
     truth.rejected.sort(key=lambda r: (r.file, r.sheet, r.row))
     return truth

@@ -3,19 +3,21 @@
 One ``member`` fact per member of an audited cell (the year's months counted), one
 ``member_study`` fact per member and resolution study of the year. A month counts only
 while the member belonged to the cell (from ``Ngày chuyển đến`` to ``Ngày chuyển đi``,
-any day of the month), was not exempt (``Miễn sinh hoạt`` from a day on, or the whole
-year, or a ``Miễn`` mark) and ended by the as-of date. Choices: a month whose marks
-(grid and long lists together) hold an unexcused absence is an unexcused month, even if
-the member came to another meeting that month; a bare ``Vắng`` with a ``Lý do`` is
-excused, without one unexcused. A study's make-up is due ``makeup_max_days`` after it,
-and an audit of the whole year (as of 31 December) closes the year: a make-up still
-missing then is late.
+any day of the month) and the cell existed (from its ``Ngày thành lập`` unless
+predecessors merged into it, to its ``Ngày giải thể``), was not exempt (``Miễn sinh
+hoạt`` from a day on, or the whole year, or a ``Miễn`` mark) and ended by the as-of
+date. Choices: a month whose marks (grid and long lists together) hold an unexcused
+absence is an unexcused month, even if the member came to another meeting that month; a
+bare ``Vắng`` with a ``Lý do`` is excused, without one unexcused. A study's make-up is
+due ``makeup_max_days`` after it, and an audit of the whole year (as of 31 December)
+closes the year: a make-up still missing then is late.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,6 +141,7 @@ def member_facts(
     for item in _rows(dataset.study, study_columns):
         studies[item[0]].append(item)
     six_good = _six_good(dataset)
+    windows = _cell_windows(dataset)
 
     by_cell: dict[str, CellMembers] = {}
     summaries: list[MemberSummary] = []
@@ -148,7 +151,10 @@ def member_facts(
         summaries.append(summary)
         if cell_id not in cells:
             continue
-        span = _Span(_day(joined_at), _day(left_at), exempt_from)
+        opened, closed_on = windows.get(str(cell_id), (None, None))
+        span = _Span(
+            _bound(_day(joined_at), opened, max), _bound(_day(left_at), closed_on, min), exempt_from
+        )
         holder = by_cell.setdefault(cell_id, CellMembers(cell_id))
         belongs, exempt_on = span.belongs, span.exempt_on
 
@@ -268,6 +274,27 @@ class _Span:
             return True
         since = _day(self.exempt_from)
         return since is not None and since <= day
+
+
+def _cell_windows(dataset: Dataset) -> dict[str, tuple[dt.date | None, dt.date | None]]:
+    """When each cell held its members: from its founding, unless cells merged into it
+    (its members may have come from them, with their marks), to its dissolution or its
+    merger into another. A member is in no cell before it existed nor after it ended."""
+    windows: dict[str, tuple[dt.date | None, dt.date | None]] = {}
+    columns = ("cell_id", "active_from", "active_to", "merged_from")
+    for cell_id, start, end, merged_from in _rows(dataset.cells, columns):
+        opened, closed = windows.get(str(cell_id), (None, None))
+        opened = opened or (None if merged_from else _day(start))
+        windows[str(cell_id)] = (opened, closed or _day(end))
+    return windows
+
+
+def _bound(
+    day: dt.date | None, limit: dt.date | None, pick: Callable[[dt.date, dt.date], dt.date]
+) -> dt.date | None:
+    if day is None or limit is None:
+        return day or limit
+    return pick(day, limit)
 
 
 def _study_order(item: tuple[Any, ...]) -> tuple[Any, ...]:

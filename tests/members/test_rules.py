@@ -199,3 +199,32 @@ def test_the_quiz_time_per_question_is_the_packs(tmp_path: Path) -> None:
     quick = run_audit([folder], year=2024, out=None, workers=0, pack=pack).report.quiz
     assert [q.winners for q in shipped] == [["DV-01"]]
     assert [q.winners for q in quick] == [["DV-02"]]
+
+
+@pytest.mark.parametrize(
+    ("label", "day", "marks", "found"),
+    [
+        ("Ngày thành lập", "15/04/2024", {1: "K", 2: "K", 3: "K"}, []),
+        ("Ngày thành lập", "15/04/2024", {5: "K", 6: "K", 7: "K"}, ["DV01"]),
+        ("Ngày giải thể", "20/09/2024", {10: "K", 11: "K", 12: "K"}, []),
+        ("Ngày giải thể", "20/09/2024", {2: "K", 4: "K", 9: "K"}, ["DV01"]),
+    ],
+)
+def test_a_member_is_judged_only_while_his_cell_existed(
+    tmp_path: Path, label: str, day: str, marks: dict[int, str], found: list[str]
+) -> None:
+    name, sheet = info_sheet()
+    session = ["1", "05/10/2024", "Thường kỳ", None, None, None, 10, 9, "Có", None, None]
+    grid = [marks.get(month, "x") for month in range(1, 13)]
+    write_workbook(
+        tmp_path / "CB-001.xlsx",
+        [
+            (name, [*sheet, [label, day]]),
+            ("Sinh hoạt", [SESSION_HEADER, session]),
+            ("Đảng viên", [["Mã đảng viên", "Họ và tên"], ["DV-01", "An"]]),
+            ("Điểm danh", [["Mã đảng viên", *[f"T{m}" for m in range(1, 13)]], ["DV-01", *grid]]),
+        ],
+    )
+    report = run_audit([tmp_path], year=2024, out=None, workers=0).report
+    (member,) = report.members
+    assert [v.rule for v in member.violations] == found
