@@ -38,6 +38,7 @@ from auditor.runtime import PIPELINE_MODULES, fewer_collections, tune, worker_co
 from auditor.scoring import score_cells
 from auditor.scoring_params import Scoring, scoring_for_year
 from auditor.waivers import apply_waivers, load_waiver_file
+from auditor.year_files import set_aside_other_years
 
 
 @dataclass
@@ -250,6 +251,7 @@ def run_audit(
                 progress=progress,
                 preload=PIPELINE_MODULES,
             )
+            dataset = set_aside_other_years(dataset, year)
         imported = dataset.stats
         clock.split(
             "read",

@@ -167,6 +167,10 @@ _TEMPLATES: dict[NoteCode, tuple[Template, ...]] = {
     NoteCode.file_skipped: (
         _T("Tệp khóa của chương trình bảng tính, bỏ qua", "Lock file, skipped"),
         _T("Tệp ẩn, bỏ qua", "Hidden file, skipped"),
+        _T(
+            "Tệp của năm {years}, không thuộc năm kiểm tra {year}; bỏ qua",
+            "File holds year {years}, not the audited year {year}; skipped",
+        ),
     ),
     NoteCode.sheet_duplicate_name: (
         _T(

@@ -99,6 +99,8 @@ HD42_SESSION_FIELDS = frozenset(
     {"start_time", "end_time", "minutes_long", "prep_meeting", "notice_sent", "posted", "quality"}
 )
 SESSION_FIELDS = [f for f in data_columns("sessions") if f not in HD42_SESSION_FIELDS]
+#: The first year judged by Hướng dẫn 42 from 1 January (it is in force from 28/10/2025).
+HD42_FIRST_FULL_YEAR = 2026
 PLAN_FIELDS = data_columns("plan")
 ALL_DEFECTS = [
     "KH01",
@@ -121,6 +123,8 @@ class Expected:
     rule: str
     period: str | None = None
     date: str | None = None
+    #: Excused by a waiver of the year's ``Miễn trừ`` sheet: listed, costs no points.
+    waived: bool = False
 
 
 @dataclass
@@ -138,6 +142,46 @@ class CellTruth:
     parent: str
     file: str
     violations: list[Expected] = field(default_factory=list)
+    # What a year with HD 42 columns and reorganised cells adds (absent from the 2024 truth)
+    score: int | None = None
+    band: str | None = None
+    band_before_quota: str | None = None
+    merged_into: str | None = None
+    merged_from: list[str] = field(default_factory=list)
+    previous_name: str | None = None
+    previous_parent: str | None = None
+    parent_since: str | None = None
+    disciplined: int | None = None
+
+
+#: Keys of the truth a 2024 year never fills: left out of its JSON when unset, so the
+#: committed 2024 truth reads as it always has.
+_LATER_KEYS = frozenset(
+    {
+        "waived",
+        "score",
+        "band",
+        "band_before_quota",
+        "merged_into",
+        "merged_from",
+        "previous_name",
+        "previous_parent",
+        "parent_since",
+        "disciplined",
+    }
+)
+
+
+def _without_unset(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: _without_unset(v)
+            for k, v in value.items()
+            if not (k in _LATER_KEYS and v in (None, False, []))
+        }
+    if isinstance(value, list):
+        return [_without_unset(v) for v in value]
+    return value
 
 
 @dataclass
@@ -148,7 +192,8 @@ class Truth:
     rows_written: int = 0
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        data = _without_unset(asdict(self))
+        return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
 # --------------------------------------------------------------------------- a clean year
@@ -174,6 +219,14 @@ class Session:
     notes: str | None = None
     raw: dict[str, Any] = field(default_factory=dict)  # values written as-is (bad rows)
     expect_reject: str | None = None  # the column header that rejects the row
+    # Hướng dẫn 42's columns (a 2026 year): start as minutes after midnight, length in
+    # minutes, the three dates, the session's own rating (a label or a 0-100 score)
+    start: int | None = None
+    length: int | None = None
+    prep_meeting: D | None = None
+    notice_sent: D | None = None
+    posted: D | None = None
+    quality: str | int | None = None
 
 
 @dataclass
@@ -188,6 +241,14 @@ class CellYear:
     plan: list[dict[str, Any]]
     sessions: list[Session]
     truth: list[Expected]
+    # the cells table's reorganisation and discipline columns (rulebook-2025.md, 3 and 5)
+    dissolved: D | None = None
+    disciplined: int | None = None
+    previous_name: str | None = None
+    previous_parent: str | None = None
+    parent_since: D | None = None
+    merged_from: list[str] = field(default_factory=list)
+    merged_into: str | None = None
 
 
 def _thematic(
@@ -241,8 +302,10 @@ def clean_year(
     year: int,
     founded: D | None = None,
     forums: bool = False,
+    dissolved: D | None = None,
 ) -> CellYear:
-    """A fully compliant year (for the months the cell existed)."""
+    """A fully compliant year (for the months the cell existed: from ``founded``, and
+    before ``dissolved``)."""
     members = rng.randint(15, 45)
     topics = rng.sample(TOPICS, 4)
     issued = D(year, 1, rng.randint(3, 20))
@@ -263,6 +326,8 @@ def clean_year(
         day = D(year, month, rng.randint(3, 12))
         if founded and day < founded:
             continue
+        if dissolved and D(year, month, 1) >= dissolved:
+            break
         quarter = (month - 1) // 3 + 1
         if month % 3 == 2:
             topic = topics[quarter - 1]
@@ -288,7 +353,17 @@ def clean_year(
                     )
                 )
     return CellYear(
-        cell_id, name, parent, cell_type, rng.choice(NAMES), members, founded, plan, sessions, []
+        cell_id,
+        name,
+        parent,
+        cell_type,
+        rng.choice(NAMES),
+        members,
+        founded,
+        plan,
+        sessions,
+        [],
+        dissolved=dissolved,
     )
 
 
@@ -427,6 +502,10 @@ class Style:
     total_row: bool
     signature: bool
     sheet_names: dict[str, str]
+    #: The sessions sheet's columns (a 2026 year adds Hướng dẫn 42's), and how its times
+    #: are written: ``times`` (start and end), ``length`` (Thời lượng) or ``both``.
+    session_fields: list[str] = field(default_factory=lambda: list(SESSION_FIELDS))
+    time_form: str = "times"
 
 
 def style_for(rng: random.Random, messy: bool, fmt: str) -> Style:
@@ -509,7 +588,7 @@ def render_sessions(
     rng: random.Random, style: Style, cell: CellYear, year: int, with_cell_id: bool
 ) -> tuple[SheetOut, list[tuple[int, str]]]:
     """The sessions sheet, and (1-based row, header) of every row meant to be rejected."""
-    columns = (["cell_id"] if with_cell_id else []) + SESSION_FIELDS
+    columns = (["cell_id"] if with_cell_id else []) + style.session_fields
     header = [
         FIELDS["sessions"]["cell_id"][0] if c == "cell_id" else style.headers[f"s.{c}"]
         for c in columns
@@ -549,6 +628,10 @@ def render_sessions(
             "minutes": session.minutes,
             "notes": session.notes,
         }
+        if HD42_SESSION_FIELDS & set(style.session_fields):
+            from benchmarks.sample_hd42 import hd42_values
+
+            values.update(hd42_values(rng, style, session))
         values.update(session.raw)
         if style.blank_every and number % style.blank_every == 0:
             rows.append([])
@@ -609,6 +692,20 @@ def render_info(style: Style, cell: CellYear) -> SheetOut:
     ]
     if cell.founded:
         rows.append([f"Ngày thành lập{colon}", f"{cell.founded:%d/%m/%Y}"])
+    if cell.dissolved:
+        rows.append([f"Ngày giải thể{colon}", f"{cell.dissolved:%d/%m/%Y}"])
+    if cell.disciplined is not None:
+        rows.append([f"Số đảng viên bị kỷ luật{colon}", cell.disciplined])
+    if cell.previous_name:
+        rows.append([f"Tên cũ{colon}", cell.previous_name])
+    if cell.previous_parent:
+        rows.append([f"Đảng bộ cũ{colon}", cell.previous_parent])
+    if cell.parent_since:
+        rows.append([f"Trực thuộc từ ngày{colon}", f"{cell.parent_since:%d/%m/%Y}"])
+    if cell.merged_from:
+        rows.append([f"Sáp nhập từ{colon}", ", ".join(cell.merged_from)])
+    if cell.merged_into:
+        rows.append([f"Sáp nhập vào{colon}", cell.merged_into])
     return SheetOut(style.sheet_names["cells"], rows)
 
 
@@ -811,7 +908,23 @@ def generate(
     """Write a year of logs under ``out_dir`` and return what an audit must find.
 
     ``defect_counts``: how many defects a cell may get (one drawn per cell);
-    :data:`REAL_DEFECT_COUNTS` gives the density of a real year."""
+    :data:`REAL_DEFECT_COUNTS` gives the density of a real year. A year from 2026 is
+    judged by Hướng dẫn 42 throughout and holds its columns, reorganised cells and
+    waivers: :func:`benchmarks.sample_hd42.generate_hd42` writes it."""
+    if year >= HD42_FIRST_FULL_YEAR:
+        from benchmarks.sample_hd42 import generate_hd42
+
+        return generate_hd42(
+            out_dir,
+            year=year,
+            n_cells=n_cells,
+            seed=seed,
+            messy=messy,
+            formats=formats,
+            consolidated=consolidated,
+            defects=defects,
+            defect_counts=defect_counts,
+        )
     rng = random.Random(seed + 1)
     cells, _ = build_cells(n_cells, year, seed, defects, defect_counts)
     truth = Truth(year)
@@ -911,7 +1024,7 @@ def generate_consolidated(path: Path, *, year: int, n_rows: int, seed: int = 0) 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Sinh dữ liệu mẫu / generate sample logs")
     parser.add_argument("out", type=Path)
-    parser.add_argument("--cells", type=int, default=14)
+    parser.add_argument("--cells", type=int, default=None, help="14 for 2024, 16 from 2026")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--year", type=int, default=2024)
     parser.add_argument("--clean", action="store_true", help="one clean layout, no noise")
@@ -921,7 +1034,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     truth = generate(
         args.out,
         year=args.year,
-        n_cells=args.cells,
+        n_cells=args.cells or (16 if args.year >= HD42_FIRST_FULL_YEAR else 14),
         seed=args.seed,
         messy=not args.clean,
         formats=args.formats.split(","),

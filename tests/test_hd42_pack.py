@@ -5,6 +5,7 @@ good one; a session without a length gets a note instead of TG01."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -200,3 +201,17 @@ def test_the_catalogue_lists_the_hd42_rules(capsys: pytest.CaptureFixture[str]) 
     for part in ("Hướng dẫn 42-HD/BTCTW", "min_minutes=90", "combined_min_minutes=120"):
         assert part in text
     assert "session_length_missing" in text
+
+
+def test_each_new_rule_cites_hd42_as_the_contract_does_and_no_invented_section() -> None:
+    """rulebook-2025.md names Hướng dẫn 42 by its number, body and date and gives no
+    section numbers: a source cites the text and date and says what part it is about, in
+    words; a section number (Điều, mục, khoản, điểm) would be invented."""
+    pack = load_pack("hd42")
+    for rule in pack.rules:
+        if rule.id not in NEW_RULES:
+            continue
+        assert rule.source.startswith("Hướng dẫn 42-HD/BTCTW (28/10/2025), "), rule.id
+        words = rule.source.split(", ", 1)[1]
+        assert len(words) > 10, rule.id
+        assert not re.search(r"\b(Điều|mục|khoản|điểm|Mục|Khoản|Điểm)\s+\d", rule.source), rule.id

@@ -122,3 +122,36 @@ def test_a_dated_conclusion_counts_even_without_the_conclusion_column() -> None:
     for session in cell.sessions:
         session.conclusion_date = None
     assert {rule for _, rule, _, _ in _violations([cell])} == {"CD04"}
+
+
+def test_the_committed_2026_sample_is_what_the_generator_makes(tmp_path: Path) -> None:
+    truth = generate(tmp_path, year=2026, n_cells=16, seed=0)
+    committed = (Path(__file__).parent / "data" / "sample_truth_2026.json").read_text("utf-8")
+    assert truth.to_json() == committed
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.*"))
+    assert written == sorted(
+        p.relative_to(ROOT / "sample_data").as_posix()
+        for p in (ROOT / "sample_data").rglob("*_2026.*")
+    )
+    for path in tmp_path.rglob("*"):
+        if path.suffix in (".xlsx", ".xls"):
+            twin = ROOT / "sample_data" / path.relative_to(tmp_path)
+            assert path.read_bytes() == twin.read_bytes(), path.name
+
+
+def test_the_2026_truth_holds_what_the_issue_asks_of_the_sample_year() -> None:
+    truth = json.loads((Path(__file__).parent / "data" / "sample_truth_2026.json").read_text())
+    cells = truth["cells"]
+    assert 14 <= len(cells) <= 18
+    assert sum(bool(c.get("previous_name")) for c in cells) == 1
+    (moved,) = [c for c in cells if c.get("previous_parent")]
+    assert moved["parent"] != moved["previous_parent"] and moved["parent_since"] > "2026-01-01"
+    (successor,) = [c for c in cells if c.get("merged_from")]
+    predecessors = [c for c in cells if c.get("merged_into") == successor["cell_id"]]
+    assert sorted(c["cell_id"] for c in predecessors) == successor["merged_from"]
+    assert all(c.get("band") is None and not c["violations"] for c in predecessors)
+    assert [v["rule"] for c in cells for v in c["violations"] if v.get("waived")] == ["TK01"]
+    assert {c["band"] for c in cells if c.get("disciplined")} == {"HTTNV"}
+    assert {r["sheet"] for r in truth["rejected"]} >= {"Miễn trừ"}
+    folders = {c["file"].split("/")[0] for c in cells}
+    assert folders == {"Dang_bo_xa_Tan_Lap", "Dang_bo_phuong_Hoa_Binh", "Tong_hop_2026.xlsx"}
