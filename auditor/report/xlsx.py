@@ -13,12 +13,13 @@ import datetime as dt
 import itertools
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import xlsxwriter
 
 from auditor.report.common import BAND_COLOURS
 from auditor.report.safe import is_formula_like, is_plain, write_text
+from auditor.report.sheet_rows import RowWriter, Styled
 
 __all__ = ["MAX_ROWS", "Book", "Styled", "print_setup", "wrapped_height"]
 
@@ -26,13 +27,6 @@ __all__ = ["MAX_ROWS", "Book", "Styled", "print_setup", "wrapped_height"]
 MAX_ROWS = 1_048_576
 _MAX_WIDTH = 60
 _FONT = "Times New Roman"
-
-
-class Styled(NamedTuple):
-    """A value with a named style (``band:HTXSNV``, ``bold``, ...)."""
-
-    value: Any
-    style: str
 
 
 _STYLES: dict[str, dict[str, Any]] = {
@@ -234,11 +228,30 @@ class Book:
         write_string, write_number = sheet.write_string, sheet.write_number
         number = self.fmt("text")
         wrapping = [(i, widths[i]) for i, wrap in enumerate(wrapped) if wrap]
+        writer = None
+        if RowWriter.usable(sheet):
+            writer = RowWriter(
+                sheet,
+                plain,
+                number,
+                lambda style, col: self.fmt(style, wrap=col < columns and wrapped[col]),
+            )
+
+        def slow(row: int, col: int, value: Any) -> None:
+            self.write_cell(sheet, row, col, value, wrap=col < columns and wrapped[col])
+
+        # The last row is left to XlsxWriter, which writes it when the workbook closes and
+        # numbers its styles then: the workbook is the one XlsxWriter alone would write.
+        last = header_row + len(body)
         for line in body:
+            height = None
             if wrapping:
                 height = wrapped_height((line[i], width) for i, width in wrapping if i < len(line))
-                if height is not None:
-                    sheet.set_row(row, height)  # before the row's cells (constant_memory)
+            if writer is not None and row < last and writer.write(row, line, height, slow):
+                row += 1
+                continue
+            if height is not None:
+                sheet.set_row(row, height)  # before the row's cells (constant_memory)
             for col, value in enumerate(line):
                 if value is None:
                     continue

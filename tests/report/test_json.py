@@ -8,11 +8,14 @@ import json
 from pathlib import Path
 
 import jsonschema
+import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from auditor.models import Note, Report
 from auditor.report import report_json_bytes, write_json
-from auditor.report.json_report import report_dict, schema_json_text
+from auditor.report.json_report import json_bytes, report_dict, schema_json_text
 from tests import report_factories as f
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "report.schema.json"
@@ -133,3 +136,35 @@ def test_details_with_numpy_and_sets_are_plain_json() -> None:
     v = f.violation(details={"n": np.int64(5), "x": np.float64("nan"), "s": {"b", "a"}})
     data = report_dict(f.report([f.cell(violations=[v])]))
     assert data["cells"][0]["violations"][0]["details"] == {"n": 5, "s": ["a", "b"], "x": None}
+
+
+_JSON = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(min_value=-(2**70), max_value=2**70),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.sampled_from([1e-05, 1.5e-07, 0.0001, 1e16, 1e15, -0.0, 5e-324, 97.5]),
+        st.text(),
+        st.sampled_from(["0.00001", "2e-3", "\x00\x1f\x7f\u2028\u2029", 'a"b\\c', "Đảng bộ"]),
+    ),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON)
+def test_json_bytes_are_the_standard_librarys(data: object) -> None:
+    """Written by orjson or not, the bytes are json.dumps's (indent 2, UTF-8, newline)."""
+    expected = (json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode()
+    assert json_bytes(data) == expected
+
+
+def test_a_run_report_is_written_by_orjson_as_by_json(report: Report) -> None:
+    data = report_dict(report)
+    expected = (json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode()
+    assert report_json_bytes(report) == expected
+    assert json_bytes(data) == orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
