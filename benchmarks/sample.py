@@ -997,8 +997,20 @@ def generate(
     return truth
 
 
-def generate_consolidated(path: Path, *, year: int, n_rows: int, seed: int = 0) -> int:
-    """One large clean workbook holding many cells; returns the data rows written."""
+def generate_consolidated(
+    path: Path,
+    *,
+    year: int,
+    n_rows: int,
+    seed: int = 0,
+    defect_counts: Sequence[int] | None = None,
+) -> int:
+    """One large clean workbook holding many cells; returns the data rows written.
+
+    By default three cells in ten get one defect (about 0.3 violations a cell);
+    ``defect_counts`` (:data:`REAL_DEFECT_COUNTS`: about 3.5 a cell, as a real province
+    year holds) gives each cell that many defects instead, one count drawn per cell, so
+    the reports are measured at the size they have in a real year."""
     rng = random.Random(seed)
     style = style_for(rng, False, "xlsx")
     cells_rows: list[Row] = [["Mã chi bộ", "Tên chi bộ", "Đảng bộ"]]
@@ -1016,7 +1028,10 @@ def generate_consolidated(path: Path, *, year: int, n_rows: int, seed: int = 0) 
         index += 1
         _, parent, cell_type, prefix = PARENTS[index % 2]
         cell = clean_year(rng, f"CB-{index:06d}", f"{prefix} {index}", parent, cell_type, year)
-        if rng.random() < 0.3:
+        if defect_counts is not None:
+            for defect in sorted(rng.sample(ALL_DEFECTS, rng.choice(list(defect_counts)))):
+                inject(rng, cell, defect, year)
+        elif rng.random() < 0.3:
             inject(rng, cell, rng.choice(ALL_DEFECTS), year)
         cells_rows.append([cell.cell_id, cell.name, cell.parent])
         for item in cell.plan:
