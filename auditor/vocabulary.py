@@ -348,7 +348,7 @@ class SessionFact(_Fact):
 
 
 class MemberFact(_Fact):
-    """One per member of an audited cell and year (members.md): months count only while
+    """One per member of an audited cell and year: months count only while
     the member belonged to the cell, was not exempt and the month ended by the as-of date."""
 
     type: Literal["member"]

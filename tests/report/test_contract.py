@@ -82,3 +82,20 @@ def test_no_page_of_the_project_points_at_the_shared_folder() -> None:
         if re.search(r"\.\./shared|shared/(spec|notes)", line)
     ]
     assert pointing == []
+
+
+def test_no_page_of_the_project_names_a_contract_file_it_does_not_hold() -> None:
+    """A reader of the README has the project only: a page that says "see members.md" or
+    "the headers of input-format.md" sends them to a file they cannot open. The project's
+    own pages (``docs/rules.md``, ``docs/report-json.md``…) may be named; the contracts'
+    file names may not."""
+    contracts = ("members.md", "input-format.md", "rulebook-2025.md", "spec/rules.md")
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    naming = [
+        f"{page.relative_to(ROOT)}:{number}: {name}"
+        for page in pages
+        for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1)
+        for name in contracts
+        if re.search(rf"(?<![\w/.-]){re.escape(name)}", line)
+    ]
+    assert naming == []
