@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from auditor.models import Note, QuotaMove
+from auditor.models import Note, QuotaMove, Waiver
 from auditor.report import render_html, write_html
 from auditor.report.html import environment
 from auditor.report.safe import script_json
@@ -87,3 +87,24 @@ def test_empty_run_renders() -> None:
     page = render_html(f.report([], inputs=[]), [])
     assert "Không có chi bộ nào phải chuyển xếp loại" in page
     assert 'id="chart-scores"' in page
+
+
+def test_a_waived_violation_is_struck_through_with_its_waiver_escaped() -> None:
+    evil = f.XSS_NAME
+    v = f.violation(points=3, message_vi="Dự thảo gửi muộn").model_copy(
+        update={
+            "waived": True,
+            "waiver": Waiver(
+                cell_id="CB001",
+                rule="CD02",
+                reason=evil,
+                approved_by="Ban Tổ chức",
+                approved_on=dt.date(2024, 5, 2),
+            ),
+        }
+    )
+    page = render_html(f.report([f.cell(violations=[v], score=100)]), f.rules())
+    assert '<td class="num"><s>3</s> <span class="moved">(miễn trừ)</span></td>' in page
+    assert "Miễn trừ: &lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "duyệt: Ban Tổ chức ngày 02/05/2024" in page
+    assert "<script>alert(1)" not in page
