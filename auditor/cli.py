@@ -88,7 +88,9 @@ OverridesOpt = Annotated[
 SetOpt = Annotated[
     list[str] | None,
     typer.Option(
-        "--set", help="Đổi một tham số: CD02.draft_min_days=5, CD02.points=4, TK02.enabled=false."
+        "--set",
+        help="Đổi một tham số: CD02.draft_min_days=5, CD02.points=4, TK02.enabled=false,"
+        " seconds_per_question=45 (thi trắc nghiệm).",
     ),
 ]
 

@@ -32,6 +32,7 @@ import yaml
 
 from auditor.models import Effective, PackInfo
 from auditor.rulepack import (
+    PACK_SETTINGS,
     PACKS_DIR,
     Rule,
     RulePack,
@@ -260,7 +261,8 @@ def _changed_ids(overrides: Path | None, sets: Sequence[str]) -> set[str]:
     ids = set()
     for setting in sets:
         target = setting.partition("=")[0]
-        ids.add(target.partition(".")[0].strip().upper())
+        if target.strip() not in PACK_SETTINGS:
+            ids.add(target.partition(".")[0].strip().upper())
     if overrides is not None:
         try:
             raw = yaml.safe_load(Path(overrides).read_text(encoding="utf-8"))

@@ -173,6 +173,15 @@ class PackFile(_Strict):
 #: members.md: "~30 seconds a question".
 SECONDS_PER_QUESTION = 30
 
+#: Settings of a pack rather than of one rule, changed by ``--set KEY=value`` (no rule id)
+#: or a top-level key of an ``--overrides`` file: a board whose quiz allows 45 seconds a
+#: question writes ``--set seconds_per_question=45`` instead of copying the pack.
+PACK_SETTINGS = ("seconds_per_question",)
+
+
+class _PackSettings(_Strict):
+    seconds_per_question: int = Field(default=SECONDS_PER_QUESTION, ge=1, le=3600)
+
 
 class RulePack(_Strict):
     name: str
@@ -403,15 +412,21 @@ def load_pack(
     problems: list[tuple[str, str, str]] = []
     pack, rules, files = _load_rules(folder, problems, set())
     override_data: dict[str, Any] = {}
+    pack_changes: dict[str, Any] = {}  # settings of the pack itself, not of a rule
     if overrides is not None:
         raw = _read_yaml(Path(overrides), problems)
         files.append(Path(overrides))
-        if raw is not None and not (isinstance(raw, dict) and isinstance(raw.get("rules"), dict)):
+        if raw is not None and not (
+            isinstance(raw, dict)
+            and isinstance(raw.get("rules", {}), dict)
+            and ("rules" in raw or set(raw) & set(PACK_SETTINGS))
+        ):
             problems.append(
                 (str(overrides), "rules", "cần khóa 'rules:' / expected a 'rules:' map")
             )
         elif raw is not None:
-            override_data = raw["rules"]
+            override_data = raw.get("rules", {})
+            pack_changes.update({k: v for k, v in raw.items() if k in PACK_SETTINGS})
     changes: dict[str, dict[str, Any]] = {}
     for rule_id, change in override_data.items():
         if not isinstance(change, dict):
@@ -421,6 +436,9 @@ def load_pack(
     for setting in sets:
         target, sep, value = setting.partition("=")
         rule_id, dot, key = target.partition(".")
+        if sep and target.strip() in PACK_SETTINGS:
+            pack_changes[target.strip()] = parse_scalar(value)
+            continue
         if not sep or not dot or not key:
             problems.append(("--set", setting, "dạng đúng / expected RULE.key=value"))
             continue
@@ -438,9 +456,19 @@ def load_pack(
             problems += [
                 (where, f"{rule_id}.{key}", reason) for key, reason in rule_problems(rules[rule_id])
             ]
+    if pack is not None and pack_changes:
+        try:
+            settings = _PackSettings.model_validate(pack_changes)
+        except ValidationError as exc:
+            problems += [
+                ("--set/--overrides", str(error["loc"][0]), error["msg"]) for error in exc.errors()
+            ]
+        else:
+            pack = pack.model_copy(update=settings.model_dump(exclude_unset=True))
     if problems or pack is None:
         raise RulePackError(problems or [(str(folder), "", "gói quy tắc rỗng / empty pack")])
     extra = ";".join(f"{k}={v}" for k, v in sorted(changes.items()) if k in rules)
+    extra += "".join(f";{k}={v}" for k, v in sorted(pack_changes.items()))
     digest = _hash_files(files, folder.parent)
     if extra:
         digest = hashlib.sha256((digest + extra).encode()).hexdigest()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from auditor.rulebook import load_rulebook
 from auditor.rulepack import RulePackError, load_pack
 
 SPEC_RULES = {
@@ -97,3 +98,18 @@ def test_undeclared_parameter_in_a_condition_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(RulePackError, match="missing"):
         load_pack(pack)
+
+
+def test_a_pack_setting_is_set_without_a_rule_and_checked(tmp_path: Path) -> None:
+    """``seconds_per_question`` belongs to the pack, not to a rule: ``--set KEY=value`` or a
+    top-level key of the overrides file changes it; a value out of range is refused with
+    the key, like a rule's parameter."""
+    assert load_pack(sets=["seconds_per_question=45"]).seconds_per_question == 45
+    overrides = tmp_path / "o.yaml"
+    overrides.write_text("seconds_per_question: 20\n", encoding="utf-8")
+    assert load_pack(overrides=overrides).seconds_per_question == 20
+    with pytest.raises(RulePackError) as refused:
+        load_pack(sets=["seconds_per_question=0"])
+    assert [where for _file, where, _why in refused.value.problems] == ["seconds_per_question"]
+    book = load_rulebook(sets=["seconds_per_question=45"])
+    assert {pack.seconds_per_question for pack in book.packs} == {45}

@@ -199,6 +199,11 @@ def test_the_quiz_time_per_question_is_the_packs(tmp_path: Path) -> None:
     quick = run_audit([folder], year=2024, out=None, workers=0, pack=pack).report.quiz
     assert [q.winners for q in shipped] == [["DV-01"]]
     assert [q.winners for q in quick] == [["DV-02"]]
+    # the same from the command line, without a pack of one's own
+    set_quick = load_pack("hd12", sets=["seconds_per_question=10"])
+    assert set_quick.seconds_per_question == 10 and set_quick.sha256 != load_pack("hd12").sha256
+    by_set = run_audit([folder], year=2024, out=None, workers=0, pack=set_quick).report.quiz
+    assert [q.winners for q in by_set] == [["DV-02"]]
 
 
 @pytest.mark.parametrize(
