@@ -17,6 +17,7 @@ falls back to XlsxWriter's public methods when they are not.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -48,6 +49,7 @@ _NEEDED = (
     "_write_cell",
     "_check_dimensions",
     "_escape_data",
+    "_convert_date_time",
 )
 
 #: Text longer than this may exceed a cell's 32,767 UTF-16 units: XlsxWriter truncates it.
@@ -72,11 +74,17 @@ class RowWriter:
     """Writes the rows of one sheet, in order, below what XlsxWriter has written."""
 
     def __init__(
-        self, sheet: Any, plain: Sequence[Any], number: Any, styled: Callable[[str, int], Any]
+        self,
+        sheet: Any,
+        plain: Sequence[Any],
+        number: Any,
+        styled: Callable[[str, int], Any],
+        date: Callable[[], Any] | None = None,
     ) -> None:
         """``plain`` is the format of plain text in each column (its index is the
         column's), ``number`` the format of numbers, ``styled(style, column)`` the format
-        of a :class:`Styled` text in that column."""
+        of a :class:`Styled` text in that column, ``date()`` the format of a date (dates
+        go to the cell writer without it)."""
         self.sheet = sheet
         self.columns = len(plain)
         self.refs = [f'<c r="{xl_col_to_name(col)}' for col in range(self.columns)]
@@ -89,6 +97,11 @@ class RowWriter:
         self.texts: list[dict[str, str]] = [{} for _ in plain]
         self.styled = styled
         self.styled_texts: dict[tuple[int, str, str], str] = {}
+        self.date = date
+        self.date_tail = ""
+        #: A year's violations hold a few hundred distinct days, tens of thousands of
+        #: times: each day's serial number is XlsxWriter's, converted once.
+        self.days: dict[dt.date, str] = {}
 
     @staticmethod
     def usable(sheet: Any) -> bool:
@@ -118,6 +131,19 @@ class RowWriter:
             known = f"{tail}{self._escaped(value)}</t></is></c>"
             if len(self.styled_texts) < _CACHED:
                 self.styled_texts[key] = known
+        return known
+
+    def _day(self, value: dt.date) -> str:
+        """A date cell's XML after its row number, as XlsxWriter writes a
+        ``write_datetime`` of that day at midnight in the date format."""
+        known = self.days.get(value)
+        if known is None:
+            if not self.date_tail:
+                if self.date is None:
+                    raise RuntimeError("a date cell for a row writer without a date format")
+                self.date_tail = f'" s="{self.date()._get_xf_index()}"><v>'
+            serial = self.sheet._convert_date_time(dt.datetime.combine(value, dt.time()))
+            known = self.days[value] = f"{self.date_tail}{serial:.16G}</v></c>"
         return known
 
     def _escaped(self, value: str) -> str:
@@ -165,6 +191,13 @@ class RowWriter:
                 out.append(f"{refs[col]}{number}{self.number_tail}{value:.16G}</v></c>")
                 fast.append(col)
                 continue
+            elif kind is str and not value:
+                continue  # an empty text in a column's own style: XlsxWriter writes nothing
+            elif kind is dt.date and self.date is not None and col < columns:
+                if value.year >= 1900:
+                    out.append(f"{refs[col]}{number}{self._day(value)}")
+                    fast.append(col)
+                    continue
             elif kind is Styled and col < columns:
                 text, style = value
                 if type(text) is str and text and len(text) <= _SHORT and is_plain(text):

@@ -235,6 +235,7 @@ class Book:
                 plain,
                 number,
                 lambda style, col: self.fmt(style, wrap=col < columns and wrapped[col]),
+                lambda: self.fmt("date"),
             )
 
         def slow(row: int, col: int, value: Any) -> None:
