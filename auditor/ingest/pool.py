@@ -5,6 +5,11 @@ crafted file can make a parser spin. Each worker therefore runs under an address
 limit; the parent gives it one file at a time, and when the worker dies, raises or
 overruns the time limit, that file becomes an ``error`` with a reason, the worker is
 replaced and the run goes on. Two workers also use both cores of a typical office machine.
+
+Small files go to a worker a few at a time (``batch``): it answers each file as soon as it
+is read, so every file keeps its own time limit and a crash is still the fault of the one
+file being read, while the worker never waits for the parent between files (on a busy
+machine that wait, once a file, cost more than reading a cell's workbook).
 """
 
 from __future__ import annotations
@@ -15,8 +20,9 @@ import os
 import pickle
 import signal
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
@@ -103,12 +109,12 @@ def _worker(
             # parent waits: 0.2 s after a 200,000-row workbook.
             conn.close()
             os._exit(0)
-        index, found = message
-        try:
-            reply = _outcome(index, task, found, limits)
-        except MemoryError:  # pickling a huge result
-            reply = pickle.dumps((index, False, ("memory", "")))
-        conn.send_bytes(reply)
+        for index, found in message:  # one or a few files, each answered when read
+            try:
+                reply = _outcome(index, task, found, limits)
+            except MemoryError:  # pickling a huge result
+                reply = pickle.dumps((index, False, ("memory", "")))
+            conn.send_bytes(reply)
 
 
 _READY = b"ready"
@@ -123,10 +129,17 @@ def forks_first(limits: Limits) -> bool:
 class _Slot:
     process: Any
     conn: Connection
-    index: int | None = None
+    #: The items given to this worker and not yet answered, in the order it reads them:
+    #: the first is the one being read.
+    queue: deque[int] = field(default_factory=deque)
+    #: When the first of ``queue`` was started (given, or its predecessor answered).
     started: float = 0.0
     #: whether the worker said it is ready (until then ``started`` counts its start-up)
     ready: bool = False
+
+    @property
+    def index(self) -> int | None:
+        return self.queue[0] if self.queue else None
 
     def limit(self, limits: Limits) -> float:
         return limits.timeout_s if self.ready else STARTUP_S + limits.timeout_s
@@ -191,43 +204,52 @@ class WorkerPool:
             return FileCode.reader_error, ERROR_VI.format(kind=detail), ERROR_EN.format(kind=detail)
         return FileCode.reader_crashed, CRASH_VI, CRASH_EN
 
-    def _dispatch(self, position: int, index: int, found: Any) -> None:
-        """Give a file to a slot, replacing its worker if it died while idle."""
+    def _dispatch(self, position: int, indexes: list[int], items: Sequence[Any]) -> None:
+        """Give files to a slot, replacing its worker if it died while idle."""
         for _attempt in range(2):
             slot = self.slots[position]
             try:
-                slot.conn.send((index, found))
+                slot.conn.send([(index, items[index]) for index in indexes])
             except (OSError, ValueError):
                 self._replace(position)
                 continue
-            slot.index = index
+            slot.queue = deque(indexes)
             slot.started = time.monotonic()
             return
         raise RuntimeError("cannot start a reader process")
 
-    def run(self, items: Sequence[Any], on_failure: OnFailure) -> Iterator[tuple[int, Any]]:
+    def run(
+        self,
+        items: Sequence[Any],
+        on_failure: OnFailure,
+        *,
+        batch: int = 1,
+        alone: Callable[[Any], bool] | None = None,
+    ) -> Iterator[tuple[int, Any]]:
         """Yield ``(index, result)`` for every item, as files finish (not in order).
 
         Every index is yielded exactly once: with the task's result, or with
         ``on_failure(item, code, reason_vi, reason_en)`` when its worker crashed, raised, ran
-        out of memory or overran ``limits.timeout_s``.
+        out of memory or overran ``limits.timeout_s``. Up to ``batch`` items go to a
+        worker at once (fewer near the end, so the workers finish together), except an
+        item ``alone`` says must go by itself (a large workbook's part); each still has
+        its own time limit, and when its worker fails, the items given with it and not
+        yet answered go to the next worker.
         """
         pending = list(range(len(items)))[::-1]
-        while pending or any(s.index is not None for s in self.slots):
+        while pending or any(s.queue for s in self.slots):
             for position, slot in enumerate(self.slots):
-                if slot.index is None and pending:
-                    index = pending.pop()
-                    self._dispatch(position, index, items[index])
-            busy = [s for s in self.slots if s.index is not None]
+                if not slot.queue and pending:
+                    self._dispatch(position, self._take(pending, items, batch, alone), items)
+            busy = [s for s in self.slots if s.queue]
             deadline = min(s.started + s.limit(self.limits) for s in busy)
             ready = wait(
                 [s.conn for s in busy] + [s.process.sentinel for s in busy],
                 timeout=max(0.0, deadline - time.monotonic()),
             )
             for position, slot in enumerate(self.slots):
-                if slot.index is None:
+                if not slot.queue:
                     continue
-                index = slot.index
                 if slot.conn in ready and not slot.ready:
                     try:
                         slot.conn.recv_bytes()  # its ready message
@@ -238,23 +260,68 @@ class WorkerPool:
                         slot.started = time.monotonic()
                         continue
                 if slot.conn in ready and slot.ready:
-                    try:
-                        got, ok, value = pickle.loads(slot.conn.recv_bytes())
-                    except Exception:  # the worker died mid-reply
-                        got, ok, value = index, False, ("crash", "")
-                        self._replace(position)
-                    self.slots[position].index = None
-                    if ok and got == index:
-                        yield index, value
-                    else:
-                        why = value if not ok and got == index else ("crash", "")
-                        yield index, on_failure(items[index], *self._failure(why))
+                    yield from self._answers(position, items, on_failure, pending)
                 elif slot.process.sentinel in ready or not slot.process.is_alive():
-                    self._replace(position)
-                    yield index, on_failure(items[index], *self._failure(("crash", "")))
+                    yield self._failed(position, items, on_failure, pending, "crash")
                 elif time.monotonic() - slot.started > slot.limit(self.limits):
-                    self._replace(position)
-                    yield index, on_failure(items[index], *self._failure(("timeout", "")))
+                    yield self._failed(position, items, on_failure, pending, "timeout")
+
+    def _take(
+        self,
+        pending: list[int],
+        items: Sequence[Any],
+        batch: int,
+        alone: Callable[[Any], bool] | None,
+    ) -> list[int]:
+        """The next items for one worker: one, or up to ``batch`` that may go together
+        (no more than a share of what is left, so no worker is left with a long tail)."""
+        taken = [pending.pop()]
+        size = min(batch, max(1, len(pending) // (2 * len(self.slots))))
+        if alone is not None and alone(items[taken[0]]):
+            return taken
+        while len(taken) < size and pending:
+            if alone is not None and alone(items[pending[-1]]):
+                break
+            taken.append(pending.pop())
+        return taken
+
+    def _answers(
+        self, position: int, items: Sequence[Any], on_failure: OnFailure, pending: list[int]
+    ) -> Iterator[tuple[int, Any]]:
+        """The answers a slot's worker has sent, in the order of its queue."""
+        slot = self.slots[position]
+        while slot.queue:
+            index = slot.queue[0]
+            try:
+                got, ok, value = pickle.loads(slot.conn.recv_bytes())
+            except Exception:  # the worker died mid-reply
+                yield self._failed(position, items, on_failure, pending, "crash")
+                return
+            if got != index:  # cannot happen; if it did, trust nothing of this worker
+                yield self._failed(position, items, on_failure, pending, "crash")
+                return
+            slot.queue.popleft()
+            slot.started = time.monotonic()  # the next one's clock starts now
+            yield index, (value if ok else on_failure(items[index], *self._failure(value)))
+            if not slot.queue or not slot.conn.poll(0):
+                return
+
+    def _failed(
+        self,
+        position: int,
+        items: Sequence[Any],
+        on_failure: OnFailure,
+        pending: list[int],
+        kind: str,
+    ) -> tuple[int, Any]:
+        """The failure of the item a slot's worker was reading: the worker is replaced,
+        and the items given with it and not yet answered go back to be read again."""
+        slot = self.slots[position]
+        index, *rest = slot.queue
+        slot.queue = deque()
+        pending.extend(reversed(rest))
+        self._replace(position)
+        return index, on_failure(items[index], *self._failure((kind, "")))
 
     def close(self) -> None:
         for slot in self.slots:

@@ -30,6 +30,8 @@ def task(found: Found, limits: Limits) -> Any:
         os._exit(3)
     if name.startswith("slow"):
         time.sleep(60)
+    if name.startswith("nap"):
+        time.sleep(0.4)
     if name.startswith("big"):
         block = bytearray(3 * limits.memory_mb * 1024 * 1024)  # refused by RLIMIT_AS
         return len(block)
@@ -47,10 +49,16 @@ def failed(found: Found, code: FileCode, vi: str, en: str) -> Any:
     return ("error", found.rel, vi, en, code)
 
 
-def run(names: list[str], limits: Limits = LIMITS, workers: int = 2, **paths: Path) -> list[Any]:
+def run(
+    names: list[str],
+    limits: Limits = LIMITS,
+    workers: int = 2,
+    batch: int = 1,
+    **paths: Path,
+) -> list[Any]:
     items = [Found(paths.get(n.split(".")[0], Path(n)), n) for n in names]
     with WorkerPool(task, limits, workers) as pool:
-        results = dict(pool.run(items, failed))
+        results = dict(pool.run(items, failed, batch=batch))
     assert sorted(results) == list(range(len(names)))  # every file exactly once
     return [results[i] for i in range(len(names))]
 
@@ -80,6 +88,35 @@ def test_crash_timeout_memory_and_exception_fail_alone() -> None:
 def test_one_worker_is_replaced_after_each_failure() -> None:
     results = run(["abort", "a", "abort2", "b", "slow", "c"], workers=1)
     assert [r[0] for r in results] == ["error", "ok", "error", "ok", "error", "ok"]
+
+
+def test_files_given_together_still_fail_alone() -> None:
+    """Given a worker several at a time, a file that crashes, hangs, eats memory or
+    raises is still the only one to fail, with its own reason; the files given with it
+    are read (by the next worker when it died)."""
+    names = ["a", "abort", "b", "c", "slow", "d", "big", "e", "raise", "f", "exit", "g"]
+    names += [f"ok{n}" for n in range(30)]
+    results = run(names, workers=1, batch=4)
+    codes = {r[1]: r[4] for r in results if r[0] == "error"}
+    assert codes == {
+        "abort": FileCode.reader_crashed,
+        "exit": FileCode.reader_crashed,
+        "slow": FileCode.reader_timeout,
+        "big": FileCode.reader_out_of_memory,
+        "raise": FileCode.reader_error,
+    }
+    assert [r for r in results if r[0] == "ok"] == [
+        ("ok", name) for name in names if name not in codes
+    ]
+
+
+def test_each_file_given_together_has_its_own_time_limit() -> None:
+    """Four files of 0.4 s each given at once under a 1 s limit all finish: the limit
+    is each file's, not the batch's."""
+    names = [f"nap{n}" for n in range(4)]
+    assert run(names, Limits(timeout_s=1.0, memory_mb=1024), workers=1, batch=4) == [
+        ("ok", name) for name in names
+    ]
 
 
 def test_worker_bounds_a_native_allocation(tmp_path: Path) -> None:
