@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from auditor.facts import Fact, FactInfo
@@ -50,16 +51,67 @@ class MemberSummary:
 
 @dataclass
 class CellMembers:
-    """One cell's member facts, each with its member and what a violation shows."""
+    """One cell's member facts, each with its member and what a violation shows.
+
+    What a violation shows is built only for the facts found to break a rule (about one
+    in four), as the cells' facts do (:class:`auditor.facts.CellFacts`)."""
 
     cell_id: str
     facts: list[Fact] = field(default_factory=list)
-    infos: list[FactInfo] = field(default_factory=list)
+    #: Per fact, in ``id`` order: a function and the arguments that build its FactInfo.
+    sources: list[tuple[Callable[..., FactInfo], tuple[Any, ...]]] = field(default_factory=list)
     owners: list[str] = field(default_factory=list)
+
+    def info(self, index: int) -> FactInfo:
+        """What a violation of the fact at ``index`` (its ``id`` - 1) shows."""
+        build, args = self.sources[index]
+        return build(*args)
+
+    @property
+    def infos(self) -> list[FactInfo]:
+        return [self.info(index) for index in range(len(self.sources))]
+
+
+#: Where a member's marks are: (months as bits, (file, sheet, row)) per row, in the
+#: order read (a grid row gives its marked months, a long row its month).
+_Refs = list[tuple[int, tuple[str, str, int]]]
+
+
+def _year_info(year: int, unexcused: list[int], refs: _Refs, context: dict[str, Any]) -> FactInfo:
+    """A member's year: evidence is every row marking one of his unexcused months."""
+    return FactInfo(
+        period=str(year),
+        evidence=[where for m in unexcused for bits, where in refs if bits >> m & 1],
+        context={**context, "months": ", ".join(f"T{m}" for m in unexcused)},
+    )
+
+
+def _study_info(
+    date: dt.date,
+    where: list[Any],
+    context: dict[str, Any],
+    resolution: Any,
+    makeup_day: dt.date | None,
+    reflection_day: dt.date | None,
+) -> FactInfo:
+    return FactInfo(
+        date=date,
+        evidence=[(str(where[0]), str(where[1]), int(where[2]))],
+        context={
+            **context,
+            "date": date,
+            "resolution": resolution or "—",
+            "makeup": makeup_day,
+            "reflection": reflection_day,
+        },
+    )
 
 
 def _day(value: Any) -> dt.date | None:
-    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+    kind = type(value)
+    if kind is dt.date:  # what :func:`_rows` gives of a date column
+        return value
+    if value is None or value is pd.NaT or (kind is float and value != value):
         return None
     if isinstance(value, pd.Timestamp):
         return value.date()
@@ -74,47 +126,74 @@ def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
-def _status(marks: list[tuple[str | None, str | None]]) -> str | None:
-    """A month's standing from its marks (mark, reason)."""
-    kinds = set()
-    for mark, reason in marks:
-        if mark == "absent":
-            mark = "excused" if reason else "unexcused"
-        if mark:
-            kinds.add(mark)
-    for kind in ("exempt", "unexcused", "excused", "present"):
-        if kind in kinds:
-            return kind
-    return None
+#: A month's marks as bits (absent resolved by its reason): the highest bit decides.
+_PRESENT, _EXCUSED, _UNEXCUSED, _EXEMPT = 1, 2, 4, 8
+_BITS = {"present": _PRESENT, "excused": _EXCUSED, "unexcused": _UNEXCUSED, "exempt": _EXEMPT}
+#: A month's standing from its bits: exempt, then unexcused, excused, present.
+_STATUS: tuple[str | None, ...] = tuple(
+    "exempt"
+    if bits & _EXEMPT
+    else "unexcused"
+    if bits & _UNEXCUSED
+    else "excused"
+    if bits & _EXCUSED
+    else "present"
+    if bits & _PRESENT
+    else None
+    for bits in range(16)
+)
+
+
+def _mark_bit(mark: Any, reason: Any) -> int:
+    """The bit of one mark: a bare absence is excused with a reason, unexcused without."""
+    if mark == "absent":
+        return _EXCUSED if reason else _UNEXCUSED
+    return _BITS.get(mark, 0) if type(mark) is str else 0
 
 
 def _rows(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    """The rows of ``columns``, blanks as None; a date column's values as ``dt.date``
+    (converted by numpy in one pass: a Timestamp per value, then its ``date()``, was a
+    quarter of the member facts' time)."""
     if not len(frame):
         return []
-    values = [frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in columns]
+    values = []
+    for c in columns:
+        series = frame[c]
+        if isinstance(series.dtype, np.dtype) and series.dtype.kind == "M":
+            values.append(series.to_numpy().astype("datetime64[D]").astype(object).tolist())
+        else:
+            values.append(series.astype(object).where(series.notna(), None).tolist())
     return list(zip(*values, strict=True))
 
 
 def member_facts(
     dataset: Dataset, cells: set[str], *, year: int, as_of: dt.date
 ) -> tuple[dict[str, CellMembers], list[MemberSummary]]:
-    """Every audited cell's member facts, and every member's summary, by member code."""
+    """Every audited cell's member facts, and every member's summary, by member code.
+
+    One pass over each table, a month's marks kept as bits (:data:`_BITS`), the months
+    of the year worked out once: the per-member work is a few comparisons a month."""
     as_of = min(as_of, dt.date(year, 12, 31))
     closed = int(as_of >= dt.date(year, 12, 31))
     members = _rows(
         dataset.members,
         ("member_id", "member_name", "cell_id", "exempt_from", "joined", "left"),
     )
-    marks: dict[str, dict[int, list[tuple[str | None, str | None]]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    evidence: dict[tuple[str, int], list[tuple[str, str, int]]] = defaultdict(list)
+    marks: dict[str, list[int]] = {}
+    refs: dict[str, _Refs] = defaultdict(list)
     grid = _rows(dataset.attendance_grid, ("member_id", "file", "sheet", "row", *_MONTHS))
     for member_id, file, sheet, row, *months in grid:
+        bits = marks.get(member_id)
+        if bits is None:
+            bits = marks[member_id] = [0] * 13
+        marked = 0
         for month, mark in enumerate(months, start=1):
             if mark is not None:
-                marks[member_id][month].append((mark, None))
-                evidence[(member_id, month)].append((file, sheet, int(row)))
+                bits[month] |= _mark_bit(mark, None)
+                marked |= 1 << month
+        if marked:
+            refs[member_id].append((marked, (file, sheet, int(row))))
     long = _rows(
         dataset.attendance, ("member_id", "date", "mark", "reason", "file", "sheet", "row")
     )
@@ -122,8 +201,11 @@ def member_facts(
         date = _day(day)
         if date is None or date.year != year or mark is None:
             continue
-        marks[member_id][date.month].append((mark, reason))
-        evidence[(member_id, date.month)].append((file, sheet, int(row)))
+        bits = marks.get(member_id)
+        if bits is None:
+            bits = marks[member_id] = [0] * 13
+        bits[date.month] |= _mark_bit(mark, reason)
+        refs[member_id].append((1 << date.month, (file, sheet, int(row))))
     studies: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     study_columns = (
         "member_id",
@@ -142,6 +224,13 @@ def member_facts(
         studies[item[0]].append(item)
     six_good = _six_good(dataset)
     windows = _cell_windows(dataset)
+    #: The months ended by the as-of date: (month, first day, last day).
+    spans = [
+        (month, dt.date(year, month, 1), _month_end(year, month))
+        for month in range(1, 13)
+        if _month_end(year, month) <= as_of
+    ]
+    no_marks = [0] * 13
 
     by_cell: dict[str, CellMembers] = {}
     summaries: list[MemberSummary] = []
@@ -152,53 +241,50 @@ def member_facts(
         if cell_id not in cells:
             continue
         opened, closed_on = windows.get(str(cell_id), (None, None))
-        span = _Span(
-            _bound(_day(joined_at), opened, max), _bound(_day(left_at), closed_on, min), exempt_from
-        )
-        holder = by_cell.setdefault(cell_id, CellMembers(cell_id))
-        belongs, exempt_on = span.belongs, span.exempt_on
-
-        def add(
-            fact: Fact, info: FactInfo, holder: CellMembers = holder, who: str = member_id
-        ) -> None:
-            fact["id"] = len(holder.facts) + 1
-            holder.facts.append(fact)
-            holder.infos.append(info)
-            holder.owners.append(who)
+        joined = _bound(_day(joined_at), opened, max)
+        left = _bound(_day(left_at), closed_on, min)
+        # exempt on a day: always (True), from a day on, or never
+        always = exempt_from is True
+        since = None if always else _day(exempt_from)
+        holder = by_cell.get(cell_id)
+        if holder is None:
+            holder = by_cell[cell_id] = CellMembers(cell_id)
+        facts, sources, owners = holder.facts, holder.sources, holder.owners
 
         counts = {"present": 0, "excused": 0, "unexcused": 0, "exempt": 0}
         judged = 0
         unexcused: list[int] = []
-        for month in range(1, 13):
-            start, end = dt.date(year, month, 1), _month_end(year, month)
-            if end > as_of or not belongs(start, end):
+        bits = marks.get(member_id, no_marks)
+        for month, start, end in spans:
+            if (joined is not None and joined > end) or (left is not None and left < start):
                 continue
-            status = _status(marks[member_id].get(month, [])) if member_id in marks else None
-            if exempt_on(end) or status == "exempt":
+            status = _STATUS[bits[month]]
+            if always or (since is not None and since <= end) or status == "exempt":
                 counts["exempt"] += 1
                 continue
             judged += 1
             if status:
                 counts[status] += 1
-            if status == "unexcused":
-                unexcused.append(month)
+                if status == "unexcused":
+                    unexcused.append(month)
         summary.months = counts
         context = {"member_id": member_id, "member_name": name}
-        add(
+        facts.append(
             {
                 "type": "member",
                 "months_judged": judged,
                 "unexcused_months": counts["unexcused"],
                 "excused_months": counts["excused"],
                 "present_months": counts["present"],
-            },
-            FactInfo(
-                period=str(year),
-                evidence=[e for m in unexcused for e in evidence[(member_id, m)]],
-                context={**context, "months": ", ".join(f"T{m}" for m in unexcused)},
-            ),
+                "id": len(facts) + 1,
+            }
         )
-        for item in sorted(studies.get(member_id, []), key=_study_order):
+        sources.append((_year_info, (year, unexcused, refs.get(member_id, []), context)))
+        owners.append(member_id)
+        own_studies = studies.get(member_id)
+        if not own_studies:
+            continue
+        for item in sorted(own_studies, key=_study_order):
             _, day, resolution, mark, reason, makeup, reflection, passed, *where = item
             date = _day(day)
             if date is None or date.year != year or date > as_of:
@@ -207,7 +293,9 @@ def member_facts(
                 mark = "excused" if reason else "unexcused"
             if mark not in ("present", "excused", "unexcused"):
                 continue  # exempt, or no mark: nothing to judge
-            if not belongs(date, date) or exempt_on(date):
+            if (joined is not None and joined > date) or (left is not None and left < date):
+                continue
+            if always or (since is not None and since <= date):
                 continue
             made_up = makeup is not None and makeup is not False
             makeup_day = _day(makeup)
@@ -223,12 +311,12 @@ def member_facts(
             }
             if makeup_day is not None and not attended:
                 fact["makeup_days"] = (makeup_day - date).days
+            reflection_day = _day(reflection)
             if attended or made_up:
                 base = date if attended or makeup_day is None else makeup_day
                 submitted = (reflection is not None and reflection is not False) or (
                     passed is not None
                 )
-                reflection_day = _day(reflection)
                 fact["reflection_submitted"] = int(submitted)
                 fact["reflection_open_days"] = (as_of - base).days
                 fact["reflection_failed"] = int(passed is False)
@@ -237,43 +325,15 @@ def member_facts(
                 summary.studies["reflections"] += int(submitted)
             summary.studies["attended"] += int(attended)
             summary.studies["made_up"] += int(made_up and not attended)
-            add(
-                fact,
-                FactInfo(
-                    date=date,
-                    evidence=[(str(where[0]), str(where[1]), int(where[2]))],
-                    context={
-                        **context,
-                        "date": date,
-                        "resolution": resolution or "—",
-                        "makeup": makeup_day,
-                        "reflection": _day(reflection),
-                    },
-                ),
+            fact["id"] = len(facts) + 1
+            facts.append(fact)
+            sources.append(
+                (_study_info, (date, where, context, resolution, makeup_day, reflection_day))
             )
+            owners.append(member_id)
     for holder in by_cell.values():
         check_facts(holder.facts)
     return by_cell, summaries
-
-
-@dataclass(frozen=True)
-class _Span:
-    """When a member belonged to the cell, and from when he was exempt."""
-
-    joined: dt.date | None
-    left: dt.date | None
-    exempt_from: Any
-
-    def belongs(self, start: dt.date, end: dt.date) -> bool:
-        return (self.joined is None or self.joined <= end) and (
-            self.left is None or self.left >= start
-        )
-
-    def exempt_on(self, day: dt.date) -> bool:
-        if self.exempt_from is True:
-            return True
-        since = _day(self.exempt_from)
-        return since is not None and since <= day
 
 
 def _cell_windows(dataset: Dataset) -> dict[str, tuple[dt.date | None, dt.date | None]]:

@@ -85,7 +85,7 @@ def evaluate_members(
                 for rule_id, fact_id in judge.judge(holder.facts):
                     fact = holder.facts[fact_id - 1]
                     violation = violation_of(
-                        by_id[rule_id], fact, holder.infos[fact_id - 1], pack.name
+                        by_id[rule_id], fact, holder.info(fact_id - 1), pack.name
                     )
                     found.setdefault(holder.owners[fact_id - 1], []).append(violation)
     months, quizzes = quiz_results(
