@@ -726,6 +726,9 @@ def _existed(cell: _Cell, start: dt.date, end: dt.date) -> bool:
 
 def _alive(cell: _Cell, day: dt.date) -> bool:
     """Whether the cell's line existed on ``day``."""
+    if not cell.spans:  # most cells: their own span only (asked once per session)
+        begin, finish = cell.active_from, cell.active_to
+        return (begin is None or begin <= day) and (finish is None or day <= finish)
     return any(
         (begin is None or begin <= day) and (finish is None or day <= finish)
         for begin, finish in cell.line()
@@ -925,6 +928,22 @@ def _days_before(day: dt.date, earlier: Any) -> tuple[int, int]:
     return (1, 0) if when is None else (0, (day - when).days)
 
 
+#: The Hướng dẫn 42 fields of a session whose log has none of their columns filled in
+#: (the same keys in the same order as :func:`_hd42_fields` gives them).
+_NO_HD42: Fact = {
+    "combined": 0,
+    "length_known": 0,
+    "minutes": 0,
+    "prep_missing": 1,
+    "prep_days_before": 0,
+    "notice_missing": 1,
+    "notice_days_before": 0,
+    "posted_missing": 1,
+    "posted_days_before": 0,
+    "quality_level": 0,
+}
+
+
 def _hd42_fields(r: Any, day: dt.date, combined: bool, notes: list[Note]) -> Fact:
     """The fields of Hướng dẫn 42-HD/BTCTW (rulebook-2025.md, 2): length, preparation,
     notice, Sổ tay posting and the session's own rating.
@@ -933,6 +952,17 @@ def _hd42_fields(r: Any, day: dt.date, combined: bool, notes: list[Note]) -> Fac
     purpose; the times are often the scheduled ones); the two disagreeing by more than
     :data:`LENGTH_TOLERANCE` minutes is a note so the board can check the minutes book.
     """
+    if (
+        r.minutes_long is None
+        and r.start_time is None
+        and r.end_time is None
+        and r.prep_meeting is None
+        and r.notice_sent is None
+        and r.posted is None
+        and r.quality is None
+    ):
+        # a log without these columns (every log before 2026): what the rest gives then
+        return {**_NO_HD42, "combined": int(combined)}
     minutes, span = _length(r)
     recorded = _int(r.minutes_long)
     if recorded is not None and span is not None and abs(recorded - span) > LENGTH_TOLERANCE:

@@ -52,6 +52,17 @@ def test_a_log_without_the_new_columns_reads_as_nothing_recorded() -> None:
     assert not [n for n in notes if n.code == "length_disagrees"]
 
 
+def test_a_log_without_the_new_columns_gives_facts_laid_out_as_a_filled_in_one() -> None:
+    """The engine and the vocabulary check see a fact's keys in order: an empty log's
+    session (built by a shortcut) must carry the same keys as a filled-in one's."""
+    combined = {"kind": "regular+thematic", "topic": "Học tập Nghị quyết"}
+    [empty], _ = _facts(_session(**combined))
+    [filled], _ = _facts(_session(**combined, quality="Tốt", posted=dt.date(2026, 3, 1)))
+    assert list(empty) == list(filled)
+    assert (empty["combined"], filled["combined"]) == (1, 1)
+    assert (filled["quality_level"], filled["posted_missing"]) == (1, 0)
+
+
 def test_length_is_end_minus_start_and_dates_count_days_before() -> None:
     [fact], notes = _facts(
         _session(
