@@ -77,6 +77,20 @@ def report_dict(report: Report) -> dict[str, Any]:
 _SMALL_FLOAT = re.compile(rb"0\.0000|[0-9]e-")
 
 
+def _small_float(text: bytes) -> bool:
+    """Whether :data:`_SMALL_FLOAT` matches ``text``, by plain substring searches: the
+    regular expression scans a province year's 34 MB at about 70 MB/s (0.5 s), where
+    ``bytes.find`` is many times faster and ``e-`` is rare in these reports."""
+    if b"0.0000" in text:
+        return True
+    at = text.find(b"e-", 1)
+    while at != -1:
+        if 48 <= text[at - 1] <= 57:  # a digit before "e-"
+            return True
+        at = text.find(b"e-", at + 1)
+    return False
+
+
 def json_bytes(data: Any) -> bytes:
     """``data`` as report.json writes it: two-space indents, UTF-8, a final newline;
     the bytes of the standard library's ``json.dumps``, made by orjson where it writes the
@@ -86,7 +100,7 @@ def json_bytes(data: Any) -> bytes:
         fast = orjson.dumps(data, option=orjson.OPT_INDENT_2)
     except TypeError:  # what orjson does not write (an integer over 64 bits, ...)
         fast = b""
-    if fast and not _SMALL_FLOAT.search(fast):
+    if fast and not _small_float(fast):
         return fast + b"\n"
     text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
     return (text + "\n").encode("utf-8")

@@ -15,7 +15,13 @@ from hypothesis import strategies as st
 
 from auditor.models import Note, Report
 from auditor.report import report_json_bytes, write_json
-from auditor.report.json_report import json_bytes, report_dict, schema_json_text
+from auditor.report.json_report import (
+    _SMALL_FLOAT,
+    _small_float,
+    json_bytes,
+    report_dict,
+    schema_json_text,
+)
 from tests import report_factories as f
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "report.schema.json"
@@ -168,3 +174,12 @@ def test_a_run_report_is_written_by_orjson_as_by_json(report: Report) -> None:
     expected = (json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode()
     assert report_json_bytes(report) == expected
     assert json_bytes(data) == orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b"e-", b"0.0000", b"0.000", b"7", b"e", b"-", b"a", b"\n"])))
+def test_the_small_float_check_finds_what_its_pattern_finds(parts: list[bytes]) -> None:
+    """Whether a report is written by json rather than orjson: the substring search
+    answers as the regular expression it stands for, wherever the text has ``e-``."""
+    text = b"".join(parts)
+    assert _small_float(text) == bool(_SMALL_FLOAT.search(text))
