@@ -249,13 +249,18 @@ def build_cell(
     if cell_members.quiz:
         _quiz(rng, cell_members, year, opened)
     if cell_members.six_good:
-        for member in members:
-            for month in range(1, 13):
-                if member.in_cell(D(year, month, 1), _month_end(year, month)):
-                    member.six_good[month] = rng.choice([6, 6, 6, 5, 4])
+        _six_good(rng, cell_members, year)
     if index % 4 == 1:
         cell_members.strangers.append(f"{rng.choice(FAMILY)} Vô Danh {rng.choice(GIVEN)}")
     return cell_members
+
+
+def _six_good(rng: random.Random, cell: CellMembers, year: int) -> None:
+    """Each month's 6 tốt classification of the months a member belonged to the cell."""
+    for member in cell.members:
+        for month in range(1, 13):
+            if member.in_cell(D(year, month, 1), _month_end(year, month)):
+                member.six_good[month] = rng.choice([6, 6, 6, 5, 4])
 
 
 def _attendance(rng: random.Random, member: Member, year: int, opened: D | None) -> None:
@@ -484,10 +489,9 @@ class MemberYears:
 
     def __call__(self, cells: Sequence[CellYear], rel: str, consolidated: bool) -> list[SheetOut]:
         rng, messy = self.rng, self.messy
-        built: list[CellMembers] = []
-        for year_ in cells:
-            built.append(build_cell(rng, year_, self.count, self.year, self.per_cell))
-            self.count += 1
+        built = self._build(cells)
+        if not built:
+            return []
         for cell in built[1:]:  # one layout a sheet: the first cell's
             cell.by_name, cell.grid, cell.grid_words = (
                 built[0].by_name,
@@ -523,6 +527,22 @@ class MemberYears:
                 if good:
                     self.truth.six_good[member.member_id] = good
         return out
+
+    def _build(self, cells: Sequence[CellYear]) -> list[CellMembers]:
+        """The members of each of ``cells`` (a workbook's): every cell has some."""
+        built: list[CellMembers] = []
+        for year_ in cells:
+            built.append(build_cell(self.rng, year_, self.count, self.year, self.per_cell))
+            self.count += 1
+        return built
+
+    def result(self) -> MembersTruth:
+        """The truth gathered, in a stable order (once every workbook is written)."""
+        truth = self.truth
+        truth.findings.sort(key=lambda f: (f.member_id, f.rule, f.key))
+        truth.quiz.sort(key=lambda q: (q.cell_id, q.month))
+        truth.rejected.sort(key=lambda r: (r.file, r.sheet, r.row))
+        return truth
 
     # Each table's writer removes from the members what its refused rows held, so that
     # the truth is worked out from the accepted rows only.
@@ -760,6 +780,137 @@ class MemberYears:
         return cell.by_name and len({m.name for m in cell.members}) < len(cell.members)
 
 
+@dataclass(frozen=True)
+class SampleCell:
+    """How one cell of the committed sample keeps its member tables, and which of the
+    issue's cases it shows (``cases``: ``dv01``, ``study``, ``tie``, ``stranger``)."""
+
+    members: int
+    grid: bool
+    grid_words: str = "T"
+    by_name: bool = False
+    quiz: bool = False
+    six_good: bool = False
+    personal: bool = False
+    cases: frozenset[str] = frozenset()
+
+
+#: The cells of the committed 2024 sample that keep member tables; the other nine keep
+#: only the meeting log, as a real year mixes both. CB-001, CB-007 and CB-010 are .xlsx
+#: files, CB-005 and CB-008 .xls. Left alone: .ods files (their zip times make their
+#: bytes irreproducible, so the year written without member sheets could not be the old
+#: sample byte for byte), the files tests/data keeps program saves of (CB-002, CB-006,
+#: Tong_hop_2024.xlsx) and the cell whose eleven violations fill a two-page notice.
+SAMPLE_CELLS = {
+    "CB-001": SampleCell(
+        7, grid=True, quiz=True, six_good=True, personal=True, cases=frozenset({"dv01", "tie"})
+    ),
+    "CB-005": SampleCell(5, grid=False, quiz=True),
+    "CB-007": SampleCell(
+        6, grid=True, grid_words="Tháng", by_name=True, cases=frozenset({"stranger"})
+    ),
+    "CB-008": SampleCell(6, grid=False, cases=frozenset({"study"})),
+    "CB-010": SampleCell(6, grid=True, six_good=True),
+}
+
+
+class SampleMembers(MemberYears):
+    """The member tables of the committed sample year: a few small cells
+    (:data:`SAMPLE_CELLS`) drawn like any generated year, then given on purpose the
+    cases a user should meet in a first audit: a member with three unexcused months
+    (DV01, Điều lệ Điều 8), an excused study absence made up in time and one never made
+    up (DV03), an unexcused one (DV02) and a reflection marked Không đạt (DV04), a quiz
+    month won by two members at once beside an attempt too slow to win, and a row naming
+    a member nobody knows (the one refused member row)."""
+
+    def __init__(self, year: int, seed: int = 0, cells: dict[str, SampleCell] | None = None):
+        super().__init__(year, seed)
+        self.cells = SAMPLE_CELLS if cells is None else cells
+
+    def _build(self, cells: Sequence[CellYear]) -> list[CellMembers]:
+        built = []
+        for year_ in cells:
+            plan = self.cells.get(year_.cell_id)
+            if plan is None:
+                continue
+            index = int(year_.cell_id.rsplit("-", 1)[1]) - 1
+            cell = build_cell(self.rng, year_, index, self.year, plan.members)
+            if len({m.name for m in cell.members}) < len(cell.members):
+                raise ValueError(f"{year_.cell_id}: two members of one name")
+            self._shape(cell, plan)
+            built.append(cell)
+        return built
+
+    def _shape(self, cell: CellMembers, plan: SampleCell) -> None:
+        rng, year = self.rng, self.year
+        cell.grid, cell.grid_words, cell.by_name = plan.grid, plan.grid_words, plan.by_name
+        cell.personal, cell.bad_score, cell.strangers = plan.personal, False, []
+        if plan.quiz != cell.quiz or cell.hand_in:
+            for member in cell.members:
+                member.attempts = []
+            cell.quiz, cell.hand_in = plan.quiz, False
+            if plan.quiz:
+                _quiz(rng, cell, year, cell.opened)
+        if plan.six_good != cell.six_good:
+            for member in cell.members:
+                member.six_good = {}
+            cell.six_good = plan.six_good
+            if plan.six_good:
+                _six_good(rng, cell, year)
+        # members in the cell all year, never exempt: the cases below are theirs
+        if cell.opened is not None:
+            raise ValueError(f"{cell.cell_id}: founded mid-year")
+        steady = [m for m in cell.members if m.exempt is None and m.joined is m.left is None]
+        for member in cell.members:
+            if len(steady) >= 4:
+                break
+            if member not in steady:  # drawn again as a member of the whole year
+                member.exempt = member.joined = member.left = None
+                member.marks, member.studies = {}, []
+                _attendance(rng, member, year, None)
+                _studies(rng, member, cell.studies)
+                steady.append(member)
+        for member in cell.members:  # one unexcused month at most, but for the case below
+            counted = [
+                month
+                for month, mark in sorted(member.marks.items())
+                if mark == "K"
+                and member.in_cell(D(year, month, 1), _month_end(year, month))
+                and not member.exempt_on(_month_end(year, month))
+            ]
+            for month in counted[1:]:
+                member.marks[month] = "x"
+        if "dv01" in plan.cases:
+            member = steady[1]
+            member.marks = {month: "x" for month in range(1, 13)}
+            for month in (3, 7, 10):
+                member.marks[month] = "K"
+        if "study" in plan.cases:
+            study = cell.studies[0]
+            makeup = study.date + dt.timedelta(days=12)
+            rows = {
+                0: StudyRow(study, "P", makeup, makeup + dt.timedelta(days=5), "Đạt"),
+                1: StudyRow(study, "P"),  # excused, never made up: DV03
+                2: StudyRow(study, "K"),  # unexcused: DV02
+                3: StudyRow(study, "x", None, study.date + dt.timedelta(days=6), "Không đạt"),
+            }
+            for number, row in rows.items():
+                member = steady[number]
+                member.studies = [r for r in member.studies if r.study is not study] + [row]
+        if "tie" in plan.cases:
+            month = 5
+            for member in cell.members:
+                member.attempts = [a for a in member.attempts if a.month != month]
+            # two at 10 points in 150 s share the win; a 10 in 320 s is over 10 × 30 s
+            for number, (score, seconds) in enumerate([(10.0, 150), (10.0, 150), (9.0, 120)]):
+                steady[number].attempts.append(Attempt(month, score, 10, seconds))
+            steady[3].attempts.append(Attempt(month, 10.0, 10, 320))
+            for member in cell.members:
+                member.attempts.sort(key=lambda a: a.month)
+        if "stranger" in plan.cases:
+            cell.strangers.append(f"{rng.choice(FAMILY)} Vô Danh {rng.choice(GIVEN)}")
+
+
 def generate_with_members(
     out_dir: Path,
     *,
@@ -784,11 +935,7 @@ def generate_with_members(
         consolidated=consolidated,
         extra_sheets=hook,
     )
-    members = hook.truth
-    members.findings.sort(key=lambda f: (f.member_id, f.rule, f.key))
-    members.quiz.sort(key=lambda q: (q.cell_id, q.month))
-    members.rejected.sort(key=lambda r: (r.file, r.sheet, r.row))
-    return truth, members
+    return truth, hook.result()
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -8,6 +8,7 @@ written with the layout noise hand-made logs have: title rows, merged two-row he
 STT, blank rows, totals, signatures, every date form, aliases, units.
 
     python -m benchmarks.sample sample_data            # the committed sample
+    python -m benchmarks.sample OUT --no-members       # the same year without member tables
     python -m benchmarks.sample OUT --cells 1000 --clean --formats xlsx
 
 Writing ``.xls`` needs ``xlwt`` and ``.ods`` needs ``odfpy`` (the ``[test]`` extra).
@@ -190,9 +191,15 @@ class Truth:
     cells: list[CellTruth] = field(default_factory=list)
     rejected: list[ExpectedRejection] = field(default_factory=list)
     rows_written: int = 0
+    #: What the year's member tables hold (``benchmarks.members_sample.MembersTruth``),
+    #: when it has some: left out of the JSON otherwise, so a year without members reads
+    #: as it always has.
+    members: Any = None
 
     def to_json(self) -> str:
         data = _without_unset(asdict(self))
+        if data["members"] is None:
+            del data["members"]
         return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
@@ -997,6 +1004,40 @@ def generate(
     return truth
 
 
+def generate_sample(
+    out_dir: Path,
+    *,
+    year: int = 2024,
+    n_cells: int | None = None,
+    seed: int = 0,
+    messy: bool = True,
+    formats: Sequence[str] = ("xlsx", "xls", "ods"),
+    consolidated: int = 3,
+    members: bool = True,
+) -> Truth:
+    """The committed sample year (what ``python -m benchmarks.sample`` writes): a 2024
+    year gets the member tables of a few cells (``benchmarks.members_sample.SAMPLE_CELLS``)
+    unless ``members`` is false, which writes the year exactly as it was before members."""
+    hook = None
+    if members and year < HD42_FIRST_FULL_YEAR:
+        from benchmarks.members_sample import SampleMembers
+
+        hook = SampleMembers(year, seed)
+    truth = generate(
+        out_dir,
+        year=year,
+        n_cells=n_cells or (16 if year >= HD42_FIRST_FULL_YEAR else 14),
+        seed=seed,
+        messy=messy,
+        formats=formats,
+        consolidated=consolidated,
+        extra_sheets=hook,
+    )
+    if hook is not None:
+        truth.members = hook.result()
+    return truth
+
+
 def generate_consolidated(
     path: Path,
     *,
@@ -1054,18 +1095,31 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--clean", action="store_true", help="one clean layout, no noise")
     parser.add_argument("--formats", default="xlsx,xls,ods")
     parser.add_argument("--truth", type=Path, default=None, help="write the truth JSON here")
+    parser.add_argument(
+        "--no-members",
+        action="store_true",
+        help="không thêm bảng đảng viên / leave out the sample's member tables",
+    )
     args = parser.parse_args(argv)
-    truth = generate(
+    truth = generate_sample(
         args.out,
         year=args.year,
-        n_cells=args.cells or (16 if args.year >= HD42_FIRST_FULL_YEAR else 14),
+        n_cells=args.cells,
         seed=args.seed,
         messy=not args.clean,
         formats=args.formats.split(","),
         consolidated=0 if args.clean else 3,
+        members=not args.no_members,
     )
     if args.truth:
         args.truth.write_text(truth.to_json(), encoding="utf-8")
+    members = truth.members
+    if members is not None:
+        print(
+            f"{members.members} members, {members.rows_written} member rows, "
+            f"{len(members.findings)} member findings, {len(members.rejected)} member rows "
+            "to reject"
+        )
     print(
         f"{len(truth.cells)} cells, {truth.rows_written} rows, {len(truth.rejected)} "
         f"rows to reject -> {args.out}"

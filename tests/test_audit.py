@@ -48,15 +48,50 @@ def test_every_default_rule_is_broken_somewhere_and_some_cells_are_clean(
     audited: AuditResult,
 ) -> None:
     rules = {rule for _, rule, _, _ in _found(audited)}
-    # the 2024 sample has no member tables: the member rules are tested in tests/members
-    cell_rules = {r.id for r in load_pack().rules if r.period not in ("member", "member_study")}
+    members = ("member", "member_study")
+    cell_rules = {r.id for r in load_pack().rules if r.period not in members}
     assert rules == cell_rules
     assert sum(c.score == 100 for c in audited.report.cells) >= 3
+    member_rules = {v.rule for m in audited.report.members for v in m.violations}
+    assert member_rules == {r.id for r in load_pack().rules if r.period in members}
+
+
+MEMBERS = TRUTH["members"]
+
+
+def test_every_member_finding_of_the_truth_is_found_and_nothing_else(
+    audited: AuditResult,
+) -> None:
+    found = {
+        (m.member_id, v.rule, v.date.isoformat() if v.date else v.period)
+        for m in audited.report.members
+        for v in m.violations
+    }
+    expected = {(f["member_id"], f["rule"], f["key"]) for f in MEMBERS["findings"]}
+    assert found == expected
+    (dv01,) = [m for m in audited.report.members if any(v.rule == "DV01" for v in m.violations)]
+    assert dv01.months.unexcused == 3  # Điều lệ Điều 8: three months without a good reason
+
+
+def test_the_sample_members_and_quiz_winners_are_exactly_the_truth(audited: AuditResult) -> None:
+    members = audited.report.members
+    assert len(members) == MEMBERS["members"]
+    with_members = {m.cell_id for m in members}
+    assert 4 <= len(with_members) <= 6 < len(audited.report.cells) - len(with_members)
+    found = {(q.cell_id, q.month): (q.winners, q.attempts) for q in audited.report.quiz}
+    expected = {(q["cell_id"], q["month"]): (q["winners"], q["attempts"]) for q in MEMBERS["quiz"]}
+    assert found == expected
+    assert any(len(winners) == 2 for winners, _ in found.values())  # a tie shares the win
+    six_good = {m.member_id: m.six_good_months for m in members if m.six_good_months}
+    assert six_good == MEMBERS["six_good"]
+    noted = {n.file for n in audited.report.notes if n.code == "personal_columns_dropped"}
+    assert noted == set(MEMBERS["personal_files"])
 
 
 def test_rejected_rows_are_found_at_their_exact_place(audited: AuditResult) -> None:
     found = {(r.file, r.sheet, r.row, r.column) for r in audited.report.rejected_rows}
-    expected = {(r["file"], r["sheet"], r["row"], r["column"]) for r in TRUTH["rejected"]}
+    rejected = TRUTH["rejected"] + TRUTH["members"]["rejected"]
+    expected = {(r["file"], r["sheet"], r["row"], r["column"]) for r in rejected}
     assert found == expected
     assert all(r.reason_vi and r.reason_en for r in audited.report.rejected_rows)
 
@@ -77,7 +112,8 @@ def test_every_file_is_accounted_for_and_every_row_adds_up(audited: AuditResult)
     assert sum(i.status == "ok" for i in audited.report.inputs) == len(
         {c["file"] for c in TRUTH["cells"]}
     )
-    assert sum(i.rows.read for i in audited.report.inputs) == TRUTH["rows_written"]
+    written = TRUTH["rows_written"] + TRUTH["members"]["rows_written"]
+    assert sum(i.rows.read for i in audited.report.inputs) == written
 
 
 def test_bands_quota_and_ranks_show_what_the_board_needs(audited: AuditResult) -> None:

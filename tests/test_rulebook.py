@@ -222,16 +222,11 @@ def test_the_shipped_rulebook_is_the_packs_that_declare_effective() -> None:
     assert listing.exit_code == 0 and "Hiệu lực từ 01/01/2018" in listing.output
 
 
-def test_the_2024_sample_report_is_unchanged_but_for_the_pack_keys() -> None:
-    """report.json of the sample year as it was before packs were chosen by date
-    (tests/data/sample_report_2024.json, written by this code before that change with
-    ``generated_at`` None), equal byte for byte once ``rules.packs``, each violation's
-    ``pack``, the pack's hash and each input's ``code`` (null for a file read, ``other_year``
-    for the sample's 2026 files) are left out. When a change to the 2024 audit is meant,
-    rewrite that file: run this module with ``AUDITOR_WRITE_GOLDEN=1``."""
-    import os
-
-    report = run_audit([ROOT / "sample_data"], year=2024, out=None, workers=0).report
+def _sample_report_text(folder: Path) -> str:
+    """report.json of the 2024 year in ``folder`` without the keys packs chosen by date
+    added (``rules.packs``, each cell violation's ``pack``, the pack's hash and each
+    input's ``code``: null for a file read, ``other_year`` for the sample's 2026 files)."""
+    report = run_audit([folder], year=2024, out=None, workers=0).report
     data = json.loads(report_json_bytes(report))
     assert [p["name"] for p in data["rules"].pop("packs")] == ["hd12"]
     assert data["rules"].pop("sha256") == report.rules.packs[0].sha256
@@ -239,10 +234,45 @@ def test_the_2024_sample_report_is_unchanged_but_for_the_pack_keys() -> None:
         assert {v.pop("pack") for v in cell["violations"]} <= {"hd12"}
     for entry in data["inputs"]:
         assert entry.pop("code") == (None if entry["status"] == "ok" else "other_year"), entry
-    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_the_2024_sample_report_is_unchanged_but_for_the_pack_keys() -> None:
+    """report.json of the sample year (tests/data/sample_report_2024.json, with its member
+    tables), equal byte for byte once the keys of packs chosen by date are left out. When
+    a change to the 2024 audit is meant, rewrite that file: run this module with
+    ``AUDITOR_WRITE_GOLDEN=1``."""
+    import os
+
+    text = _sample_report_text(ROOT / "sample_data")
     golden = Path(__file__).parent / "data" / "sample_report_2024.json"
     if os.environ.get("AUDITOR_WRITE_GOLDEN"):
         golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_the_2024_sample_without_member_tables_reports_as_before_members(
+    tmp_path: Path,
+) -> None:
+    """A year without member tables gives the report it gave before members existed
+    (issue 17), aside the empty ``members`` and ``quiz`` keys: the sample with its member
+    cells' workbooks written without their member sheets (``--no-members``) against
+    tests/data/sample_report_2024_without_members.json, the sample's report as it was
+    before it had members (written by this code before packs were chosen by date, with
+    ``generated_at`` None)."""
+    from benchmarks.members_sample import SAMPLE_CELLS
+    from benchmarks.sample import generate_sample
+
+    folder = tmp_path / "sample_data"
+    shutil.copytree(ROOT / "sample_data", folder)
+    truth = generate_sample(tmp_path / "bare", year=2024, members=False)
+    for cell in truth.cells:
+        if cell.cell_id in SAMPLE_CELLS:
+            shutil.copyfile(tmp_path / "bare" / cell.file, folder / cell.file)
+    text = _sample_report_text(folder)
+    data = json.loads(text)
+    assert data["members"] == [] and data["quiz"] == []
+    golden = Path(__file__).parent / "data" / "sample_report_2024_without_members.json"
     assert text == golden.read_text(encoding="utf-8")
 
 

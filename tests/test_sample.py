@@ -13,7 +13,16 @@ from hypothesis import strategies as st
 
 from auditor.engine import evaluate
 from auditor.rulepack import load_pack
-from benchmarks.sample import ALL_DEFECTS, build_cells, clean_year, dataset_of, generate, inject
+from benchmarks.members_sample import SAMPLE_CELLS
+from benchmarks.sample import (
+    ALL_DEFECTS,
+    build_cells,
+    clean_year,
+    dataset_of,
+    generate,
+    generate_sample,
+    inject,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PACK = load_pack()
@@ -30,13 +39,49 @@ def _violations(cells: list) -> set[tuple[str, str, str | None, str | None]]:
 
 
 def test_the_committed_sample_is_what_the_generator_makes(tmp_path: Path) -> None:
-    truth = generate(tmp_path, year=YEAR, n_cells=14, seed=0)
+    truth = generate_sample(tmp_path, year=YEAR)
     committed = (Path(__file__).parent / "data" / "sample_truth.json").read_text("utf-8")
     assert truth.to_json() == committed
     for path in tmp_path.rglob("*"):
         if path.suffix in (".xlsx", ".xls"):
             twin = ROOT / "sample_data" / path.relative_to(tmp_path)
             assert path.read_bytes() == twin.read_bytes(), path.name
+
+
+def test_without_members_the_sample_is_the_year_as_it_was_before(tmp_path: Path) -> None:
+    """Only the member cells' workbooks differ, and only by their member sheets: the
+    same year written with ``--no-members`` is the sample before it had members (its
+    truth the cells' part of the committed one), so that the member tables add and
+    change nothing else."""
+    truth = generate_sample(tmp_path, year=YEAR, members=False)
+    committed = json.loads((Path(__file__).parent / "data" / "sample_truth.json").read_text())
+    member_files = {c["file"] for c in committed["cells"] if c["cell_id"] in SAMPLE_CELLS}
+    del committed["members"]
+    assert json.loads(truth.to_json()) == committed
+    for path in tmp_path.rglob("*"):
+        if path.suffix in (".xlsx", ".xls"):
+            rel = path.relative_to(tmp_path).as_posix()
+            same = path.read_bytes() == (ROOT / "sample_data" / rel).read_bytes()
+            assert same != (rel in member_files), rel
+
+
+def test_the_2024_truth_holds_the_member_cases_the_issue_asks_for() -> None:
+    truth = json.loads((Path(__file__).parent / "data" / "sample_truth.json").read_text())
+    members = truth["members"]
+    assert 4 <= len(SAMPLE_CELLS) <= 6 and 25 <= members["members"] <= 48
+    findings = {(f["member_id"], f["rule"], f["key"]) for f in members["findings"]}
+    assert [m for m, rule, _ in findings if rule == "DV01"] == ["DV-00001-02"]  # 3 K months
+    assert {rule for _, rule, _ in findings} == {"DV01", "DV02", "DV03", "DV04"}
+    # CB-008's first study (25/2): an excused absence made up in time (DV-00008-01), one
+    # never made up, one unexcused, one reflection marked Không đạt
+    first = {(m, rule) for m, rule, day in findings if day == "2024-02-25"}
+    assert first == {("DV-00008-03", "DV03"), ("DV-00008-04", "DV02"), ("DV-00008-05", "DV04")}
+    quiz = {(q["cell_id"], q["month"]): q["winners"] for q in members["quiz"]}
+    assert quiz[("CB-001", "M05")] == ["DV-00001-01", "DV-00001-02"]  # a tie
+    ((file, column),) = [(r["file"], r["column"]) for r in members["rejected"]]
+    assert file.endswith("CB-007_2024.xlsx") and column == "Họ và tên"  # a name nobody has
+    layouts = {(c.grid, c.by_name) for c in SAMPLE_CELLS.values()}
+    assert {(True, False), (False, False), (True, True)} <= layouts
 
 
 def test_sample_truth_covers_every_rule() -> None:
