@@ -307,6 +307,14 @@ def _summary(report: Report, out_dir: Path) -> None:
         ("Chi bộ / cells", len(report.cells)),
         ("Vi phạm / violations", sum(len(c.violations) for c in report.cells)),
     ]
+    if report.members:  # a year without member tables prints as it always has
+        rows += [
+            ("Đảng viên / members", len(report.members)),
+            (
+                "Vi phạm của đảng viên / member findings",
+                sum(len(m.violations) for m in report.members),
+            ),
+        ]
     for label, value in rows:
         table.add_row(label, str(value))
     out.print(table)

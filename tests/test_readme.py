@@ -42,3 +42,13 @@ def test_a_readme_audit_command_runs_and_reads_only_its_year(command: str, tmp_p
     truth = json.loads((ROOT / "tests" / "data" / truth_name).read_text("utf-8"))
     scored = {c["cell_id"] for c in truth["cells"] if not c.get("merged_into")}
     assert {c["cell_id"] for c in report["cells"]} == scored
+    # the summary counts the members and their findings when the year has member tables
+    counts = dict(re.findall(r"(Đảng viên / members|member findings)\s*│\s*(\d+)", done.stdout))
+    members = truth.get("members")
+    if members:
+        assert counts == {
+            "Đảng viên / members": str(members["members"]),
+            "member findings": str(len(members["findings"])),
+        }
+    else:
+        assert not counts and "Đảng viên / members" not in done.stdout
