@@ -313,9 +313,13 @@ def _conclusion_text(value: Any) -> str | None:
     return None if text and fold(text) in _CONCLUSION_MARKS else text
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=len(RECORD_TYPES))
 def _field_adapters(table: str) -> dict[str, TypeAdapter[list[Any]]]:
-    """One pydantic validator per record field, for a whole column at once."""
+    """One pydantic validator per record field, for a whole column at once.
+
+    Kept for every table: with the six member tables a workbook holds nine, and a cache
+    of eight, read in table order, missed every time (a few ms a table, a third of the
+    validation of a year with members)."""
     model = RECORD_TYPES[table]
     return {
         name: TypeAdapter(list[Annotated[info.annotation, info]])  # type: ignore[name-defined]
