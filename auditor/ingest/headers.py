@@ -208,12 +208,45 @@ _PUNCT = re.compile(r"[.\u2026]+$")
 @lru_cache(maxsize=8192)
 def normalise_header(text: str) -> str:
     """The comparison key of a header or sheet name."""
-    key = fold(text)
+    return _without_trailing(fold(text))
+
+
+#: The last characters of a key that a trailing mark, unit or dot may end with.
+_TRAILING_ENDS = frozenset(")*:].\u2026")
+
+
+def _without_trailing(key: str) -> str:
+    """``key`` (folded: no space at either end) without its trailing marks and units.
+
+    Most texts (every data value met while looking for a header) end with none of the
+    characters a mark ends with: they are returned as they are, without running the
+    patterns, which scan the whole text.
+    """
+    if not key or key[-1] not in _TRAILING_ENDS:
+        return key
     previous = None
     while previous != key:
         previous = key
         key = _PUNCT.sub("", _TRAILING.sub("", key)).strip()
     return key
+
+
+def joined_key(first: str, second: str) -> str:
+    """``normalise_header(f"{first} {second}")``, from the two texts' folded forms.
+
+    A two-row header is matched by joining each lower label with the label above it;
+    under a one-row header the "lower label" is the first data row, whose values are new
+    in every workbook: folding the joined text again was most of the cost of finding a
+    header. Folding works character by character and a space joins no character to its
+    neighbours, so folding the two parts (each remembered) and joining them gives the
+    same key (a hypothesis property holds the two equal).
+    """
+    return _without_trailing(" ".join(part for part in (fold(first), fold(second)) if part))
+
+
+def match_joined(table: str, first: str, second: str) -> str | None:
+    """The field ``f"{first} {second}"`` names in ``table``, or ``None``."""
+    return HEADER_INDEX[table].get(joined_key(first, second))
 
 
 def _index(table_aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:

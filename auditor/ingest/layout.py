@@ -18,6 +18,7 @@ from auditor.ingest.headers import (
     IGNORED_HEADERS,
     REQUIRED,
     match_header,
+    match_joined,
     normalise_header,
     table_for_sheet,
 )
@@ -113,22 +114,26 @@ def _match_two_rows(table: str, top: list[Any], below: list[Any]) -> dict[int, t
             group = upper
         elif lower is None:
             group = None
-        candidates: list[str] = []
+        # each candidate: the texts it joins with a space (one text: itself)
+        candidates: list[tuple[str, ...]] = []
         if lower is not None:
             label_above = upper if upper is not None else group
             if label_above is not None:
-                candidates += [f"{lower} {label_above}", f"{label_above} {lower}"]
-            candidates.append(lower)
+                candidates += [(lower, label_above), (label_above, lower)]
+            candidates.append((lower,))
         if upper is not None:
-            candidates.append(upper)
+            candidates.append((upper,))
         for candidate in candidates:
-            name = match_header(table, candidate)
+            if len(candidate) == 2:
+                name = match_joined(table, *candidate)
+            else:
+                name = match_header(table, candidate[0])
             if name and name not in seen:
                 shown = lower if lower is not None else upper
                 above = upper if upper is not None else group
                 if lower is not None and above is not None and above != lower:
                     shown = f"{above} / {lower}"
-                matched[index] = (name, shown or candidate)
+                matched[index] = (name, shown or " ".join(candidate))
                 seen.add(name)
                 break
     return matched

@@ -8,8 +8,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from auditor.ingest.headers import FIELDS, SHEET_ALIASES, match_header, table_for_sheet
-from auditor.ingest.text import strip_accents
+from auditor.ingest.headers import (
+    _PUNCT,
+    _TRAILING,
+    FIELDS,
+    SHEET_ALIASES,
+    joined_key,
+    match_header,
+    match_joined,
+    normalise_header,
+    table_for_sheet,
+)
+from auditor.ingest.text import fold, strip_accents
 
 ALL_ALIASES = [
     (table, field, alias)
@@ -82,3 +92,46 @@ def test_sheet_names_are_found_by_alias_however_typed(case: tuple[str, str]) -> 
 def test_unknown_header_matches_nothing() -> None:
     assert match_header("sessions", "Thời tiết") is None
     assert table_for_sheet("Hướng dẫn") is None
+
+
+#: Text as headers and first data rows hold it: Vietnamese in NFC or NFD, accents alone,
+#: every kind of space, brackets and stars a header may end with.
+_HEADER_TEXT = st.text(
+    alphabet=st.sampled_from(
+        [
+            *"aăâbcdđeêghiklmnoôơpqrstuưvxyAĐƠ0129 ():*.[]…",
+            *("\u0301", "\u0300", "\u0323", "\u0303", "\u0309", "\xa0", "\t", "\n", "\u3000"),
+            *("ﬁ", "ß", "İ", "ǅ"),
+        ]
+    ),
+    max_size=24,
+)
+
+
+@given(
+    first=st.one_of(_HEADER_TEXT, st.sampled_from([a for _, _, a in ALL_ALIASES])),
+    second=st.one_of(_HEADER_TEXT, st.sampled_from([a for _, _, a in ALL_ALIASES])),
+)
+def test_a_joined_header_matches_as_its_joined_text_would(first: str, second: str) -> None:
+    """Two header rows are matched by joining each label with the one above it, from the
+    labels' folded forms: the same field as matching the joined text itself."""
+    joined = f"{first} {second}"
+    assert joined_key(first, second) == normalise_header(joined)
+    for table in FIELDS:
+        assert match_joined(table, first, second) == match_header(table, joined)
+
+
+def _normalised_the_long_way(text: str) -> str:
+    """The header key as the patterns alone give it (no shortcut for texts that end
+    with no mark)."""
+    key = fold(text)
+    previous = None
+    while previous != key:
+        previous = key
+        key = _PUNCT.sub("", _TRAILING.sub("", key)).strip()
+    return key
+
+
+@given(text=st.one_of(_HEADER_TEXT, st.sampled_from([a for _, _, a in ALL_ALIASES])))
+def test_a_header_key_skips_the_patterns_only_when_they_would_change_nothing(text: str) -> None:
+    assert normalise_header.__wrapped__(text) == _normalised_the_long_way(text)
