@@ -12,10 +12,13 @@ the bounded worker in :mod:`auditor.ingest.pool`.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import posixpath
 import re
 import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -169,7 +172,88 @@ def _holds_value(window: bytes, at: int) -> bool:
     return not (after.startswith(b"</c>") or (after.startswith(b"</") and b"c>" in after))
 
 
-def _check_references(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> bool:
+#: A zip up to this size is read into memory once: its members are unpacked straight from
+#: those bytes (zipfile's own reader took as long as calamine's read of a cell's workbook)
+#: and its SHA-256 is taken from them.
+IN_MEMORY_BYTES = 8 * MB
+#: A zip member's local header (zipfile's ``structFileHeader``).
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+#: Flag bits that leave a member to zipfile: encrypted, patched data, strong encryption.
+_UNUSUAL_FLAGS = 0x01 | 0x20 | 0x40
+_UTF8_NAME = 0x800
+_LOCAL_MAGIC = b"PK\x03\x04"
+
+
+def _unpacked(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """The member ``info`` of the zip whose bytes are ``data``, unpacked, as zipfile reads
+    it; ``None`` when anything is out of the ordinary (encrypted, another compression
+    method, a local header unlike the directory, a size or CRC-32 that does not hold),
+    for zipfile to read it and say what is wrong."""
+    at = info.header_offset
+    if at < 0 or at + _LOCAL_HEADER.size > len(data):
+        return None
+    header = _LOCAL_HEADER.unpack_from(data, at)
+    magic, flags, name_length, extra_length = header[0], header[3], header[10], header[11]
+    if magic != _LOCAL_MAGIC or info.flag_bits & _UNUSUAL_FLAGS:
+        return None
+    start = at + _LOCAL_HEADER.size
+    name = data[start : start + name_length]
+    try:
+        written = name.decode("utf-8" if flags & _UTF8_NAME else "cp437")
+    except UnicodeDecodeError:
+        return None
+    if written != info.orig_filename:
+        return None
+    start += name_length + extra_length
+    raw = data[start : start + info.compress_size]
+    if len(raw) != info.compress_size:
+        return None
+    if info.compress_type == zipfile.ZIP_STORED:
+        out = raw
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        try:
+            out = zlib.decompressobj(-15).decompress(raw, info.file_size + 1)
+        except zlib.error:
+            return None
+    else:
+        return None
+    if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
+        return None
+    return out
+
+
+#: zipfile unpacks at least this much at a time: a read of fewer bytes from a member no
+#: larger reaches its end, and so checks its CRC-32.
+_ZIP_READ = 4096
+
+
+def _head(data: bytes, info: zipfile.ZipInfo, size: int) -> bytes | None:
+    """The first ``size`` bytes of a small member (``_ZIP_READ`` at most, packed and
+    unpacked), as zipfile's ``read(size)`` gives them, CRC-32 checked as it does; ``None``
+    for a larger one or anything out of the ordinary (zipfile reads it)."""
+    if size > _ZIP_READ or info.file_size > _ZIP_READ or info.compress_size > _ZIP_READ:
+        return None
+    whole = _unpacked(data, info)
+    return None if whole is None else whole[:size]
+
+
+def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes | None) -> Iterator[bytes]:
+    """A member's bytes as zipfile reads them in chunks of ``_CHUNK``: a small member of
+    a zip held in memory comes whole in one chunk, unpacked from ``data``."""
+    if data is not None and info.file_size <= _CHUNK:
+        whole = _unpacked(data, info)
+        if whole is not None:
+            if whole:
+                yield whole
+            return
+    with archive.open(info) as handle:
+        while chunk := handle.read(_CHUNK):
+            yield chunk
+
+
+def _check_references(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, data: bytes | None = None
+) -> bool:
     """Stream a sheet's XML and compare the cell references it holds with the limits;
     say whether it holds a formula element (so the reader need not decompress it again
     to look for formulas without a value).
@@ -181,26 +265,25 @@ def _check_references(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: L
     max_row = max_col = 0
     formula = False
     tail = b""
-    with archive.open(info) as handle:
-        first = True
-        while chunk := handle.read(_CHUNK):
-            if first:
-                if _DTD.search(chunk[:2048]):
-                    raise unsafe_xml()
-                first = False
-            window = tail + chunk
-            formula = formula or FORMULA_ELEMENT.search(window) is not None
-            for pattern in (wide, tall):
-                for match in pattern.finditer(window):
-                    if not _is_attribute(window, match.start()):
-                        continue
-                    if not _holds_value(window, match.start()):
-                        continue
-                    col = column_number(match.group(1).decode()) if match.group(1) else 0
-                    max_col = max(max_col, col)
-                    max_row = max(max_row, int(match.group(2)))
-            # a reference cut by the chunk's end, with its element; re-matches are harmless
-            tail = chunk[-_TAG_REACH:]
+    first = True
+    for chunk in _chunks(archive, info, data):
+        if first:
+            if _DTD.search(chunk[:2048]):
+                raise unsafe_xml()
+            first = False
+        window = tail + chunk
+        formula = formula or FORMULA_ELEMENT.search(window) is not None
+        for pattern in (wide, tall):
+            for match in pattern.finditer(window):
+                if not _is_attribute(window, match.start()):
+                    continue
+                if not _holds_value(window, match.start()):
+                    continue
+                col = column_number(match.group(1).decode()) if match.group(1) else 0
+                max_col = max(max_col, col)
+                max_row = max(max_row, int(match.group(2)))
+        # a reference cut by the chunk's end, with its element; re-matches are harmless
+        tail = chunk[-_TAG_REACH:]
     if max_row or max_col:
         _over(max_row, max_col, limits, declared=False)
     return formula
@@ -354,12 +437,16 @@ def _check_ods_nesting(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
 _UNIQUE_COUNT = re.compile(rb"<(?:\w+:)?sst\b[^>]*?\buniqueCount=\"(\d+)\"")
 
 
-def _check_xml_head(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+def _check_xml_head(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes | None = None
+) -> None:
     """Refuse XML with a DTD (Office never writes one, and entities are the attack), and
     a shared-string table that claims more strings than its size can hold: calamine
     reserves room for ``uniqueCount`` strings up front (4e9 of them ask for 96 GB)."""
-    with archive.open(info) as handle:
-        head = handle.read(2048)  # a DTD comes before the root element
+    head = None if data is None else _head(data, info, 2048)
+    if head is None:
+        with archive.open(info) as handle:
+            head = handle.read(2048)  # a DTD comes before the root element
     if _DTD.search(head):
         raise unsafe_xml()
     match = _UNIQUE_COUNT.search(head)
@@ -368,9 +455,10 @@ def _check_xml_head(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
 
 
 def _check_archive(
-    path: Path, limits: Limits, scan: Callable[[str], bool] | None
+    path: Path, limits: Limits, scan: Callable[[str], bool] | None, data: bytes | None = None
 ) -> tuple[frozenset[str] | None, str]:
-    with zipfile.ZipFile(path) as archive:
+    """The checks of a zip (``data``: its bytes, when held in memory)."""
+    with zipfile.ZipFile(path if data is None else io.BytesIO(data)) as archive:
         members = archive.infolist()
         if len(members) > limits.max_members:
             raise too_large(f"{vi_number(len(members))} thành phần", f"{len(members):,} members")
@@ -403,7 +491,7 @@ def _check_archive(
                 raise password_protected()
         for member in members:
             if _XML_MEMBER.search(member.filename):
-                _check_xml_head(archive, member)
+                _check_xml_head(archive, member, data)
         formulas: set[str] = set()
         # a sheet part outside the usual place: the reader looks for formulas itself
         unusual = any(
@@ -417,7 +505,7 @@ def _check_archive(
                 if scan is not None and not scan(member.filename):
                     continue
                 try:
-                    if _check_references(archive, member, limits):
+                    if _check_references(archive, member, limits, data):
                         formulas.add(member.filename)
                 except SheetTooLarge as problem:
                     raise problem.named(_sheet_name(archive, member.filename)) from None
@@ -510,6 +598,8 @@ class FileCheck:
     #: For a zip: ``xlsx`` (also .xlsm), ``xlsb`` or ``ods`` by its parts, so the reader
     #: need not open the zip's directory again to tell calamine the format.
     zip_format: str = ""
+    #: The file's SHA-256 when the guard read it whole (a small zip), else ``None``.
+    sha256: str | None = None
 
 
 def check_file(path: Path, limits: Limits) -> str:
@@ -536,8 +626,9 @@ def inspect_file(
     if kind == "ole":
         _check_xls(path, limits)
         return FileCheck(kind)
+    data = path.read_bytes() if size <= IN_MEMORY_BYTES else None
     try:
-        formulas, parts = _check_archive(path, limits, scan)
+        formulas, parts = _check_archive(path, limits, scan, data)
     except ReadError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError):
@@ -546,4 +637,5 @@ def inspect_file(
         raise corrupt() from None
     except Exception:  # zlib.error and friends from a damaged member
         raise corrupt() from None
-    return FileCheck(kind, formulas, parts)
+    digest = None if data is None else hashlib.sha256(data).hexdigest()
+    return FileCheck(kind, formulas, parts, digest)

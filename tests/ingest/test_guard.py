@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zipfile
 from pathlib import Path
+from unittest import mock
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from auditor.ingest import guard
 from auditor.ingest.guard import Limits, _reference_patterns, check_file, inspect_file
 from auditor.ingest.read import (
     ReadError,
@@ -314,3 +317,65 @@ def test_a_password_protected_xls_is_named_as_such(tmp_path: Path) -> None:
     path.write_bytes(bytes(data))
     problem = refused(path)
     assert problem.reason_vi == "Tệp có mật khẩu, không đọc được"
+
+
+def _outcome(path: Path) -> object:
+    """What the guard says of a file: its findings, or the reason it refuses it."""
+    try:
+        checked = inspect_file(path, Limits())
+    except ReadError as problem:
+        return ("refused", problem.code, problem.reason_vi, problem.reason_en)
+    return ("ok", checked.kind, checked.formula_members, checked.zip_format)
+
+
+def _workbooks() -> list[Path]:
+    found = sorted((ROOT / "tests" / "data").rglob("*.xls[xm]"))
+    found += sorted((ROOT / "sample_data").rglob("*.xlsx"))[:3]
+    return [path for path in found if zipfile.is_zipfile(path)]
+
+
+def test_members_unpacked_in_memory_are_what_zipfile_reads() -> None:
+    """A small zip's members are unpacked straight from its bytes: each comes out as
+    zipfile reads it, whole or (a member of 4 KB at most) its first 2 KB."""
+    compared = 0
+    for path in _workbooks():
+        data = path.read_bytes()
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                whole = guard._unpacked(data, info)
+                assert whole is not None, (path, info.filename)
+                assert whole == archive.read(info)
+                head = guard._head(data, info, 2048)
+                assert head is not None or info.file_size > 4096 or info.compress_size > 4096
+                with archive.open(info) as handle:
+                    assert head in (None, handle.read(2048))
+                compared += 1
+    assert compared > 50
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    source=st.sampled_from(_workbooks()[:6]),
+    flips=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(1, 255)), max_size=6),
+)
+def test_a_damaged_zip_gets_the_same_verdict_in_memory_as_through_zipfile(
+    tmp_path_factory: pytest.TempPathFactory,
+    source: Path,
+    flips: list[tuple[float, int]],
+) -> None:
+    """Flipped bytes anywhere (directory, local headers, compressed data, checksums):
+    the guard reading members from memory refuses, or passes, exactly as it does reading
+    them through zipfile."""
+    data = bytearray(source.read_bytes())
+    for where, mask in flips:
+        data[int(where * len(data))] ^= mask
+    path = tmp_path_factory.mktemp("flip") / source.name
+    path.write_bytes(bytes(data))
+    in_memory = _outcome(path)
+    with mock.patch.object(guard, "IN_MEMORY_BYTES", -1):
+        assert in_memory == _outcome(path)
+
+
+def test_the_guard_gives_the_digest_of_a_small_zip(tmp_path: Path) -> None:
+    path = hostile.simple_xlsx(tmp_path / "ok.xlsx", [["Mã chi bộ", "CB-001"]])
+    assert inspect_file(path, Limits()).sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
