@@ -174,10 +174,18 @@ class RowWriter:
         opened = False
         number = str(row + 1)
         refs, columns, pending = self.refs, self.columns, sheet.table[row]
+        texts = self.texts
         for col, value in enumerate(values):
             if value is None:
                 continue
             kind = type(value)
+            if kind is str and col < columns:
+                # most text repeats: a text seen in this column is plain and written
+                known = texts[col].get(value)
+                if known is not None:
+                    out += (refs[col], number, known)
+                    fast.append(col)
+                    continue
             if kind is str and col < columns and value and len(value) <= _SHORT:
                 if is_plain(value):
                     out.append(refs[col])

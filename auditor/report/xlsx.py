@@ -89,19 +89,43 @@ def wrapped_height(cells: Iterable[tuple[Any, float]], line: float = LINE_POINTS
     holds about ``w`` characters of 11-point Times New Roman, less two for the words that
     wrap early, so a row may get a little air but never cuts a line off.
     """
+    given = list(cells)
+    wrapping = [(i, _per_line(width)) for i, (_, width) in enumerate(given)]
+    return _row_height([value for value, _ in given], wrapping, line)
+
+
+def _per_line(width: float) -> int:
+    """Characters a line of a column ``width`` wide holds (see :func:`wrapped_height`)."""
+    return max(1, int(width) - 2)
+
+
+def _row_height(
+    values: Sequence[Any], wrapping: Sequence[tuple[int, int]], line: float = LINE_POINTS
+) -> float | None:
+    """:func:`wrapped_height` of a row's ``values``, given (column, characters a line)
+    of its wrapping columns: the table writer's form, called once per row (64,000 rows
+    of violations in a province year), with each column's line length worked out once."""
     lines = 1
-    for value, width in cells:
+    count = len(values)
+    for i, per_line in wrapping:
+        if i >= count:
+            continue
+        value = values[i]
         if value is None:
             continue
-        if isinstance(value, Styled):
-            value = value.value
-        text = value if isinstance(value, str) else str(value)
-        per_line = max(1, int(width) - 2)
-        if len(text) <= per_line and "\n" not in text:
-            continue
-        parts = text.replace("\r\n", "\n").split("\n")  # a cell breaks lines at LF only
-        needed = sum(-(-len(part) // per_line) or 1 for part in parts)
-        lines = max(lines, needed)
+        if type(value) is not str:
+            if isinstance(value, Styled):
+                value = value.value
+            value = value if isinstance(value, str) else str(value)
+        if "\n" not in value:
+            if len(value) <= per_line:
+                continue
+            needed = -(-len(value) // per_line)
+        else:
+            parts = value.replace("\r\n", "\n").split("\n")  # a cell breaks lines at LF only
+            needed = sum(-(-len(part) // per_line) or 1 for part in parts)
+        if needed > lines:
+            lines = needed
     return None if lines == 1 else lines * line + 3
 
 
@@ -227,7 +251,7 @@ class Book:
         columns = len(plain)
         write_string, write_number = sheet.write_string, sheet.write_number
         number = self.fmt("text")
-        wrapping = [(i, widths[i]) for i, wrap in enumerate(wrapped) if wrap]
+        wrapping = [(i, _per_line(widths[i])) for i, wrap in enumerate(wrapped) if wrap]
         writer = None
         if RowWriter.usable(sheet):
             writer = RowWriter(
@@ -247,7 +271,7 @@ class Book:
         for line in body:
             height = None
             if wrapping:
-                height = wrapped_height((line[i], width) for i, width in wrapping if i < len(line))
+                height = _row_height(line, wrapping)
             if writer is not None and row < last and writer.write(row, line, height, slow):
                 row += 1
                 continue
