@@ -46,7 +46,6 @@ from auditor.runtime import (
 from auditor.scoring import score_cells
 from auditor.scoring_params import Scoring, scoring_for_year
 from auditor.waivers import apply_waivers, load_waiver_file
-from auditor.year_files import set_aside_other_years
 
 
 @dataclass
@@ -259,8 +258,8 @@ def run_audit(
                 workers=processes,
                 progress=progress,
                 preload=PIPELINE_MODULES,
+                year=year,  # other years' files set aside before members are resolved
             )
-            dataset = set_aside_other_years(dataset, year)
         imported = dataset.stats
         clock.split(
             "read",

@@ -154,3 +154,31 @@ def test_a_file_is_set_aside_exactly_when_no_meeting_of_it_falls_in_the_year(
     assert {i.file for i in kept.inputs if i.status == "skipped"} == aside
     assert set(kept.sessions["file"]) == set(files) - aside
     assert len(kept.sessions) == sum(len(files[f]) for f in set(files) - aside)
+
+
+def test_last_years_members_beside_this_years_are_neither_duplicates_nor_names(
+    tmp_path: Path,
+) -> None:
+    """A member keeps his code from year to year, so a folder holding two years of a
+    cell's workbooks lists him twice: the audit of one year must not refuse his row as a
+    duplicate of the other year's, nor find his name twice when a row names him."""
+    from tests.conftest import SESSION_HEADER, info_sheet, write_workbook
+
+    for year, marks in ((2024, ["x", "x", "x"]), (2026, ["K", "K", "K"])):
+        session = ["1", f"05/01/{year}", "Thường kỳ", None, None, None, 10, 9, "Có", None, None]
+        write_workbook(
+            tmp_path / f"CB-002_{year}.xlsx",
+            [
+                info_sheet("CB-002", "Chi bộ thôn 2"),
+                ("Sinh hoạt", [SESSION_HEADER, session]),
+                ("Đảng viên", [["Mã đảng viên", "Họ và tên"], ["DV-20", "Trần Văn Tư"]]),
+                ("Điểm danh", [["Họ và tên", "T1", "T2", "T3"], ["Trần Văn Tư", *marks]]),
+            ],
+        )
+    for year, rules in ((2026, ["DV01"]), (2024, [])):
+        report = run_audit([tmp_path], year=year, out=None).report
+        assert not report.rejected_rows, report.rejected_rows
+        assert [m.member_id for m in report.members] == ["DV-20"]
+        assert [v.rule for v in report.members[0].violations] == rules
+        skipped = [i.file for i in report.inputs if i.status == "skipped"]
+        assert skipped == [f"CB-002_{4050 - year}.xlsx"]

@@ -56,8 +56,10 @@ def load(
     workers: int = 0,
     progress: Progress | None = None,
     preload: Sequence[str] = (),
+    year: int | None = None,
 ) -> Dataset:
-    """Read every file under ``inputs`` (files or directories).
+    """Read every file under ``inputs`` (files or directories); with ``year``, the
+    files of other years are set aside (``skipped``) before member rows are resolved.
 
     ``workers=0`` reads in this process (fast for tests and trusted files); with workers,
     each file is read in a bounded process (:mod:`auditor.ingest.pool`), so a file that
@@ -81,7 +83,7 @@ def load(
                 results[index] = read_file(item, limits)
         if readable:
             _read_in_workers(found, readable, results, limits, workers, progress, preload)
-    return _timed(merge([r for r in results if r is not None]), discovered)
+    return _timed(merge([r for r in results if r is not None], year), discovered)
 
 
 def _size(found: Found) -> int:

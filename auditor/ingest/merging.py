@@ -73,8 +73,13 @@ def _in_sheet_order(columns: Columns, position: dict[str, int]) -> None:
         columns[name] = [values[index] for index in order]
 
 
-def merge(results: Sequence[FileResult]) -> Dataset:
-    """One Dataset from many files, with cell ids spelled the same everywhere."""
+def merge(results: Sequence[FileResult], year: int | None = None) -> Dataset:
+    """One Dataset from many files, with cell ids spelled the same everywhere.
+
+    With ``year``, the files of other years are set aside (:mod:`auditor.year_files`)
+    before the member rows are tied to members: a member keeps his code from year to
+    year, so last year's members list beside this year's must neither make this year's
+    codes duplicates nor lend its names to this year's rows."""
     tables: dict[str, Columns] = {
         table: {name: [] for name in table_columns(table)} for table in TABLES
     }
@@ -101,6 +106,10 @@ def merge(results: Sequence[FileResult]) -> Dataset:
         )
     for table in TABLES:
         setattr(dataset, table, frame_from_columns(table, tables[table]))
-    if any(tables[table]["row"] for table in MEMBER_TABLES):
+    if year is not None:
+        from auditor.year_files import set_aside_other_years
+
+        dataset = set_aside_other_years(dataset, year)
+    if any(len(getattr(dataset, table)) for table in MEMBER_TABLES):
         resolve_members(dataset)
     return dataset
