@@ -281,20 +281,50 @@ def each_distinct(func: Callable[[Any], Any], values: Sequence[Any]) -> list[Any
     return list(map(memo.__getitem__, values))
 
 
+#: Per parser, what each raw value it met in this process parsed to (its value, or the
+#: :class:`ValueProblem` it raised), keyed by the value and its type (``1``, ``1.0`` and
+#: ``True`` are told apart). The same dates, counts, kinds and marks fill thousands of
+#: cells' workbooks: each is parsed once per reading process, not once per workbook.
+_PARSED: dict[Parser, dict[Any, Any]] = {}
+#: Values one parser remembers, and parsers remembered, before starting afresh.
+PARSED_VALUES = 50_000
+PARSED_PARSERS = 64
+
+
+def _parsed_memory(parser: Parser) -> dict[Any, Any]:
+    memory = _PARSED.get(parser)
+    if memory is None:
+        if len(_PARSED) >= PARSED_PARSERS:
+            _PARSED.clear()
+        memory = _PARSED[parser] = {}
+    elif len(memory) >= PARSED_VALUES:
+        memory.clear()
+    return memory
+
+
 def _parse_column(
     parser: Parser, header: str, raws: Sequence[Any], errors: dict[int, list[FieldError]]
 ) -> list[Any]:
-    """Parse a column (each distinct raw value once); a value that fails is ``None`` and
-    an error of its row."""
+    """Parse a column (each distinct raw value once, and once in the process: see
+    ``_PARSED``); a value that fails is ``None`` and an error of its row."""
     failed = False
+    memory = _parsed_memory(parser)
 
     def attempt(raw: Any) -> Any:
         nonlocal failed
+        key = raw if type(raw) is str else (type(raw), raw)
         try:
-            return parser(raw)
-        except ValueProblem as problem:
+            parsed = memory[key]
+        except KeyError:
+            try:
+                parsed = parser(raw)
+            except ValueProblem as problem:
+                problem.__traceback__ = None  # kept: no frames kept with it
+                parsed = problem
+            memory[key] = parsed
+        if isinstance(parsed, ValueProblem):
             failed = True
-            return problem
+        return parsed
 
     parsed = each_distinct(attempt, raws)
     if failed:

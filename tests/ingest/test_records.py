@@ -9,7 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditor.ingest.headers import REQUIRED
-from auditor.ingest.records import each_distinct, validate_row, validate_rows
+from auditor.ingest.records import (
+    PARSERS,
+    _parse_column,
+    each_distinct,
+    validate_row,
+    validate_rows,
+)
+from auditor.ingest.values import ValueProblem
 
 HEADERS = {
     "date": "Ngày sinh hoạt",
@@ -117,3 +124,81 @@ def test_every_problem_of_a_row_is_listed_in_column_order() -> None:
         ("Tổng số đảng viên", "hai mươi", "Not a number"),
         ("Mã chi bộ", "", "The party cell canno"),
     ]
+
+
+#: Raw values as a reader hands them back, types mixed (``1``, ``1.0``, ``True``, ``"1"``).
+_ANY_RAW = st.one_of(
+    st.sampled_from([v for vs in RAW_VALUES.values() for v in vs]),
+    st.sampled_from([0, 1, 1.0, True, False, 0.0, "1", "0", "x", "Có", "không", "T3", "Quý II"]),
+    st.integers(-5, 50_000),
+    st.floats(allow_nan=False, allow_infinity=False, min_value=-10, max_value=60_000),
+    st.dates(dt.date(1940, 1, 1), dt.date(2210, 1, 1)),
+    st.datetimes(dt.datetime(1940, 1, 1), dt.datetime(2210, 1, 1)),
+    st.text(max_size=12),
+    st.none(),
+)
+
+
+def _direct(parser: Any, raw: Any) -> Any:
+    try:
+        return ("value", type(parser(raw)), parser(raw))
+    except ValueProblem as problem:
+        return ("problem", problem.code, problem.reason_vi, problem.reason_en)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    table=st.sampled_from(sorted(PARSERS)),
+    earlier=st.lists(_ANY_RAW, max_size=20),
+    column=st.lists(_ANY_RAW, min_size=1, max_size=20),
+)
+def test_a_value_remembered_from_earlier_workbooks_parses_as_it_would_afresh(
+    table: str, earlier: list[Any], column: list[Any]
+) -> None:
+    """Values are parsed once per reading process: a column read after others (whose
+    values, of other types, equal some of its own) gets, value by value, what its parser
+    gives that value afresh, and the same errors."""
+    for parser in PARSERS[table].values():
+        _parse_column(parser, "Cột", earlier, {})
+        errors: dict[int, list[Any]] = {}
+        parsed = _parse_column(parser, "Cột", column, errors)
+        for position, raw in enumerate(column):
+            direct = _direct(parser, raw)
+            if direct[0] == "value":
+                assert position not in errors
+                assert (type(parsed[position]), parsed[position]) == direct[1:]
+            else:
+                assert parsed[position] is None
+                (error,) = errors[position]
+                assert (error.code, error.reason_vi, error.reason_en) == direct[1:]
+
+
+def test_two_workbooks_of_one_layout_keep_their_own_values() -> None:
+    """The second workbook of the same layout, its values equal to the first's but of
+    other types, gets its own verdicts: the count True is refused, "1" and 1.0 pass."""
+    first = validate_rows(
+        "sessions",
+        {
+            "date": (HEADERS["date"], ["05/03/2024"]),
+            "kind": (HEADERS["kind"], ["Thường kỳ"]),
+            "members_total": ("Tổng số", [1]),
+        },
+        1,
+        default_cell="CB-1",
+        required=(),
+    )
+    second = validate_rows(
+        "sessions",
+        {
+            "date": (HEADERS["date"], [dt.datetime(2024, 3, 5), "05/03/2024", "05/03/2024"]),
+            "kind": (HEADERS["kind"], ["Thường kỳ"] * 3),
+            "members_total": ("Tổng số", [True, "1", 1.0]),
+        },
+        3,
+        default_cell="CB-1",
+        required=(),
+    )
+    assert first.accepted == [0] and first.columns["members_total"] == [1]
+    assert second.accepted == [1, 2] and [e.code for e in second.errors[0]] == ["not_a_number"]
+    assert second.columns["members_total"] == [1, 1]
+    assert second.columns["date"] == [dt.date(2024, 3, 5)] * 2
