@@ -35,9 +35,17 @@ def id_key(member_id: Any) -> str | None:
     return text.replace(" ", "").casefold() if text else None
 
 
+def _where(frame: pd.DataFrame, position: int) -> tuple[str, str, int]:
+    """The file, sheet and row of the frame's row at ``position``."""
+    return (
+        str(frame["file"].iat[position]),
+        str(frame["sheet"].iat[position]),
+        int(frame["row"].to_numpy()[position]),
+    )
+
+
 def _reject(
-    frame: pd.DataFrame,
-    position: int,
+    where: tuple[str, str, int],
     table: str,
     field: str,
     value: Any,
@@ -53,9 +61,9 @@ def _reject(
         reason_en=reason_en,
     )
     return RejectedRow(
-        file=str(frame["file"].iat[position]),
-        sheet=str(frame["sheet"].iat[position]),
-        row=int(frame["row"].to_numpy()[position]),
+        file=where[0],
+        sheet=where[1],
+        row=where[2],
         table=table,
         column=error.column,
         value=error.value,
@@ -82,8 +90,7 @@ def resolve_members(dataset: Dataset) -> None:
             drop.append(position)
             rejected.append(
                 _reject(
-                    members,
-                    position,
+                    _where(members, position),
                     "members",
                     "member_id",
                     members["member_id"].iat[position],
@@ -115,8 +122,9 @@ def resolve_members(dataset: Dataset) -> None:
         member_id: Any, name: Any, cell_id: Any
     ) -> tuple[str, str] | tuple[str, ErrorCode, str, str]:
         """``(member_id, cell_id)``, or ``(field, code, reason_vi, reason_en)`` of a refusal."""
-        if id_key(member_id):
-            found = by_id.get(id_key(member_id) or "")
+        code = id_key(member_id)
+        if code:
+            found = by_id.get(code)
             if found is None:
                 return (
                     "member_id",
@@ -159,25 +167,32 @@ def resolve_members(dataset: Dataset) -> None:
         frame: pd.DataFrame = getattr(dataset, table)
         if frame.empty:
             continue
-        memo: dict[tuple[Any, Any, Any], Any] = {}
-        ids: list[str | None] = []
-        cells: list[str | None] = []
-        bad: list[int] = []
-        triples = zip(frame["member_id"], frame["member_name"], frame["cell_id"], strict=True)
-        for position, triple in enumerate(triples):
-            if triple not in memo:
-                memo[triple] = resolve(*triple)
-            answer = memo[triple]
-            if len(answer) == 4:
-                field, code, vi, en = answer
+        # each distinct (code, name, cell) is resolved once: a member's rows repeat it
+        triples = list(
+            zip(
+                frame["member_id"].tolist(),
+                frame["member_name"].tolist(),
+                frame["cell_id"].tolist(),
+                strict=True,
+            )
+        )
+        memo: dict[tuple[Any, Any, Any], Any] = dict.fromkeys(triples)
+        for triple in memo:
+            memo[triple] = resolve(*triple)
+        answers = list(map(memo.__getitem__, triples))
+        bad = [position for position, answer in enumerate(answers) if len(answer) == 4]
+        if bad:
+            files, sheets = frame["file"].tolist(), frame["sheet"].tolist()
+            rows = frame["row"].to_numpy()
+            for position in bad:
+                field, code, vi, en = answers[position]
+                triple = triples[position]
                 value = triple[0] if field == "member_id" else triple[1]
-                rejected.append(_reject(frame, position, table, field, value, code, vi, en))
-                bad.append(position)
-                ids.append(None)
-                cells.append(None)
-            else:
-                ids.append(answer[0])
-                cells.append(answer[1])
+                where = (str(files[position]), str(sheets[position]), int(rows[position]))
+                rejected.append(_reject(where, table, field, value, code, vi, en))
+                answers[position] = (None, None)
+        ids = [answer[0] for answer in answers]
+        cells = [answer[1] for answer in answers]
         frame = frame.assign(
             member_id=pd.Series(ids, index=frame.index, dtype=object),
             cell_id=pd.Series(cells, index=frame.index, dtype=object),
