@@ -15,6 +15,7 @@ from typing import Any
 
 from auditor.ingest.headers import (
     FIELDS,
+    HEADER_INDEX,
     IGNORED_HEADERS,
     REQUIRED,
     match_header,
@@ -88,28 +89,64 @@ class TableLayout:
 
 
 def _match_row(table: str, row: list[Any]) -> dict[int, str]:
+    return _match_keys(table, [None if t is None else normalise_header(t) for t in _texts(row)])
+
+
+def _texts(row: list[Any]) -> list[str | None]:
+    return [_text(value) for value in row]
+
+
+class _HeaderRows:
+    """The first rows of a sheet, each row's texts and header keys worked out once
+    however many tables (all ten, for a sheet whose name says nothing) try it."""
+
+    def __init__(self, rows: list[list[Any]]) -> None:
+        self.rows = rows
+        self._texts: dict[int, list[str | None]] = {}
+        self._keys: dict[int, list[str | None]] = {}
+
+    def texts(self, index: int) -> list[str | None]:
+        found = self._texts.get(index)
+        if found is None:
+            found = self._texts[index] = _texts(self.rows[index])
+        return found
+
+    def keys(self, index: int) -> list[str | None]:
+        found = self._keys.get(index)
+        if found is None:
+            found = [None if t is None else normalise_header(t) for t in self.texts(index)]
+            self._keys[index] = found
+        return found
+
+
+def _match_keys(table: str, keys: list[str | None]) -> dict[int, str]:
+    """Column -> field of a row whose header keys are ``keys`` (as :func:`match_header`
+    matches each text), each field at its first column."""
+    fields = HEADER_INDEX[table]
     matched: dict[int, str] = {}
     seen: set[str] = set()
-    for index, value in enumerate(row):
-        text = _text(value)
-        if text is None:
+    for index, key in enumerate(keys):
+        if key is None:
             continue
-        name = match_header(table, text)
+        name = fields.get(key)
         if name and name not in seen:
             matched[index] = name
             seen.add(name)
     return matched
 
 
-def _match_two_rows(table: str, top: list[Any], below: list[Any]) -> dict[int, tuple[str, str]]:
-    """Fields of a header split over two rows (a merged group label above sub-labels)."""
+def _match_two_rows(
+    table: str, top: list[str | None], below: list[str | None]
+) -> dict[int, tuple[str, str]]:
+    """Fields of a header split over two rows (a merged group label above sub-labels),
+    from the two rows' texts (:func:`_texts`)."""
     width = max(len(top), len(below))
     group: str | None = None
     matched: dict[int, tuple[str, str]] = {}
     seen: set[str] = set()
     for index in range(width):
-        upper = _text(top[index]) if index < len(top) else None
-        lower = _text(below[index]) if index < len(below) else None
+        upper = top[index] if index < len(top) else None
+        lower = below[index] if index < len(below) else None
         if upper is not None:
             group = upper
         elif lower is None:
@@ -185,6 +222,7 @@ def find_header(rows: list[list[Any]], tables: tuple[str, ...]) -> TableLayout |
     best: tuple[int, int, TableLayout] | None = None
     found_at: int | None = None
     limit = min(len(rows), HEADER_SEARCH_ROWS)
+    header = _HeaderRows(rows)
     for index in range(limit):
         if found_at is not None and index > found_at + 1:
             break
@@ -192,12 +230,13 @@ def find_header(rows: list[list[Any]], tables: tuple[str, ...]) -> TableLayout |
         if sum(1 for v in row if isinstance(v, str) and v.strip()) < 2:
             continue
         for order, table in enumerate(tables):
-            single = _match_row(table, row)
+            single = _match_keys(table, header.keys(index))
             layout_rows: tuple[int, ...] = (index,)
-            names = {i: (f, _text(row[i]) or "") for i, f in single.items()}
+            texts = header.texts(index)
+            names = {i: (f, texts[i] or "") for i, f in single.items()}
             if single and index + 1 < len(rows) and not is_blank(rows[index + 1]):
-                double = _match_two_rows(table, row, rows[index + 1])
-                below = _match_row(table, rows[index + 1])
+                double = _match_two_rows(table, texts, header.texts(index + 1))
+                below = _match_keys(table, header.keys(index + 1))
                 # A title row above a header adds nothing: only a top row that brings
                 # labels of its own (or group labels) makes a two-row header.
                 if len(double) > max(len(single), len(below)):

@@ -302,6 +302,24 @@ def _parsed_memory(parser: Parser) -> dict[Any, Any]:
     return memory
 
 
+def remembered(parser: Parser, raw: Any) -> Any:
+    """What ``parser`` gives ``raw``: its value, or the :class:`ValueProblem` it raises
+    (returned, not raised), worked out once per process (``_PARSED``)."""
+    memory = _parsed_memory(parser)
+    key = raw if type(raw) is str else (type(raw), raw)
+    try:
+        return memory[key]
+    except KeyError:
+        pass
+    try:
+        parsed = parser(raw)
+    except ValueProblem as problem:
+        problem.__traceback__ = None  # kept: no frames kept with it
+        parsed = problem
+    memory[key] = parsed
+    return parsed
+
+
 def _parse_column(
     parser: Parser, header: str, raws: Sequence[Any], errors: dict[int, list[FieldError]]
 ) -> list[Any]:

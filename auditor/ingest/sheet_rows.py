@@ -31,7 +31,7 @@ from auditor.ingest.layout import (
     only_numbering,
 )
 from auditor.ingest.read import Sheet
-from auditor.ingest.records import each_distinct, validate_row, validate_rows
+from auditor.ingest.records import each_distinct, remembered, validate_row, validate_rows
 from auditor.ingest.sheet_plan import SheetPlan, plan_sheet
 from auditor.ingest.values import ValueProblem, parse_date, parse_quarter
 from auditor.ingest.waivers import sheet_waivers
@@ -248,13 +248,10 @@ def _primary_ok(table: str, value: Any) -> bool:
     """
     if value is None or value == "":
         return False
-    try:
-        if table == "sessions":
-            return parse_date(value) is not None
-        if table == "plan":
-            return parse_quarter(value) is not None
-    except ValueProblem:
-        return False
+    if table in ("sessions", "plan"):
+        # the column's parser, remembered: the row's validation finds it again
+        parsed = remembered(parse_date if table == "sessions" else parse_quarter, value)
+        return parsed is not None and not isinstance(parsed, ValueProblem)
     return True
 
 
