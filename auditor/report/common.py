@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -96,8 +97,10 @@ NO_PARENT_VI = "(Không ghi đảng bộ)"
 MEMBER_PERIODS = frozenset({"member", "member_study"})
 
 
+@functools.lru_cache(maxsize=4096)
 def format_date(value: dt.date | None) -> str:
-    """``dd/mm/yyyy`` as Vietnamese readers write dates ("" for none)."""
+    """``dd/mm/yyyy`` as Vietnamese readers write dates ("" for none); each distinct day
+    formatted once (a province year's reports show a few hundred days 36,000 times)."""
     return value.strftime("%d/%m/%Y") if value else ""
 
 
