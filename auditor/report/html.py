@@ -308,6 +308,45 @@ def _cell_heads(report: Report, rules: dict[str, RuleSummary], esc: _Escaper) ->
     return heads
 
 
+_MEMBER_HEAD = (
+    "<table>\n<thead><tr><th>Mã</th><th>Họ và tên</th><th>Có mặt</th><th>Vắng có lý do</th>"
+    "<th>Vắng không lý do</th><th>Miễn</th><th>Thi: tháng / thắng</th><th>Vi phạm</th></tr>"
+    "</thead>\n<tbody>\n"
+)
+
+
+def _member_tables(report: Report, esc: _Escaper) -> dict[str, Markup]:
+    """Each cell's members table (the template's ``member_tables``), built here rather
+    than by a Jinja2 loop: 20 members a cell, each with findings and evidence rows, are
+    hundreds of thousands of values to escape in a province year (same bytes as the
+    loop, each distinct text escaped once)."""
+    by_cell: dict[str, list[str]] = {}
+    for m in report.members:
+        findings = []
+        for v in m.violations:
+            text = f"<b>{esc(v.rule)}</b> {esc(v.message_vi)}"
+            if v.evidence:
+                rows = "; ".join(
+                    f"{esc(e.file)} › {esc(e.sheet)} › dòng {e.row}" for e in v.evidence
+                )
+                text += f' <span class="evidence">({rows})</span>'
+            findings.append(text)
+        months = m.months  # counts (ints): written as {{ }} writes them, nothing to escape
+        by_cell.setdefault(m.cell_id, []).append(
+            f"<tr>\n<td>{esc(m.member_id)}</td><td>{esc(m.member_name)}</td>\n"
+            f'<td class="num">{months.present}</td><td class="num">{months.excused}</td>'
+            f'<td class="num">{months.unexcused}</td><td class="num">{months.exempt}</td>\n'
+            f'<td class="num">{m.quiz.months} / {m.quiz.wins}</td>\n'
+            f"<td>{'<br>'.join(findings)}</td>\n</tr>\n"
+        )
+    return {
+        cell_id: Markup(
+            f"<h4>Đảng viên ({len(rows)})</h4>\n{_MEMBER_HEAD}{''.join(rows)}</tbody>\n</table>\n"
+        )
+        for cell_id, rows in by_cell.items()
+    }
+
+
 def render_html(report: Report, rules: Sequence[RuleSummary]) -> str:
     env = environment()
     template = env.get_template("report.html.j2")
@@ -330,9 +369,6 @@ def render_html(report: Report, rules: Sequence[RuleSummary]) -> str:
     }
     band_counts = {b: sum(1 for c in report.cells if c.band == b) for b in BANDS}
     esc = _Escaper()
-    members_by_cell: dict[str, list[Any]] = {}
-    for member in report.members:
-        members_by_cell.setdefault(member.cell_id, []).append(member)
     return template.render(
         report=report,
         rules=by_rule,
@@ -350,7 +386,7 @@ def render_html(report: Report, rules: Sequence[RuleSummary]) -> str:
         limit=HTML_LIST_LIMIT,
         violations_total=sum(len(c.violations) for c in report.cells),
         summary_json=Markup(script_json(summary)),
-        members_by_cell=members_by_cell,
+        member_tables=_member_tables(report, esc),
         ranking_rows=_ranking_rows(report, esc),
         cell_heads=_cell_heads(report, by_rule, esc),
     )
