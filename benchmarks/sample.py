@@ -919,12 +919,9 @@ def generate(
     :data:`REAL_DEFECT_COUNTS` gives the density of a real year. A year from 2026 is
     judged by Hướng dẫn 42 throughout and holds its columns, reorganised cells and
     waivers: :func:`benchmarks.sample_hd42.generate_hd42` writes it. ``extra_sheets``
-    (years before 2026) is asked for more sheets for each workbook (its cells, its path,
-    whether it is the consolidated one): ``benchmarks/members_sample.py`` adds the member
-    tables so."""
+    is asked for more sheets for each workbook (its cells, its path, whether it is the
+    consolidated one): ``benchmarks/members_sample.py`` adds the member tables so."""
     if year >= HD42_FIRST_FULL_YEAR:
-        if extra_sheets is not None:
-            raise ValueError("extra_sheets: only for years before 2026")
         from benchmarks.sample_hd42 import generate_hd42
 
         return generate_hd42(
@@ -937,6 +934,7 @@ def generate(
             consolidated=consolidated,
             defects=defects,
             defect_counts=defect_counts,
+            extra_sheets=extra_sheets,
         )
     rng = random.Random(seed + 1)
     cells, _ = build_cells(n_cells, year, seed, defects, defect_counts)
@@ -1015,11 +1013,12 @@ def generate_sample(
     consolidated: int = 3,
     members: bool = True,
 ) -> Truth:
-    """The committed sample year (what ``python -m benchmarks.sample`` writes): a 2024
-    year gets the member tables of a few cells (``benchmarks.members_sample.SAMPLE_CELLS``)
-    unless ``members`` is false, which writes the year exactly as it was before members."""
+    """The committed sample year (what ``python -m benchmarks.sample`` writes): the 2024
+    and 2026 years get the member tables of a few cells
+    (``benchmarks.members_sample.SAMPLE_CELLS``) unless ``members`` is false, which
+    writes the year exactly as it was before members."""
     hook = None
-    if members and year < HD42_FIRST_FULL_YEAR:
+    if members:
         from benchmarks.members_sample import SampleMembers
 
         hook = SampleMembers(year, seed)

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -508,8 +508,10 @@ def generate_hd42(
     consolidated: int,
     defects: bool,
     defect_counts: Sequence[int],
+    extra_sheets: Callable[[Sequence[CellYear], str, bool], list[SheetOut]] | None = None,
 ) -> Truth:
-    """Write a 2026-style year under ``out_dir`` and return what an audit must find."""
+    """Write a 2026-style year under ``out_dir`` and return what an audit must find
+    (``extra_sheets``: as :func:`benchmarks.sample.generate`'s)."""
     rng = random.Random(seed + 1)
     cells = build_cells_2026(n_cells, year, seed, defects, defect_counts)
     successors = {p: cell.cell_id for cell in cells for p in cell.merged_from}
@@ -550,6 +552,8 @@ def generate_hd42(
             sheets.append(sheet)
             truth.rejected += [ExpectedRejection(rel, sheet.name, r, c) for r, c in refused]
             truth.rows_written += len(sheet.rows) - 1
+        if extra_sheets:
+            sheets += extra_sheets([cell], rel, False)
         path = out_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         write(path, sheets, constant_memory=not messy)
@@ -582,7 +586,8 @@ def generate_hd42(
             ]
             truth.cells.append(_cell_truth(cell, rel, successors))
             truth.rows_written += len(cell.sessions) + len(cell.plan) + 1
-        write(out_dir / rel, [cells_sheet, plan_out, sessions_out])
+        extra = extra_sheets(together, rel, True) if extra_sheets else []
+        write(out_dir / rel, [cells_sheet, plan_out, sessions_out, *extra])
     truth.cells.sort(key=lambda c: c.cell_id)
     truth.rejected.sort(key=lambda r: (r.file, r.sheet, r.row))
     expected_scores(truth)

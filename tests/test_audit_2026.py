@@ -64,9 +64,32 @@ def test_every_injected_violation_is_found_and_nothing_else(audited: AuditResult
     assert audited.report.rules.scoring.name == "qd366"
 
 
+def test_member_findings_and_quiz_winners_are_exactly_the_truth(audited: AuditResult) -> None:
+    """hd42 judges members by the same member rules: three cells of the 2026 sample keep
+    member tables (members.md), their findings and each month's winners as the truth
+    says."""
+    members = TRUTH["members"]
+    found = {
+        (m.member_id, v.rule, v.date.isoformat() if v.date else v.period)
+        for m in audited.report.members
+        for v in m.violations
+    }
+    assert found == {(f["member_id"], f["rule"], f["key"]) for f in members["findings"]}
+    assert {v.pack for m in audited.report.members for v in m.violations} == {"hd42"}
+    assert len(audited.report.members) == members["members"]
+    assert len({m.cell_id for m in audited.report.members}) == 3
+    quiz = {(q.cell_id, q.month): (q.winners, q.attempts) for q in audited.report.quiz}
+    assert quiz == {
+        (q["cell_id"], q["month"]): (q["winners"], q["attempts"]) for q in members["quiz"]
+    }
+    six_good = {m.member_id: m.six_good_months for m in audited.report.members if m.six_good_months}
+    assert six_good == members["six_good"]
+
+
 def test_rejected_rows_are_found_at_their_exact_place(audited: AuditResult) -> None:
     found = {(r.file, r.sheet, r.row, r.column) for r in audited.report.rejected_rows}
-    expected = {(r["file"], r["sheet"], r["row"], r["column"]) for r in TRUTH["rejected"]}
+    rejected = TRUTH["rejected"] + TRUTH["members"]["rejected"]
+    expected = {(r["file"], r["sheet"], r["row"], r["column"]) for r in rejected}
     assert found == expected
     assert {"Giờ kết thúc", "Người duyệt"} <= {r.column for r in audited.report.rejected_rows}
     assert all(r.reason_vi and r.reason_en for r in audited.report.rejected_rows)
@@ -83,7 +106,8 @@ def test_the_2024_files_beside_it_are_skipped_and_every_row_adds_up(audited: Aud
         else:
             assert entry.status == "ok", entry.file
         assert entry.rows.read == entry.rows.accepted + entry.rows.rejected
-    assert sum(i.rows.read for i in audited.report.inputs) == TRUTH["rows_written"]
+    written = TRUTH["rows_written"] + TRUTH["members"]["rows_written"]
+    assert sum(i.rows.read for i in audited.report.inputs) == written
     assert not [r for r in audited.report.rejected_rows if "_2024." in r.file]
 
 

@@ -260,15 +260,18 @@ def test_the_2024_sample_without_member_tables_reports_as_before_members(
     tests/data/sample_report_2024_without_members.json, the sample's report as it was
     before it had members (written by this code before packs were chosen by date, with
     ``generated_at`` None)."""
-    from benchmarks.members_sample import SAMPLE_CELLS
+    from benchmarks.members_sample import SAMPLE_CELLS, SAMPLE_CELLS_2026
     from benchmarks.sample import generate_sample
 
     folder = tmp_path / "sample_data"
     shutil.copytree(ROOT / "sample_data", folder)
-    truth = generate_sample(tmp_path / "bare", year=2024, members=False)
-    for cell in truth.cells:
-        if cell.cell_id in SAMPLE_CELLS:
-            shutil.copyfile(tmp_path / "bare" / cell.file, folder / cell.file)
+    # the 2026 files are inputs too (skipped, their checksums listed)
+    for year, cells in ((2024, SAMPLE_CELLS), (2026, SAMPLE_CELLS_2026)):
+        bare = tmp_path / f"bare{year}"
+        truth = generate_sample(bare, year=year, members=False)
+        for cell in truth.cells:
+            if cell.cell_id in cells:
+                shutil.copyfile(bare / cell.file, folder / cell.file)
     text = _sample_report_text(folder)
     data = json.loads(text)
     assert data["members"] == [] and data["quiz"] == []

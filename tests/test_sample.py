@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from auditor.engine import evaluate
 from auditor.rulepack import load_pack
-from benchmarks.members_sample import SAMPLE_CELLS
+from benchmarks.members_sample import SAMPLE_CELLS, SAMPLE_CELLS_2026
 from benchmarks.sample import (
     ALL_DEFECTS,
     build_cells,
@@ -48,14 +48,24 @@ def test_the_committed_sample_is_what_the_generator_makes(tmp_path: Path) -> Non
             assert path.read_bytes() == twin.read_bytes(), path.name
 
 
-def test_without_members_the_sample_is_the_year_as_it_was_before(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("year", "truth_name", "cells"),
+    [
+        (2024, "sample_truth.json", SAMPLE_CELLS),
+        (2026, "sample_truth_2026.json", SAMPLE_CELLS_2026),
+    ],
+)
+def test_without_members_the_sample_is_the_year_as_it_was_before(
+    tmp_path: Path, year: int, truth_name: str, cells: dict[str, object]
+) -> None:
     """Only the member cells' workbooks differ, and only by their member sheets: the
     same year written with ``--no-members`` is the sample before it had members (its
     truth the cells' part of the committed one), so that the member tables add and
     change nothing else."""
-    truth = generate_sample(tmp_path, year=YEAR, members=False)
-    committed = json.loads((Path(__file__).parent / "data" / "sample_truth.json").read_text())
-    member_files = {c["file"] for c in committed["cells"] if c["cell_id"] in SAMPLE_CELLS}
+    truth = generate_sample(tmp_path, year=year, members=False)
+    committed = json.loads((Path(__file__).parent / "data" / truth_name).read_text())
+    member_files = {c["file"] for c in committed["cells"] if c["cell_id"] in cells}
+    assert len(member_files) == len(cells)
     del committed["members"]
     assert json.loads(truth.to_json()) == committed
     for path in tmp_path.rglob("*"):
@@ -82,6 +92,16 @@ def test_the_2024_truth_holds_the_member_cases_the_issue_asks_for() -> None:
     assert file.endswith("CB-007_2024.xlsx") and column == "Họ và tên"  # a name nobody has
     layouts = {(c.grid, c.by_name) for c in SAMPLE_CELLS.values()}
     assert {(True, False), (False, False), (True, True)} <= layouts
+
+
+def test_the_2026_truth_holds_the_same_member_cases() -> None:
+    members = json.loads((Path(__file__).parent / "data" / "sample_truth_2026.json").read_text())[
+        "members"
+    ]
+    rules = [f["rule"] for f in members["findings"]]
+    assert rules.count("DV01") == 1 and set(rules) == {"DV01", "DV02", "DV03", "DV04"}
+    assert any(len(q["winners"]) == 2 for q in members["quiz"])
+    assert [r["column"] for r in members["rejected"]] == ["Họ và tên"]
 
 
 def test_sample_truth_covers_every_rule() -> None:
@@ -170,7 +190,7 @@ def test_a_dated_conclusion_counts_even_without_the_conclusion_column() -> None:
 
 
 def test_the_committed_2026_sample_is_what_the_generator_makes(tmp_path: Path) -> None:
-    truth = generate(tmp_path, year=2026, n_cells=16, seed=0)
+    truth = generate_sample(tmp_path, year=2026)
     committed = (Path(__file__).parent / "data" / "sample_truth_2026.json").read_text("utf-8")
     assert truth.to_json() == committed
     written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.*"))
