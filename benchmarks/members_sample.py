@@ -11,6 +11,9 @@ name nobody, or two members at once. :class:`MemberYears` is the hook
 :func:`benchmarks.sample.generate` calls for each workbook: it returns the sheets to add
 and records the truth (:class:`MembersTruth`) as it writes them: DV01-DV04 findings by
 member and date or year, quiz winners per cell and month, rejected rows at their place.
+:class:`SampleMembers` is the committed sample's hook: a few small cells of each sample
+year (:data:`SAMPLE_CELLS`, :data:`SAMPLE_CELLS_2026`) with the cases a first audit
+should show, written by ``python -m benchmarks.sample``.
 
 The truth is worked out here from members.md alone, not with the auditor's code, so a
 disagreement between them is a question for the contract. Where the contract is silent
