@@ -285,8 +285,12 @@ def run_audit(
                 merged={m.cell_id: m.merged_into for m in evaluation.merged},
             )
             found = evaluation.violations
-            for cell_id, paid in members.scored.items():
-                found = {**found, cell_id: sorted([*found[cell_id], *paid], key=violation_order)}
+            if members.scored:
+                # one copy (the evaluation's own stays as it was), not one per cell: a copy
+                # of every cell's entry per cell with members' findings is quadratic
+                found = dict(found)
+                for cell_id, paid in members.scored.items():
+                    found[cell_id] = sorted([*found[cell_id], *paid], key=violation_order)
             waiver_notes: list[Note] = []
             refused: list[RejectedRow] = []
             given = list(dataset.waivers)  # from the workbooks' "Miễn trừ" sheets
