@@ -375,6 +375,21 @@ def _field_adapters(table: str) -> dict[str, TypeAdapter[list[Any]]]:
     }
 
 
+@lru_cache(maxsize=len(RECORD_TYPES))
+def _blank_is_valid(table: str) -> frozenset[str]:
+    """The fields of ``table`` whose validator accepts a blank (``None``): a column of
+    blanks only cannot fail them, so it is not held to them (most of a cell's workbook's
+    columns, in its small tables)."""
+    valid: set[str] = set()
+    for name, adapter in _field_adapters(table).items():
+        try:
+            adapter.validate_python([None])
+        except ValidationError:
+            continue
+        valid.add(name)
+    return frozenset(valid)
+
+
 def validate_rows(
     table: str,
     fields: Mapping[str, tuple[str, Sequence[Any]]],
@@ -466,8 +481,11 @@ def _validate_models(
     if not positions:
         return
     whole = len(positions) == len(next(iter(columns.values()), []))
+    blank_is_valid = _blank_is_valid(table)
     for name, adapter in _field_adapters(table).items():
         values = columns[name] if whole else [columns[name][p] for p in positions]
+        if name in blank_is_valid and values.count(None) == len(values):
+            continue
         try:
             adapter.validate_python(values)
         except ValidationError as exc:

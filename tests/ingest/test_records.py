@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from auditor.ingest import records
 from auditor.ingest.headers import REQUIRED
 from auditor.ingest.records import (
     PARSERS,
@@ -202,3 +204,29 @@ def test_two_workbooks_of_one_layout_keep_their_own_values() -> None:
     assert second.accepted == [1, 2] and [e.code for e in second.errors[0]] == ["not_a_number"]
     assert second.columns["members_total"] == [1, 1]
     assert second.columns["date"] == [dt.date(2024, 3, 5)] * 2
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    table=st.sampled_from(sorted(PARSERS)),
+    rows=st.lists(st.lists(_ANY_RAW, min_size=4, max_size=4), min_size=1, max_size=6),
+    blank=st.sets(st.integers(0, 3)),
+)
+def test_a_blank_column_left_unchecked_gives_the_verdicts_checking_it_gives(
+    table: str, rows: list[list[Any]], blank: set[int]
+) -> None:
+    """A column of blanks is not held to a record field that accepts a blank: the rows
+    get what holding every column to its field gives (some columns blanked here)."""
+    names = sorted(PARSERS[table])[:4]
+    fields = {
+        name: (name, [None if index in blank else row[index] for row in rows])
+        for index, name in enumerate(names)
+    }
+
+    def check() -> Any:
+        done = validate_rows(table, fields, len(rows), default_cell="CB-1", required=())
+        return done.columns, done.accepted, done.errors, done.without_cell
+
+    skipping = check()
+    with mock.patch.object(records, "_blank_is_valid", lambda table: frozenset()):
+        assert check() == skipping
