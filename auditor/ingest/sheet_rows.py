@@ -202,7 +202,11 @@ def _keep(
     result: FileResult,
 ) -> None:
     if record is not None:
-        _append_columns(result.rows[table], {**record, "file": rel, "sheet": sheet, "row": row})
+        values = {**record, "file": rel, "sheet": sheet, "row": row}
+        if result.rows[table].get("row"):
+            _append_columns(result.rows[table], values)
+        else:  # the workbook's first row of this table
+            result.rows[table] = {name: [value] for name, value in values.items()}
         return
     result.rejected.append(_rejected(rel, sheet, row, table, errors))
 
@@ -334,7 +338,10 @@ def _table_records(
         records["file"] = [rel] * len(checked.accepted)
         records["sheet"] = [sheet.name] * len(checked.accepted)
         records["row"] = [first + kept[position] + 1 for position in checked.accepted]
-        extend_columns(result.rows[table], records)
+        if result.rows[table].get("row"):
+            extend_columns(result.rows[table], records)
+        else:  # the workbook's first rows of this table: its columns as they are
+            result.rows[table] = records
 
 
 def _pick(
