@@ -347,7 +347,7 @@ def _print_scale(
         best, ratios = fastexcel
         print(
             f"{'fastexcel into Arrow alone':<34}{best['seconds']:>9.2f}"
-            f"{total / best['seconds']:>19.2f}x"
+            f"{total / best['seconds']:>19.2f}x   (target: at most 5x, with all reports)"
         )
         if "cpu_seconds" in audit and "cpu_seconds" in best:
             cpu = float(audit["cpu_seconds"]) / float(best["cpu_seconds"])
