@@ -326,20 +326,10 @@ def _parse_column(
     """Parse a column (each distinct raw value once, and once in the process: see
     ``_PARSED``); a value that fails is ``None`` and an error of its row."""
     failed = False
-    memory = _parsed_memory(parser)
 
     def attempt(raw: Any) -> Any:
         nonlocal failed
-        key = raw if type(raw) is str else (type(raw), raw)
-        try:
-            parsed = memory[key]
-        except KeyError:
-            try:
-                parsed = parser(raw)
-            except ValueProblem as problem:
-                problem.__traceback__ = None  # kept: no frames kept with it
-                parsed = problem
-            memory[key] = parsed
+        parsed = remembered(parser, raw)
         if isinstance(parsed, ValueProblem):
             failed = True
         return parsed

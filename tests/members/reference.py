@@ -1,11 +1,10 @@
-"""The member facts and quiz results as first written (commit 09d29d6), kept verbatim as
-the reference that the faster :mod:`auditor.members.facts` and :mod:`auditor.members.quiz`
-must agree with, value for value (``test_same_as_reference.py``)."""
+"""The member facts as first written (commit 09d29d6), kept verbatim as the reference
+that the faster :mod:`auditor.members.facts` must agree with, value for value
+(``test_same_as_reference.py``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,7 +14,6 @@ import pandas as pd
 
 from auditor.facts import Fact, FactInfo
 from auditor.ingest.dataset import Dataset
-from auditor.rulepack import SECONDS_PER_QUESTION
 from auditor.vocabulary import check_facts
 
 _MONTHS = tuple(f"m{month:02d}" for month in range(1, 13))
@@ -308,80 +306,3 @@ def _six_good(dataset: Dataset) -> dict[str, tuple[int, int]]:
         month = int(month)
         months[member_id][month] = months[member_id].get(month, False) or good
     return {m: (len(v), sum(v.values())) for m, v in months.items()}
-
-
-@dataclass
-class QuizMonth:
-    cell_id: str
-    month: int
-    winners: list[str]
-    attempts: int
-
-
-@dataclass
-class MemberQuiz:
-    months: int = 0
-    wins: int = 0
-    scores: list[float] = field(default_factory=list)
-
-    @property
-    def average(self) -> float | None:
-        return round(sum(self.scores) / len(self.scores), 2) if self.scores else None
-
-
-def quiz_results(
-    frame: pd.DataFrame, *, year: int, seconds_per_question: int = SECONDS_PER_QUESTION
-) -> tuple[list[QuizMonth], dict[str, MemberQuiz]]:
-    """Each cell's months with their winners, and each member's year of quizzes."""
-    columns: tuple[str, ...] = ("cell_id", "member_id", "month", "quiz_date", "score")
-    columns += ("questions", "seconds", "submitted")
-    attempts: dict[tuple[str, int], list[tuple[str, float, int | None, int | None, bool]]] = (
-        defaultdict(list)
-    )
-    for cell_id, member_id, month, quiz_date, score, questions, seconds, submitted in _rows(
-        frame, columns
-    ):
-        day: dt.date | None = _day(quiz_date)
-        if day is not None and day.year != year:
-            continue
-        month = int(month) if month is not None else (day.month if day else None)
-        if month is None:
-            continue
-        in_time = not (
-            questions is not None
-            and seconds is not None
-            and int(seconds) > int(questions) * seconds_per_question
-        )
-        attempts[(str(cell_id), month)].append(
-            (
-                str(member_id),
-                float(score),
-                None if seconds is None else int(seconds),
-                None if submitted is None else int(submitted),
-                in_time,
-            )
-        )
-    months: list[QuizMonth] = []
-    members: dict[str, MemberQuiz] = defaultdict(MemberQuiz)
-    for (cell_id, month), found in sorted(attempts.items()):
-        eligible = [a for a in found if a[4]]
-
-        def rank(attempt: tuple[str, float, int | None, int | None, bool]) -> tuple[float, ...]:
-            _, score, seconds, submitted, _ = attempt
-            return (
-                -score,
-                math.inf if seconds is None else seconds,
-                math.inf if submitted is None else submitted,
-            )
-
-        best = min((rank(a) for a in eligible), default=None)
-        winners = sorted({a[0] for a in eligible if rank(a) == best})
-        months.append(QuizMonth(cell_id, month, winners, len(found)))
-        per_member: dict[str, float] = {}
-        for member_id, score, *_ in found:
-            per_member[member_id] = max(score, per_member.get(member_id, score))
-        for member_id, score in per_member.items():
-            members[member_id].months += 1
-            members[member_id].scores.append(score)
-            members[member_id].wins += int(member_id in winners)
-    return months, dict(members)
