@@ -114,3 +114,20 @@ def fewer_collections() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*previous)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off inside the block (on again after it if it was).
+
+    The member evaluation makes a few million small objects (rows as tuples, facts,
+    findings) and keeps most of them until it returns; the collector walked them again
+    and again, with the run's dataset, for nothing: they hold no reference cycles and go
+    by reference counting. Anything cyclic left is collected once the block ends."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

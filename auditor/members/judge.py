@@ -9,9 +9,7 @@ them points: then they also count among the cell's violations (and its score).
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from auditor.engine.findings import violation_of, violation_order
@@ -28,6 +26,7 @@ from auditor.models import (
     Violation,
 )
 from auditor.rulepack import RulePack
+from auditor.runtime import collector_paused
 
 MEMBER_PERIODS = frozenset({"member", "member_study"})
 
@@ -53,23 +52,6 @@ def successors(merged: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off inside the block (on again after it if it was).
-
-    The member evaluation makes a few million small objects (rows as tuples, facts,
-    findings) and keeps most of them until it returns; the collector walked them again
-    and again, with the run's dataset, for nothing: they hold no reference cycles and go
-    by reference counting. Anything cyclic left is collected once the block ends."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def evaluate_members(
     dataset: Dataset,
     pack: RulePack,
@@ -87,7 +69,8 @@ def evaluate_members(
     and are listed under its code."""
     if dataset.members.empty:
         return MemberOutcome()
-    with _collector_paused():
+    # a few million small objects with no cycles: the collector walked them for nothing
+    with collector_paused():
         return _evaluate(dataset, pack, cells, year=year, as_of=as_of, merged=merged)
 
 
