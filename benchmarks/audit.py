@@ -525,9 +525,11 @@ def members_side_by_side(work: Path, cells: int, per_cell: int, repeat: int) -> 
                 extra_sheets=hook if kind == "with" else None,
             )
     runs: dict[str, list[dict[str, Any]]] = {kind: [] for kind in roots}
+    bare: dict[str, list[float]] = {kind: [] for kind in roots}
     for _ in range(max(2, repeat)):
         for kind, root in roots.items():
             runs[kind].append(_child("audit", root, work / f"out_members_{kind}"))
+            bare[kind].append(float(_child("calamine", root, work)["seconds"]))
     seconds = {kind: [float(run["seconds"]) for run in found] for kind, found in runs.items()}
     ratios = [b / a for a, b in zip(seconds["without"], seconds["with"], strict=True)]
     off, on = (min(found, key=lambda run: float(run["seconds"])) for found in runs.values())
@@ -545,6 +547,8 @@ def members_side_by_side(work: Path, cells: int, per_cell: int, repeat: int) -> 
     for label, key in (("data rows", "rows"), ("violations of cells", "violations")):
         print(f"{label:<26}{off[key]:>10,}{on[key]:>10,}")
     print(f"{'peak RSS, MB':<26}{off['peak_rss_mb']:>10,.0f}{on['peak_rss_mb']:>10,.0f}")
+    # what the member tables cost python-calamine alone: the floor of any ratio above
+    line("python-calamine read", min(bare["without"]), min(bare["with"]))
     spread = max(seconds["without"]) / min(seconds["without"])
     print(
         f"with / without: best {min(seconds['with']) / min(seconds['without']):.2f}x, turn by "
