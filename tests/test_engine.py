@@ -172,3 +172,28 @@ def test_a_fact_hash_collision_is_a_note_for_that_cell_and_the_others_are_judged
     for cell_id in cells:
         if cell_id != unlucky:
             assert result.violations[cell_id] == whole.violations[cell_id]
+
+
+@pytest.mark.parametrize("method", ["fork", "forkserver"])
+def test_cells_judged_by_worker_processes_get_the_findings_judged_here(
+    monkeypatch: pytest.MonkeyPatch, method: str
+) -> None:
+    """Forked judges are handed their chunks through the fork, others receive them
+    pickled: either way every cell gets the violations and notes of a run in one
+    process, in the cells' order."""
+    import multiprocessing
+
+    from auditor.engine import evaluate, evaluation
+    from benchmarks.sample import build_cells, dataset_of
+
+    dataset = dataset_of(build_cells(12, year=2024, seed=5)[0])
+    alone = evaluate(dataset, PACK, year=2024)
+    assert sum(map(len, alone.violations.values())) > 3
+    monkeypatch.setattr(evaluation, "PARALLEL_MIN_CELLS", 1)
+    monkeypatch.setattr(evaluation, "CHUNK_CELLS", 5)  # three chunks, two workers
+    monkeypatch.setattr(evaluation, "worker_context", lambda: multiprocessing.get_context(method))
+    shared = evaluate(dataset, PACK, year=2024, workers=2)
+    assert shared.stats["workers"] == 2
+    assert list(shared.violations) == list(alone.violations)
+    assert shared.violations == alone.violations
+    assert shared.notes == alone.notes

@@ -80,7 +80,27 @@ def _split(cell: CellFacts, panels: Sequence[Panel]) -> list[list[Fact]]:
     return groups
 
 
-def judge_chunk(task: tuple[list[Panel], int, dt.date, Batch]) -> ChunkResult:
+Task = tuple[list[Panel], int, dt.date, Batch]
+
+#: In a forked judging worker, the run's tasks, copied with the parent's memory: the
+#: worker is sent a task's index, not the task pickled (a 5,000-cell year's batches
+#: are 17.7 MB of rows, pickled by the parent and unpickled again by a worker).
+_HELD: Sequence[Task] = ()
+
+
+def _hold_tasks(tasks: Sequence[Task]) -> None:
+    """A forked worker's initializer: the tasks it is sent the indexes of."""
+    global _HELD
+    tune()
+    _HELD = tasks
+
+
+def judge_held(index: int) -> ChunkResult:
+    """:func:`judge_chunk` of the task at ``index`` of the tasks the worker holds."""
+    return judge_chunk(_HELD[index])
+
+
+def judge_chunk(task: Task) -> ChunkResult:
     """Facts and verdicts for a chunk of cells, in whichever process runs it."""
     panels, year, as_of, batch = task
     rules = [{rule.id: rule for rule in rule_list} for _, _, _, rule_list in panels]
@@ -174,9 +194,22 @@ def evaluate(
     parallel = workers > 1 and cell_count >= PARALLEL_MIN_CELLS
     if parallel:
         context = worker_context()
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=tune) as pool:
-            for result in pool.map(judge_chunk, tasks):
-                collect(result)
+        if context.get_start_method() == "fork":
+            # forked workers start with the tasks: each is sent its index only
+            with ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=context,
+                initializer=_hold_tasks,
+                initargs=(tasks,),
+            ) as pool:
+                for result in pool.map(judge_held, range(len(tasks))):
+                    collect(result)
+        else:
+            with ProcessPoolExecutor(
+                max_workers=workers, mp_context=context, initializer=tune
+            ) as pool:
+                for result in pool.map(judge_chunk, tasks):
+                    collect(result)
     else:
         for task in tasks:
             collect(judge_chunk(task))
