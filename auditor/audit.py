@@ -283,6 +283,7 @@ def run_audit(
                 year=year,
                 as_of=as_of,
                 merged={m.cell_id: m.merged_into for m in evaluation.merged},
+                workers=processes,
             )
             found = evaluation.violations
             if members.scored:

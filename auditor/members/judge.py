@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+
+import pandas as pd
 
 from auditor.engine.findings import violation_of, violation_order
 from auditor.engine.judge import LOCK, judge_for
 from auditor.ingest.dataset import Dataset
-from auditor.members.facts import member_facts
-from auditor.members.quiz import quiz_results
+from auditor.members.facts import MemberSummary, member_facts
+from auditor.members.quiz import MemberQuiz, QuizMonth, quiz_results
 from auditor.models import (
     MemberMonths,
     MemberQuizYear,
@@ -25,8 +28,8 @@ from auditor.models import (
     QuizWinners,
     Violation,
 )
-from auditor.rulepack import RulePack
-from auditor.runtime import collector_paused
+from auditor.rulepack import Rule, RulePack
+from auditor.runtime import can_fork, collector_paused, fork_context, tune
 
 MEMBER_PERIODS = frozenset({"member", "member_study"})
 
@@ -60,36 +63,78 @@ def evaluate_members(
     year: int,
     as_of: dt.date,
     merged: Mapping[str, str] | None = None,
+    workers: int = 1,
 ) -> MemberOutcome:
     """Every member of the audited ``cells`` with counts, quiz results and findings.
 
     ``merged`` maps a cell merged into another during the year to the cell it merged into
     (rulebook-2025.md, 5): its members move to the successor, judged there over the whole
     year as its meetings are; its quizzes stay its own (they were another cell's contest)
-    and are listed under its code."""
+    and are listed under its code. With ``workers > 1`` and enough cells the members are
+    judged in parts on that many processes; the result is the same."""
     if dataset.members.empty:
         return MemberOutcome()
     # a few million small objects with no cycles: the collector walked them for nothing
     with collector_paused():
-        return _evaluate(dataset, pack, cells, year=year, as_of=as_of, merged=merged)
+        return _evaluate(
+            dataset, pack, cells, year=year, as_of=as_of, merged=merged, workers=workers
+        )
 
 
-def _evaluate(
-    dataset: Dataset,
-    pack: RulePack,
-    cells: set[str],
-    *,
-    year: int,
-    as_of: dt.date,
-    merged: Mapping[str, str] | None,
-) -> MemberOutcome:
-    moved = successors(merged or {})
-    if moved:
-        members = dataset.members.copy()
-        members["cell_id"] = members["cell_id"].map(lambda c: moved.get(c, c))
-        dataset = replace(dataset, members=members)
+#: From this many audited cells, with two processes or more, the members are judged in
+#: parts on as many cores (forked: a part's process starts with the dataset).
+PARALLEL_MIN_CELLS = 400
+
+
+def _parts(members: pd.DataFrame, cells: set[str], workers: int) -> list[set[str]]:
+    """The audited cells in ``workers`` runs of consecutive cell codes holding about as
+    many members each (one run when the members are too few to be worth a process, or no
+    process can be forked now: from the fork server the dataset would go pickled)."""
+    if workers < 2 or len(cells) < PARALLEL_MIN_CELLS or not can_fork():
+        return [cells]
+    counts = members["cell_id"].value_counts()
+    ordered = sorted(cells)
+    total = sum(int(counts.get(cell_id, 0)) for cell_id in ordered)
+    parts: list[set[str]] = [set() for _ in range(workers)]
+    held = 0
+    for cell_id in ordered:
+        count = int(counts.get(cell_id, 0))
+        # the part its middle member falls in
+        index = min(workers - 1, (2 * held + count) * workers // max(1, 2 * total))
+        parts[index].add(cell_id)
+        held += count
+    return [part for part in parts if part]
+
+
+def _subset(dataset: Dataset, cells: set[str]) -> Dataset:
+    """The dataset with only the member rows of ``cells``' members (by member code, as
+    the member facts key them: a member listed in two cells keeps all his marks)."""
+    members = dataset.members[dataset.members["cell_id"].isin(cells)]
+    codes = set(members["member_id"])
+
+    def own(table: pd.DataFrame) -> pd.DataFrame:
+        return table[table["member_id"].isin(codes)] if "member_id" in table else table
+
+    return replace(
+        dataset,
+        members=members,
+        attendance=own(dataset.attendance),
+        attendance_grid=own(dataset.attendance_grid),
+        study=own(dataset.study),
+        six_good=own(dataset.six_good),
+    )
+
+
+Quizzes = tuple[list[QuizMonth], dict[str, MemberQuiz]]
+Verdicts = tuple[list[MemberSummary], dict[str, list[Violation]]]
+
+
+def _judge(
+    dataset: Dataset, pack: RulePack, rules: list[Rule], cells: set[str], year: int, as_of: dt.date
+) -> Verdicts:
+    """The summaries of ``dataset``'s members and, by member code, the violations of the
+    members of ``cells`` (judged cell by cell in code order)."""
     by_cell, summaries = member_facts(dataset, cells, year=year, as_of=as_of)
-    rules = [r for r in pack.enabled_rules if r.period in MEMBER_PERIODS]
     found: dict[str, list[Violation]] = {}
     if rules:
         by_id = {rule.id: rule for rule in rules}
@@ -103,9 +148,77 @@ def _evaluate(
                         by_id[rule_id], fact, holder.info(fact_id - 1), pack.name
                     )
                     found.setdefault(holder.owners[fact_id - 1], []).append(violation)
-    months, quizzes = quiz_results(
-        dataset.quiz, year=year, seconds_per_question=pack.seconds_per_question
-    )
+    return summaries, found
+
+
+#: A part's process's work: (dataset, pack, member rules, year, as of), set by its
+#: initializer. Only such a process ever sets it.
+_HELD: tuple[Dataset, RulePack, list[Rule], int, dt.date] | None = None
+
+
+def _hold(dataset: Dataset, pack: RulePack, rules: list[Rule], year: int, as_of: dt.date) -> None:
+    """Initializer of a part's process; forked, it inherits its arguments unpickled."""
+    global _HELD
+    tune()  # the collector stays off, as it is in the parent it was forked from
+    _HELD = (dataset, pack, rules, year, as_of)
+
+
+def _judge_held(cells: set[str]) -> Verdicts:
+    if _HELD is None:
+        raise RuntimeError("the members' process was started without its dataset")
+    dataset, pack, rules, year, as_of = _HELD
+    return _judge(_subset(dataset, cells), pack, rules, cells, year, as_of)
+
+
+def _quiz(dataset: Dataset, pack: RulePack, year: int) -> Quizzes:
+    return quiz_results(dataset.quiz, year=year, seconds_per_question=pack.seconds_per_question)
+
+
+def _quiz_held() -> Quizzes:
+    if _HELD is None:
+        raise RuntimeError("the members' process was started without its dataset")
+    dataset, pack, _, year, _ = _HELD
+    return _quiz(dataset, pack, year)
+
+
+def _evaluate(
+    dataset: Dataset,
+    pack: RulePack,
+    cells: set[str],
+    *,
+    year: int,
+    as_of: dt.date,
+    merged: Mapping[str, str] | None,
+    workers: int,
+) -> MemberOutcome:
+    moved = successors(merged or {})
+    if moved:
+        members = dataset.members.copy()
+        members["cell_id"] = members["cell_id"].map(lambda c: moved.get(c, c))
+        dataset = replace(dataset, members=members)
+    rules = [r for r in pack.enabled_rules if r.period in MEMBER_PERIODS]
+    parts = _parts(dataset.members, cells, workers)
+    if len(parts) > 1:
+        # the other parts in forked processes (they start with the dataset), the first here
+        work = (dataset, pack, rules, year, as_of)
+        with ProcessPoolExecutor(
+            max_workers=len(parts) - 1, mp_context=fork_context(), initializer=_hold, initargs=work
+        ) as pool:
+            others = [pool.submit(_judge_held, part) for part in parts[1:]]
+            quizzed = pool.submit(_quiz_held)  # after its part: this one has the results to do
+            verdicts = [_judge(_subset(dataset, parts[0]), pack, rules, parts[0], year, as_of)]
+            verdicts += [future.result() for future in others]
+            months, quizzes = quizzed.result()
+    else:
+        verdicts = [_judge(dataset, pack, rules, cells, year, as_of)]
+        months, quizzes = _quiz(dataset, pack, year)
+    # the parts hold consecutive cells in order: joined in order, as judged all at once
+    summaries: list[MemberSummary] = []
+    found: dict[str, list[Violation]] = {}
+    for part_summaries, part_found in verdicts:
+        summaries += part_summaries
+        for member_id, violations in part_found.items():
+            found.setdefault(member_id, []).extend(violations)
     outcome = MemberOutcome(
         quiz=[
             QuizWinners(
