@@ -22,7 +22,7 @@ from auditor.ingest.dataset import Dataset
 from auditor.ingest.discover import Found, discover
 from auditor.ingest.file_result import FileResult
 from auditor.ingest.guard import Limits
-from auditor.ingest.merging import combine_parts, merge
+from auditor.ingest.merging import Merger, combine_parts, merge
 from auditor.ingest.parts import (
     DEFAULT_LIMITS,
     FilePart,
@@ -70,10 +70,22 @@ def load(
     found = discover([Path(p) for p in inputs])
     discovered = time.perf_counter() - start
     results: list[FileResult | None] = [None] * len(found)
+    merger = Merger()
+    added = 0
+
+    def add_ready() -> None:
+        """Merge the results read so far that follow, in order, those merged already."""
+        nonlocal added
+        while added < len(results) and (result := results[added]) is not None:
+            merger.add(result)
+            results[added] = None  # merged: its rows live on in the merger's tables
+            added += 1
+
     if workers <= 0:
         for index, item in enumerate(found):
             with native_output_silenced():
                 results[index] = read_file(item, limits)
+            add_ready()
             if progress is not None:
                 progress(index + 1, len(found), item.rel)
     else:
@@ -81,9 +93,15 @@ def load(
         for index, item in enumerate(found):
             if item.skipped:
                 results[index] = read_file(item, limits)
+        add_ready()
         if readable:
-            _read_in_workers(found, readable, results, limits, workers, progress, preload)
-    return _timed(merge([r for r in results if r is not None], year), discovered)
+            _read_in_workers(
+                found, readable, results, limits, workers, progress, preload, add_ready
+            )
+    for result in results[added:]:  # every file has its result by now; were one missing,
+        if result is not None:  # those after it are merged in their order all the same
+            merger.add(result)
+    return _timed(merger.merged(year), discovered)
 
 
 def _size(found: Found) -> int:
@@ -101,8 +119,10 @@ def _read_in_workers(
     workers: int,
     progress: Progress | None,
     preload: Sequence[str],
+    on_result: Callable[[], None] = lambda: None,
 ) -> None:
-    """Fill ``results[i]`` for every readable file, in bounded worker processes.
+    """Fill ``results[i]`` for every readable file, in bounded worker processes, calling
+    ``on_result`` after each.
 
     The parent checks the large files and deals their sheets into parts while the
     workers start: forked, at once; from the fork server, which first imports the
@@ -116,6 +136,7 @@ def _read_in_workers(
         nonlocal done
         results[index] = result
         done += 1
+        on_result()
         if progress is not None:
             progress(done, len(readable), found[index].rel)
 

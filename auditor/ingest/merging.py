@@ -73,18 +73,24 @@ def _in_sheet_order(columns: Columns, position: dict[str, int]) -> None:
         columns[name] = [values[index] for index in order]
 
 
-def merge(results: Sequence[FileResult], year: int | None = None) -> Dataset:
-    """One Dataset from many files, with cell ids spelled the same everywhere.
+class Merger:
+    """Every file's result merged into one :class:`~auditor.ingest.dataset.Dataset`, one
+    result at a time, in the files' order.
 
-    With ``year``, the files of other years are set aside (:mod:`auditor.year_files`)
-    before the member rows are tied to members: a member keeps his code from year to
-    year, so last year's members list beside this year's must neither make this year's
-    codes duplicates nor lend its names to this year's rows."""
-    tables: dict[str, Columns] = {
-        table: {name: [] for name in table_columns(table)} for table in TABLES
-    }
-    dataset = Dataset(stats={"read_seconds": 0.0, "validate_seconds": 0.0})
-    for result in results:
+    The reader adds each file's rows as soon as it and every file before it are read,
+    while the workers read the next ones, so that only the dataset's tables are left to
+    build once the last file is read (appending 5,000 cells' rows took 0.08 of the
+    merge's 0.3 CPU s, all of it after the reading, with both cores waiting)."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, Columns] = {
+            table: {name: [] for name in table_columns(table)} for table in TABLES
+        }
+        self.dataset = Dataset(stats={"read_seconds": 0.0, "validate_seconds": 0.0})
+
+    def add(self, result: FileResult) -> None:
+        """The next file's result (files are added in the order of their files)."""
+        tables, dataset = self.tables, self.dataset
         for table, columns in result.rows.items():
             if columns.get("row"):
                 extend_columns(tables[table], columns)
@@ -94,22 +100,40 @@ def merge(results: Sequence[FileResult], year: int | None = None) -> Dataset:
         dataset.rejected.extend(result.rejected)
         dataset.notes.extend(result.notes)
         dataset.waivers.extend(result.waivers)
-    spelling: dict[str, str] = {}
-    for table in TABLES:
-        for cell_id in dict.fromkeys(tables[table]["cell_id"]):
-            if cell_id:
-                spelling.setdefault(cell_id.casefold(), cell_id)
-    for table in TABLES:
-        ids = tables[table]["cell_id"]
-        tables[table]["cell_id"] = each_distinct(
-            lambda cell_id: spelling[cell_id.casefold()] if cell_id else None, ids
-        )
-    for table in TABLES:
-        setattr(dataset, table, frame_from_columns(table, tables[table]))
-    if year is not None:
-        from auditor.year_files import set_aside_other_years
 
-        dataset = set_aside_other_years(dataset, year)
-    if any(len(getattr(dataset, table)) for table in MEMBER_TABLES):
-        resolve_members(dataset)
-    return dataset
+    def merged(self, year: int | None = None) -> Dataset:
+        """The Dataset of the results added, with cell ids spelled the same everywhere
+        (see :func:`merge` for ``year``)."""
+        tables, dataset = self.tables, self.dataset
+        spelling: dict[str, str] = {}
+        for table in TABLES:
+            for cell_id in dict.fromkeys(tables[table]["cell_id"]):
+                if cell_id:
+                    spelling.setdefault(cell_id.casefold(), cell_id)
+        for table in TABLES:
+            ids = tables[table]["cell_id"]
+            tables[table]["cell_id"] = each_distinct(
+                lambda cell_id: spelling[cell_id.casefold()] if cell_id else None, ids
+            )
+        for table in TABLES:
+            setattr(dataset, table, frame_from_columns(table, tables[table]))
+        if year is not None:
+            from auditor.year_files import set_aside_other_years
+
+            dataset = set_aside_other_years(dataset, year)
+        if any(len(getattr(dataset, table)) for table in MEMBER_TABLES):
+            resolve_members(dataset)
+        return dataset
+
+
+def merge(results: Sequence[FileResult], year: int | None = None) -> Dataset:
+    """One Dataset from many files, with cell ids spelled the same everywhere.
+
+    With ``year``, the files of other years are set aside (:mod:`auditor.year_files`)
+    before the member rows are tied to members: a member keeps his code from year to
+    year, so last year's members list beside this year's must neither make this year's
+    codes duplicates nor lend its names to this year's rows."""
+    merger = Merger()
+    for result in results:
+        merger.add(result)
+    return merger.merged(year)

@@ -652,3 +652,44 @@ def test_a_part_that_crashes_its_worker_gets_the_guards_reason(
     split = load([path], workers=2)
     _assert_same(split, load([path], workers=0))
     assert "16.384 cột" in (split.inputs[0].error or "")
+
+
+class _LastFirst:
+    """A reading pool that reads in this process and answers the last file first: the
+    order in which worker processes may finish files."""
+
+    def __init__(self, task: Callable[..., Any], limits: Limits, count: int, **_: Any) -> None:
+        self.task, self.limits = task, limits
+
+    def __enter__(self) -> _LastFirst:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        pass
+
+    def run(self, items: list[Any], on_failure: Any, **_: Any) -> Any:
+        answers = [(i, self.task(item, self.limits)) for i, item in enumerate(items)]
+        yield from reversed(answers)
+
+
+def test_files_read_out_of_order_are_merged_in_the_order_of_their_files(
+    workbook: Make, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each file's rows join the dataset as soon as the files before it are read: files
+    finished last first still give the dataset of reading them one by one."""
+    for n in range(1, 7):
+        cell = f"CB-{n:03d}"
+        rows = [session_row(1, D(2024, n, 5)), session_row(2, D(2024, n, 20), present="x")]
+        workbook(f"{cell}.xlsx", [info_sheet(cell, f"Chi bộ {n}"), _sessions(*rows)])
+    (tmp_path / "CB-004 copy.xlsx").write_bytes(b"not a workbook")
+    whole = load([tmp_path], workers=0)
+    monkeypatch.setattr(load_module, "WorkerPool", _LastFirst)
+    monkeypatch.setattr(load_module, "forks_first", lambda limits: True)
+    shuffled = load([tmp_path], workers=2)
+    _assert_same(shuffled, whole)
+    assert list(dict.fromkeys(shuffled.sessions["cell_id"])) == [f"CB-{n:03d}" for n in range(1, 7)]
+    assert [r.file for r in shuffled.rejected] == [r.file for r in whole.rejected]
+    assert len(shuffled.rejected) == 6 and len(shuffled.inputs) == 7
