@@ -105,15 +105,28 @@ def tune() -> None:
     gc.set_threshold(*THRESHOLDS)
 
 
+#: Open :func:`fewer_collections` blocks that give back, at their end, what
+#: :func:`collector_paused` kept out of the collections (none when a caller froze).
+_THAWING = 0
+
+
 @contextmanager
 def fewer_collections() -> Iterator[None]:
-    """The pipeline's thresholds inside the block, the caller's again after it."""
+    """The pipeline's thresholds inside the block, the caller's again after it; what
+    :func:`collector_paused` kept out of the collections in it is back in them after it
+    (unless the caller had frozen objects of its own: then nothing is kept out)."""
+    global _THAWING
     previous = gc.get_threshold()
+    thaw = gc.get_freeze_count() == 0
     gc.set_threshold(*THRESHOLDS)
+    _THAWING += thaw
     try:
         yield
     finally:
+        _THAWING -= thaw
         gc.set_threshold(*previous)
+        if thaw and gc.get_freeze_count():
+            gc.unfreeze()
 
 
 @contextmanager
@@ -123,11 +136,18 @@ def collector_paused() -> Iterator[None]:
     The member evaluation makes a few million small objects (rows as tuples, facts,
     findings) and keeps most of them until it returns; the collector walked them again
     and again, with the run's dataset, for nothing: they hold no reference cycles and go
-    by reference counting. Anything cyclic left is collected once the block ends."""
+    by reference counting. Anything cyclic left is collected once the block ends (inside
+    a run, once the run ends).
+
+    Inside a run (:func:`fewer_collections`) they are also kept out of the collections
+    until the run ends (frozen): the first collection after the block walked every one
+    of them, and the next older ones again (0.25 CPU s at 1,000 cells of 20 members)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if _THAWING:
+            gc.freeze()
         if enabled:
             gc.enable()

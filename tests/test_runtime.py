@@ -45,6 +45,30 @@ def test_fewer_collections_gives_the_callers_thresholds_back() -> None:
     assert gc.get_threshold() == before
 
 
+def test_a_run_keeps_what_its_paused_block_made_out_of_collections_until_it_ends() -> None:
+    assert gc.get_freeze_count() == 0
+    with runtime.fewer_collections():
+        with runtime.collector_paused():
+            kept = [[n] for n in range(1000)]
+        assert gc.isenabled() and gc.get_freeze_count() >= len(kept)
+    assert gc.get_freeze_count() == 0  # given back to the collections with the run
+
+
+def test_outside_a_run_or_with_a_callers_own_freeze_nothing_is_frozen_or_thawed() -> None:
+    with runtime.collector_paused():
+        made = [[n] for n in range(1000)]
+    assert gc.get_freeze_count() == 0 and made
+    gc.freeze()  # ``made`` among the frozen: dropped below, they leave the count
+    try:
+        theirs = gc.get_freeze_count()
+        with runtime.fewer_collections(), runtime.collector_paused():
+            made = [[n] for n in range(1000)]
+        # the caller's freeze neither grown (by the block's lists) nor undone
+        assert theirs - len(made) > gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
 #: A fresh interpreter: a worker from the fork server has the preloaded modules already
 #: imported before its task runs, and a tuned process keeps the pipeline's thresholds.
 _SERVED = """
