@@ -19,7 +19,7 @@ from auditor.ingest.file_result import (
 from auditor.ingest.records import each_distinct
 from auditor.ingest.sheet_rows import CELL_FROM_FILE_NAME
 from auditor.members.resolve import resolve_members
-from auditor.models import MEMBER_TABLES
+from auditor.models import MEMBER_TABLES, InputFile, Note, RejectedRow, Waiver
 
 
 def combine_parts(parts: Sequence[FileResult], order: Sequence[str]) -> FileResult | None:
@@ -86,25 +86,39 @@ class Merger:
         self.tables: dict[str, Columns] = {
             table: {name: [] for name in table_columns(table)} for table in TABLES
         }
-        self.dataset = Dataset(stats={"read_seconds": 0.0, "validate_seconds": 0.0})
+        # Plain lists until the end: a Dataset's empty frames start pandas' Arrow strings,
+        # which reserve a GB of address space, and the reading workers are forked only
+        # from a parent that holds little (pool.forks_first).
+        self.inputs: list[InputFile] = []
+        self.rejected: list[RejectedRow] = []
+        self.notes: list[Note] = []
+        self.waivers: list[Waiver] = []
+        self.stats = {"read_seconds": 0.0, "validate_seconds": 0.0}
 
     def add(self, result: FileResult) -> None:
         """The next file's result (files are added in the order of their files)."""
-        tables, dataset = self.tables, self.dataset
+        tables = self.tables
         for table, columns in result.rows.items():
             if columns.get("row"):
                 extend_columns(tables[table], columns)
-        dataset.inputs.append(result.input)
-        dataset.stats["read_seconds"] += result.read_seconds
-        dataset.stats["validate_seconds"] += result.validate_seconds
-        dataset.rejected.extend(result.rejected)
-        dataset.notes.extend(result.notes)
-        dataset.waivers.extend(result.waivers)
+        self.inputs.append(result.input)
+        self.stats["read_seconds"] += result.read_seconds
+        self.stats["validate_seconds"] += result.validate_seconds
+        self.rejected.extend(result.rejected)
+        self.notes.extend(result.notes)
+        self.waivers.extend(result.waivers)
 
     def merged(self, year: int | None = None) -> Dataset:
         """The Dataset of the results added, with cell ids spelled the same everywhere
         (see :func:`merge` for ``year``)."""
-        tables, dataset = self.tables, self.dataset
+        tables = self.tables
+        dataset = Dataset(
+            inputs=self.inputs,
+            rejected=self.rejected,
+            notes=self.notes,
+            waivers=self.waivers,
+            stats=self.stats,
+        )
         spelling: dict[str, str] = {}
         for table in TABLES:
             for cell_id in dict.fromkeys(tables[table]["cell_id"]):
