@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -693,3 +695,36 @@ def test_files_read_out_of_order_are_merged_in_the_order_of_their_files(
     assert list(dict.fromkeys(shuffled.sessions["cell_id"])) == [f"CB-{n:03d}" for n in range(1, 7)]
     assert [r.file for r in shuffled.rejected] == [r.file for r in whole.rejected]
     assert len(shuffled.rejected) == 6 and len(shuffled.inputs) == 7
+
+
+#: Run in a fresh interpreter, as an audit starts: the reading workers' start method.
+_FIRST_WORKERS = """
+import importlib, sys
+from pathlib import Path
+import auditor.audit  # what an audit has imported when it starts reading
+load_module = importlib.import_module("auditor.ingest.load")
+asked = []
+forks_first = load_module.forks_first
+load_module.forks_first = lambda limits: asked.append(forks_first(limits)) or asked[-1]
+load_module.load([Path(sys.argv[1])], workers=2)
+print(asked[0])
+"""
+
+
+def test_an_audits_reading_workers_are_forked_from_it(workbook: Make, tmp_path: Path) -> None:
+    """Forked, the readers start at once; from the fork server they first import the
+    pipeline. An audit's parent holds little when it starts reading (no Dataset yet:
+    its empty frames alone reserve a GB of address space), so its workers are forked."""
+    for n in (1, 2):
+        workbook(
+            f"CB-{n:03d}.xlsx",
+            [info_sheet(f"CB-{n:03d}"), _sessions(session_row(1, D(2024, 1, 5)))],
+        )
+    ran = subprocess.run(
+        [sys.executable, "-c", _FIRST_WORKERS, str(tmp_path)],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert ran.stdout.split()[-1] == "True"
