@@ -107,14 +107,14 @@ def read_part(part: FilePart, limits: Limits = DEFAULT_LIMITS) -> FileResult:
         )
     try:
         start = time.perf_counter()
-        digest = None
         if part.sheet_of:  # a large workbook, or a part of one
             sheets = _parse_while_guarding(part, limits)
+            digest = sha256_of(found.path)
         else:
             checked = inspect_file(found.path, limits)
             sheets = read_sheets(found.path, checked.formula_members, parts=checked.zip_format)
-            digest = checked.sha256  # a small zip's, from the bytes the guard read
-        digest = digest or sha256_of(found.path)
+            # a small zip's, from the bytes the guard read
+            digest = checked.sha256 or sha256_of(found.path)
         middle = time.perf_counter()
         result = records_of_sheets(found.rel, digest, sheets)
         if part.whole:

@@ -137,10 +137,6 @@ class _Slot:
     #: whether the worker said it is ready (until then ``started`` counts its start-up)
     ready: bool = False
 
-    @property
-    def index(self) -> int | None:
-        return self.queue[0] if self.queue else None
-
     def limit(self, limits: Limits) -> float:
         return limits.timeout_s if self.ready else STARTUP_S + limits.timeout_s
 
