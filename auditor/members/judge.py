@@ -163,10 +163,14 @@ def _hold(dataset: Dataset, pack: RulePack, rules: list[Rule], year: int, as_of:
     _HELD = (dataset, pack, rules, year, as_of)
 
 
-def _judge_held(cells: set[str]) -> Verdicts:
+def _held() -> tuple[Dataset, RulePack, list[Rule], int, dt.date]:
     if _HELD is None:
         raise RuntimeError("the members' process was started without its dataset")
-    dataset, pack, rules, year, as_of = _HELD
+    return _HELD
+
+
+def _judge_held(cells: set[str]) -> Verdicts:
+    dataset, pack, rules, year, as_of = _held()
     return _judge(_subset(dataset, cells), pack, rules, cells, year, as_of)
 
 
@@ -175,9 +179,7 @@ def _quiz(dataset: Dataset, pack: RulePack, year: int) -> Quizzes:
 
 
 def _quiz_held() -> Quizzes:
-    if _HELD is None:
-        raise RuntimeError("the members' process was started without its dataset")
-    dataset, pack, _, year, _ = _HELD
+    dataset, pack, _, year, _ = _held()
     return _quiz(dataset, pack, year)
 
 
