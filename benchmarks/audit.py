@@ -280,6 +280,27 @@ def _child(kind: str, root: Path, out: Path, year: int = 2024) -> dict[str, obje
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _against(audit: dict, name: str, reference: dict, turns: list[float], unwritten: float) -> None:
+    """The lines under a reference's own: the CPU seconds' ratio, the turns' ratios and
+    the audit without its reports (``unwritten`` seconds) against ``reference``."""
+    if "cpu_seconds" in audit and "cpu_seconds" in reference:
+        cpu = float(audit["cpu_seconds"]) / float(reference["cpu_seconds"])
+        print(
+            f"{f'  CPU seconds, audit / {name}':<34}{float(audit['cpu_seconds']):>9.2f}"
+            f"{cpu:>19.2f}x   ({name} {float(reference['cpu_seconds']):.2f} CPU s; "
+            "both cores' work summed)"
+        )
+    print(
+        f"{'  turn by turn':<34}{'':>9}{statistics.median(turns):>19.2f}x   (median of "
+        + ", ".join(f"{ratio:.2f}" for ratio in turns)
+        + ")"
+    )
+    print(
+        f"{'  the audit up to the scores':<34}{unwritten:>9.2f}"
+        f"{unwritten / reference['seconds']:>19.2f}x   (no report written)"
+    )
+
+
 def _print_scale(
     label: str,
     audit: dict,
@@ -324,23 +345,8 @@ def _print_scale(
     print(f"{'reference, same files':<34}{'seconds':>9}{'audit / reference':>20}")
     ratio = total / calamine["seconds"]
     print(f"{'python-calamine alone':<34}{calamine['seconds']:>9.2f}{ratio:>19.2f}x")
-    if "cpu_seconds" in audit and "cpu_seconds" in calamine:
-        cpu = float(audit["cpu_seconds"]) / float(calamine["cpu_seconds"])
-        print(
-            f"{'  CPU seconds, audit / calamine':<34}{float(audit['cpu_seconds']):>9.2f}"
-            f"{cpu:>19.2f}x   (calamine {float(calamine['cpu_seconds']):.2f} CPU s; "
-            "both cores' work summed)"
-        )
-    print(
-        f"{'  turn by turn':<34}{'':>9}{statistics.median(turns):>19.2f}x   (median of "
-        + ", ".join(f"{ratio:.2f}" for ratio in turns)
-        + ")"
-    )
     unwritten = total - stages.get("reports", 0.0)
-    print(
-        f"{'  the audit up to the scores':<34}{unwritten:>9.2f}"
-        f"{unwritten / calamine['seconds']:>19.2f}x   (no report written)"
-    )
+    _against(audit, "calamine", calamine, turns, unwritten)
     if isinstance(fastexcel, str):
         print(fastexcel)
     elif fastexcel is not None:
@@ -349,22 +355,7 @@ def _print_scale(
             f"{'fastexcel into Arrow alone':<34}{best['seconds']:>9.2f}"
             f"{total / best['seconds']:>19.2f}x   (target: at most 5x, with all reports)"
         )
-        if "cpu_seconds" in audit and "cpu_seconds" in best:
-            cpu = float(audit["cpu_seconds"]) / float(best["cpu_seconds"])
-            print(
-                f"{'  CPU seconds, audit / fastexcel':<34}{float(audit['cpu_seconds']):>9.2f}"
-                f"{cpu:>19.2f}x   (fastexcel {float(best['cpu_seconds']):.2f} CPU s; "
-                "both cores' work summed)"
-            )
-        print(
-            f"{'  turn by turn':<34}{'':>9}{statistics.median(ratios):>19.2f}x   (median of "
-            + ", ".join(f"{ratio:.2f}" for ratio in ratios)
-            + ")"
-        )
-        print(
-            f"{'  the audit up to the scores':<34}{unwritten:>9.2f}"
-            f"{unwritten / best['seconds']:>19.2f}x   (no report written)"
-        )
+        _against(audit, "fastexcel", best, ratios, unwritten)
     if pandas is not None:
         print(
             f"{'pandas + openpyxl alone':<34}{pandas['seconds']:>9.2f}"
