@@ -126,22 +126,10 @@ def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
-#: A month's marks as bits (absent resolved by its reason): the highest bit decides.
+#: A month's marks as bits (absent resolved by its reason): the highest bit decides
+#: (exempt, then unexcused, excused, present).
 _PRESENT, _EXCUSED, _UNEXCUSED, _EXEMPT = 1, 2, 4, 8
 _BITS = {"present": _PRESENT, "excused": _EXCUSED, "unexcused": _UNEXCUSED, "exempt": _EXEMPT}
-#: A month's standing from its bits: exempt, then unexcused, excused, present.
-_STATUS: tuple[str | None, ...] = tuple(
-    "exempt"
-    if bits & _EXEMPT
-    else "unexcused"
-    if bits & _UNEXCUSED
-    else "excused"
-    if bits & _EXCUSED
-    else "present"
-    if bits & _PRESENT
-    else None
-    for bits in range(16)
-)
 
 
 def _mark_bit(mark: Any, reason: Any) -> int:
@@ -224,12 +212,8 @@ def member_facts(
         studies[item[0]].append(item)
     six_good = _six_good(dataset)
     windows = _cell_windows(dataset)
-    #: The months ended by the as-of date: (month, first day, last day).
-    spans = [
-        (month, dt.date(year, month, 1), _month_end(year, month))
-        for month in range(1, 13)
-        if _month_end(year, month) <= as_of
-    ]
+    #: The months ended by the as-of date are 1 to ``ended``.
+    ended = sum(1 for month in range(1, 13) if _month_end(year, month) <= as_of)
     no_marks = [0] * 13
 
     by_cell: dict[str, CellMembers] = {}
@@ -251,22 +235,32 @@ def member_facts(
             holder = by_cell[cell_id] = CellMembers(cell_id)
         facts, sources, owners = holder.facts, holder.sources, holder.owners
 
-        counts = {"present": 0, "excused": 0, "unexcused": 0, "exempt": 0}
-        judged = 0
+        # the months he belonged to the cell, first to last; exempt from ``exempt_on`` on
+        first = _first_month(joined, year)
+        last = min(ended, _last_month(left, year))
+        exempt_on = 1 if always else _first_month(since, year) if since is not None else 13
+        present = excused = unexcused_count = exempt = 0
         unexcused: list[int] = []
         bits = marks.get(member_id, no_marks)
-        for month, start, end in spans:
-            if (joined is not None and joined > end) or (left is not None and left < start):
-                continue
-            status = _STATUS[bits[month]]
-            if always or (since is not None and since <= end) or status == "exempt":
-                counts["exempt"] += 1
-                continue
-            judged += 1
-            if status:
-                counts[status] += 1
-                if status == "unexcused":
-                    unexcused.append(month)
+        for month in range(first, min(last, exempt_on - 1) + 1):
+            mark = bits[month]
+            if mark & _EXEMPT:
+                exempt += 1
+            elif mark & _UNEXCUSED:
+                unexcused_count += 1
+                unexcused.append(month)
+            elif mark & _EXCUSED:
+                excused += 1
+            elif mark & _PRESENT:
+                present += 1
+        exempt += max(0, last - max(first, exempt_on) + 1)
+        judged = max(0, last - first + 1) - exempt
+        counts = {
+            "present": present,
+            "excused": excused,
+            "unexcused": unexcused_count,
+            "exempt": exempt,
+        }
         summary.months = counts
         context = {"member_id": member_id, "member_name": name}
         facts.append(
@@ -347,6 +341,20 @@ def _cell_windows(dataset: Dataset) -> dict[str, tuple[dt.date | None, dt.date |
         opened = opened or (None if merged_from else _day(start))
         windows[str(cell_id)] = (opened, closed or _day(end))
     return windows
+
+
+def _first_month(day: dt.date | None, year: int) -> int:
+    """The first month of ``year`` whose last day is on or after ``day`` (13: none)."""
+    if day is None or day.year < year:
+        return 1
+    return day.month if day.year == year else 13
+
+
+def _last_month(day: dt.date | None, year: int) -> int:
+    """The last month of ``year`` whose first day is on or before ``day`` (0: none)."""
+    if day is None or day.year > year:
+        return 12
+    return day.month if day.year == year else 0
 
 
 def _bound(
