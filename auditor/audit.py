@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +34,8 @@ from auditor.report import (
 )
 from auditor.report.documents import DEFAULT_LETTERHEAD, Letterhead, write_documents
 from auditor.report.documents.content import document_date
+from auditor.report.excel import write_violations_part
+from auditor.report.xlsx import Part
 from auditor.rulebook import Judges, Rulebook, load_rulebook
 from auditor.rulepack import Rule, RulePack
 from auditor.runtime import (
@@ -106,6 +108,21 @@ def _hold(report: Report, rules: list[RuleSummary], json_path: Path, html_path: 
     _HELD = (report, rules, json_path, html_path)
 
 
+def _write_held_violations() -> Part | None:
+    if _HELD is None:
+        raise RuntimeError("the report process was started without its report")
+    return write_violations_part(_HELD[0], _HELD[1])
+
+
+def _drop_part(violations: Future[Part | None]) -> None:
+    """Remove the file of rows the workbook did not take (it failed before them); the
+    workbook removes it when it does."""
+    if violations.exception() is None:
+        part = violations.result()
+        if part is not None:
+            Path(part.path).unlink(missing_ok=True)
+
+
 def _write_held() -> None:
     if _HELD is None:
         raise RuntimeError("the report process was started without its report")
@@ -128,8 +145,13 @@ def _write_reports(
         with ProcessPoolExecutor(
             max_workers=1, mp_context=worker_context(), initializer=_hold, initargs=work
         ) as pool:
+            # first the rows of the violations sheet the workbook waits for, then the rest
+            violations = pool.submit(_write_held_violations)
             others = pool.submit(_write_held)
-            write_excel(report, rules, paths[1])
+            try:
+                write_excel(report, rules, paths[1], violations=violations.result)
+            finally:
+                _drop_part(violations)
             others.result()
     else:
         write_json(report, paths[0])

@@ -6,13 +6,14 @@ import json
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import jsonschema
 import pytest
 
 from auditor.audit import AuditResult, _write_reports, rule_summaries, run_audit
-from auditor.report import report_json_bytes
+from auditor.report import report_json_bytes, xlsx
 from auditor.rulepack import load_pack
 from tests import report_factories as factories
 
@@ -229,3 +230,32 @@ def test_a_report_the_other_process_cannot_write_fails_the_run(tmp_path: Path) -
     report = factories.report()
     with pytest.raises(OSError):
         _write_reports(report, rule_summaries(load_pack()), tmp_path / "out", parallel=True)
+
+
+def _workbook_parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        # the core properties hold the time the workbook was written
+        return {n: archive.read(n) for n in archive.namelist() if n != "docProps/core.xml"}
+
+
+def test_the_workbook_written_on_two_cores_is_the_one_written_on_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From PART_ROWS violation rows the report process writes a share of them: the
+    workbook is still the same, and no file of rows is left behind."""
+    monkeypatch.setattr(xlsx, "PART_ROWS", 2)  # the forked report process inherits it
+    monkeypatch.setattr(xlsx, "PART_SHARE", 0.6)
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)  # TMPDIR is read again
+    report = factories.report(generated_at="2025-01-05T08:00:00+00:00")
+    for way in ("serial", "parallel"):
+        (tmp_path / way).mkdir()
+        _write_reports(
+            report, rule_summaries(load_pack()), tmp_path / way, parallel=way == "parallel"
+        )
+    serial = _workbook_parts(tmp_path / "serial" / "report.xlsx")
+    assert _workbook_parts(tmp_path / "parallel" / "report.xlsx") == serial
+    assert list((tmp_path / "tmp").iterdir()) == []

@@ -8,7 +8,7 @@ nhập" (cells merged into another, without a score) when the year has any.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +27,9 @@ from auditor.report.common import (
     rule_columns,
     waiver_text,
 )
-from auditor.report.xlsx import Book, Styled
+from auditor.report.xlsx import Book, Part, Styled, write_part
 
-__all__ = ["violation_rows", "write_excel"]
+__all__ = ["violation_rows", "write_excel", "write_violations_part"]
 
 VIOLATION_HEADERS = [
     "Đảng bộ",
@@ -220,8 +220,18 @@ def _params_text(params: dict[str, Any]) -> str:
     return "; ".join(f"{k} = {params[k]}" for k in sorted(params))
 
 
-def write_excel(report: Report, rules: Sequence[RuleSummary], path: Path) -> None:
-    """Write ``report.xlsx`` (Vietnamese)."""
+def write_excel(
+    report: Report,
+    rules: Sequence[RuleSummary],
+    path: Path,
+    *,
+    violations: Callable[[], Part | None] | None = None,
+) -> None:
+    """Write ``report.xlsx`` (Vietnamese).
+
+    ``violations`` gives the rows of the "Vi phạm" sheet that another process wrote with
+    :func:`write_violations_part` from the same report (called when this one gets to
+    them): the same workbook, a share of its biggest sheet written on another core."""
     columns = rule_columns(rules, report.cells)
     book = Book(Path(path))
     try:
@@ -230,6 +240,7 @@ def write_excel(report: Report, rules: Sequence[RuleSummary], path: Path) -> Non
             "Vi phạm",
             VIOLATION_HEADERS,
             violation_rows(report.cells, rules, report.year, who=True),
+            elsewhere=violations,
         )
         names = {c.cell_id: c.cell_name or "" for c in report.cells}
         book.table(
@@ -298,6 +309,12 @@ def write_excel(report: Report, rules: Sequence[RuleSummary], path: Path) -> Non
         _run_sheet(book, report)
     finally:
         book.close()
+
+
+def write_violations_part(report: Report, rules: Sequence[RuleSummary]) -> Part | None:
+    """The share of the "Vi phạm" sheet's rows another process writes for
+    :func:`write_excel` (``violations``); None when the sheet is too small to share."""
+    return write_part(VIOLATION_HEADERS, violation_rows(report.cells, rules, report.year, who=True))
 
 
 def _summary(book: Book, report: Report, columns: list[str]) -> None:

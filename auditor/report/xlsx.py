@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Sequence
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import xlsxwriter
 
@@ -21,7 +23,16 @@ from auditor.report.common import BAND_COLOURS
 from auditor.report.safe import is_formula_like, is_plain, write_text
 from auditor.report.sheet_rows import RowWriter, Styled
 
-__all__ = ["MAX_ROWS", "Book", "Styled", "print_setup", "wrapped_height"]
+__all__ = [
+    "MAX_ROWS",
+    "Book",
+    "Part",
+    "Styled",
+    "part_start",
+    "print_setup",
+    "wrapped_height",
+    "write_part",
+]
 
 #: Excel's row limit (header included).
 MAX_ROWS = 1_048_576
@@ -220,21 +231,17 @@ class Book:
         preamble: Sequence[Sequence[Any]] = (),
         min_widths: Sequence[int] | None = None,
         filter_: bool = True,
+        elsewhere: Callable[[], Part | None] | None = None,
     ) -> Any:
-        """A sheet: optional preamble lines, a header row (frozen, filtered), the rows."""
+        """A sheet: optional preamble lines, a header row (frozen, filtered), the rows.
+
+        ``elsewhere`` gives the :class:`Part` of the rows another process wrote with
+        :func:`write_part` from the same rows (None: it wrote none); it is called when
+        this sheet's rows reach the part's first, and the rows it holds are not written
+        here."""
         sheet = self.workbook.add_worksheet(self._sheet_name(name))
-        body = list(rows)
-        limit = MAX_ROWS - len(preamble) - 2
-        dropped = max(0, len(body) - limit)
-        if dropped:
-            body = body[:limit]
-        widths = [max(len(h) + 2, 6) for h in headers]
-        if min_widths:
-            widths = [max(w, m) for w, m in zip(widths, min_widths, strict=False)]
-        for i, values in zip(range(len(widths)), itertools.zip_longest(*body), strict=False):
-            widths[i] = max(widths[i], min(_MAX_WIDTH, _longest(values) + 2))
-        wrapped = [w >= _MAX_WIDTH for w in widths]
-        for i, width in enumerate(widths):
+        layout = _Layout(headers, rows, len(preamble), min_widths)
+        for i, width in enumerate(layout.widths):
             sheet.set_column(i, i, width)
         row = 0
         for line in preamble:
@@ -245,30 +252,63 @@ class Book:
         sheet.set_row(header_row, 30)
         for col, title in enumerate(headers):
             write_text(sheet, header_row, col, title, self.fmt("header"))
-        row += 1
+        count = len(layout.body)
+        writer = self._writer(sheet, layout)
+        start = part_start(count) if elsewhere is not None and writer is not None else None
+        if start is None:
+            self._rows(sheet, layout, writer, 0, count)
+        else:
+            self._rows(sheet, layout, writer, 0, start)
+            part = elsewhere() if elsewhere is not None else None
+            if part is not None and part.fits(start, count):
+                self._splice(sheet, layout, part)
+                self._rows(sheet, layout, writer, part.stop, count)
+            else:
+                if part is not None:
+                    Path(part.path).unlink(missing_ok=True)
+                self._rows(sheet, layout, writer, start, count)
+        row = layout.first + count
+        if layout.dropped:
+            sheet.write_string(
+                row, 0, f"… còn {layout.dropped} dòng không ghi được (vượt giới hạn của Excel)"
+            )
+        sheet.freeze_panes(header_row + 1, 0)
+        print_setup(sheet, name, header_row)
+        if filter_ and headers:
+            sheet.autofilter(header_row, 0, max(header_row, row - 1), len(headers) - 1)
+        return sheet
+
+    def _writer(self, sheet: Any, layout: _Layout) -> RowWriter | None:
+        if not RowWriter.usable(sheet):
+            return None
+        wrapped, columns = layout.wrapped, len(layout.wrapped)
+        return RowWriter(
+            sheet,
+            [self.fmt("text", wrap=wrap) for wrap in wrapped],
+            self.fmt("text"),
+            lambda style, col: self.fmt(style, wrap=col < columns and wrapped[col]),
+            lambda: self.fmt("date"),
+        )
+
+    def _rows(
+        self, sheet: Any, layout: _Layout, writer: RowWriter | None, start: int, stop: int
+    ) -> None:
+        """Write ``layout.body[start:stop]`` at their places in ``sheet``."""
+        wrapped, wrapping = layout.wrapped, layout.wrapping
+        columns = len(wrapped)
         # the common cells (blank, plain text in its column's style, a number) first
         plain = [self.fmt("text", wrap=wrap) for wrap in wrapped]
-        columns = len(plain)
         write_string, write_number = sheet.write_string, sheet.write_number
         number = self.fmt("text")
-        wrapping = [(i, _per_line(widths[i])) for i, wrap in enumerate(wrapped) if wrap]
-        writer = None
-        if RowWriter.usable(sheet):
-            writer = RowWriter(
-                sheet,
-                plain,
-                number,
-                lambda style, col: self.fmt(style, wrap=col < columns and wrapped[col]),
-                lambda: self.fmt("date"),
-            )
 
         def slow(row: int, col: int, value: Any) -> None:
             self.write_cell(sheet, row, col, value, wrap=col < columns and wrapped[col])
 
         # The last row is left to XlsxWriter, which writes it when the workbook closes and
         # numbers its styles then: the workbook is the one XlsxWriter alone would write.
-        last = header_row + len(body)
-        for line in body:
+        last = layout.first + len(layout.body) - 1
+        row = layout.first + start
+        for line in itertools.islice(layout.body, start, stop):
             height = None
             if wrapping:
                 height = _row_height(line, wrapping)
@@ -288,15 +328,171 @@ class Book:
                 else:
                     self.write_cell(sheet, row, col, value, wrap=col < columns and wrapped[col])
             row += 1
-        if dropped:
-            sheet.write_string(
-                row, 0, f"… còn {dropped} dòng không ghi được (vượt giới hạn của Excel)"
-            )
-        sheet.freeze_panes(header_row + 1, 0)
-        print_setup(sheet, name, header_row)
-        if filter_ and headers:
-            sheet.autofilter(header_row, 0, max(header_row, row - 1), len(headers) - 1)
-        return sheet
+
+    def _splice(self, sheet: Any, layout: _Layout, part: Part) -> None:
+        """Put the rows of ``part`` into ``sheet`` as if written here: its styles are
+        numbered in the order the part first used them, as writing its rows here would."""
+        first = layout.first + part.start
+        sheet._write_single_row(first)  # what is pending above the part
+        try:
+            data = Path(part.path).read_bytes()
+        finally:
+            Path(part.path).unlink(missing_ok=True)
+        for mark, key in enumerate(part.styles):
+            style, quote, wrap = key
+            index = self.fmt(style, quote=quote, wrap=wrap)._get_xf_index()
+            data = data.replace(_mark(mark).encode(), str(index).encode())
+        if b"\x00" in data:
+            raise RuntimeError("a style of the rows written elsewhere was not numbered")
+        sheet.fh.flush()
+        sheet.fh.buffer.write(data)
+        if part.rows is not None and part.columns is not None:
+            sheet._check_dimensions(part.rows[0], part.columns[0])
+            sheet._check_dimensions(part.rows[1], part.columns[1])
+        sheet.previous_row = layout.first + part.stop
 
     def close(self) -> None:
         self.workbook.close()
+
+
+class _Layout:
+    """A table's rows as its sheet holds them (cut at Excel's row limit), its columns'
+    widths and which of them wrap: the same in every process that writes its rows."""
+
+    def __init__(
+        self,
+        headers: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        preamble: int,
+        min_widths: Sequence[int] | None,
+    ) -> None:
+        body = list(rows)
+        limit = MAX_ROWS - preamble - 2
+        self.dropped = max(0, len(body) - limit)
+        if self.dropped:
+            body = body[:limit]
+        self.body = body
+        #: The sheet row of the body's first row (below the preamble and the header).
+        self.first = preamble + 1
+        widths = [max(len(h) + 2, 6) for h in headers]
+        if min_widths:
+            widths = [max(w, m) for w, m in zip(widths, min_widths, strict=False)]
+        for i, values in zip(range(len(widths)), itertools.zip_longest(*body), strict=False):
+            widths[i] = max(widths[i], min(_MAX_WIDTH, _longest(values) + 2))
+        self.widths = widths
+        self.wrapped = [w >= _MAX_WIDTH for w in widths]
+        self.wrapping = [(i, _per_line(widths[i])) for i, wrap in enumerate(self.wrapped) if wrap]
+
+
+#: A table of at least this many rows has its last :data:`PART_SHARE` written by another
+#: process when its writer asks (report.xlsx's violations: 64,000 rows in a province year).
+PART_ROWS = 2_000
+PART_SHARE = 0.45
+
+
+def part_start(count: int) -> int | None:
+    """The first body row of a table of ``count`` rows that another process writes, or
+    None when the table is too small to share."""
+    if count < PART_ROWS:
+        return None
+    return count - int(count * PART_SHARE)
+
+
+def _mark(number: int) -> str:
+    """The stand-in for a style's index in a part's rows: a NUL never stands raw in a
+    sheet's XML (control characters in text are escaped as ``_x0000_``)."""
+    return f"\x00{number}\x00"
+
+
+class Part(NamedTuple):
+    """Rows ``start`` to ``stop`` of a table of ``total`` rows, written by another process
+    into the file ``path`` as XlsxWriter writes them, each style's index written as the
+    :func:`_mark` of its place in ``styles`` (the order the rows first used them)."""
+
+    path: str
+    start: int
+    stop: int
+    total: int
+    styles: list[tuple[str, bool, bool]]
+    #: The first and last sheet row, the first and last column, that hold a cell.
+    rows: tuple[int, int] | None
+    columns: tuple[int, int] | None
+
+    def fits(self, start: int, count: int) -> bool:
+        return self.start == start and self.total == count and start < self.stop < count
+
+
+class _PartBook(Book):
+    """A workbook never closed: its one sheet's rows go to a part's file, each style's
+    index as a stand-in numbered in the order the rows first use the styles."""
+
+    def __init__(self) -> None:
+        super().__init__(Path(os.devnull))
+        self.used: dict[tuple[str, bool, bool], str] = {}
+
+    def fmt(self, style: str = "text", *, quote: bool = False, wrap: bool = False) -> Any:
+        key = (style, quote, wrap)
+        known = self._formats.get(key)
+        if known is None:
+            known = super().fmt(style, quote=quote, wrap=wrap)
+            used = self.used
+
+            def index() -> str:
+                mark = used.get(key)
+                if mark is None:
+                    mark = used[key] = _mark(len(used))
+                return mark
+
+            known._get_xf_index = index
+        return known
+
+
+def write_part(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    preamble: int = 0,
+    min_widths: Sequence[int] | None = None,
+) -> Part | None:
+    """Write the share of a table's rows :func:`part_start` gives another process, for
+    :meth:`Book.table` to put in its sheet (``elsewhere``); None when there is none, or
+    when XlsxWriter's internals the row writer needs are missing.
+
+    Why: the report's biggest sheet is most of report.xlsx's time, and report.xlsx is
+    written on one core while the other one writes report.json and report.html, faster.
+    """
+    layout = _Layout(headers, rows, preamble, min_widths)
+    count = len(layout.body)
+    start = part_start(count)
+    stop = count - 1  # the last row is left to XlsxWriter in the workbook's own process
+    if start is None or start >= stop:
+        return None
+    book = _PartBook()
+    try:
+        sheet = book.workbook.add_worksheet()
+        writer = book._writer(sheet, layout)
+        if writer is None:
+            return None
+        sheet._opt_close()
+        Path(sheet.row_data_filename).unlink(missing_ok=True)
+        if headers:  # the header row's extent, as the workbook's sheet has it by then
+            sheet._check_dimensions(layout.first - 1, 0)
+            sheet._check_dimensions(layout.first - 1, len(headers) - 1)
+        fd, path = tempfile.mkstemp(prefix="report-xlsx-", suffix=".rows")
+        os.close(fd)
+        with open(path, "w+", encoding="utf-8") as out:  # as XlsxWriter opens its row files
+            sheet.fh = sheet.row_data_fh = out
+            book._rows(sheet, layout, writer, start, stop)
+            sheet._write_single_row(layout.first + stop)  # a row left pending at the end
+        has_cells = sheet.dim_rowmin is not None
+        return Part(
+            path,
+            start,
+            stop,
+            count,
+            list(book.used),
+            (sheet.dim_rowmin, sheet.dim_rowmax) if has_cells else None,
+            (sheet.dim_colmin, sheet.dim_colmax) if has_cells else None,
+        )
+    finally:
+        book.workbook.fileclosed = True  # nothing to write: it only lent its sheet
