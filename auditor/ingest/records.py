@@ -320,21 +320,48 @@ def remembered(parser: Parser, raw: Any) -> Any:
     return parsed
 
 
+#: Up to this many rows a column is parsed value by value against the process's memory
+#: (:func:`_parse_short`); a longer one has its distinct values found first.
+SHORT_COLUMN = 64
+
+
+def _parse_short(parser: Parser, raws: Sequence[Any]) -> list[Any]:
+    """``[remembered(parser, raw) for raw in raws]`` with the memory looked up once.
+
+    A cell's workbook holds columns of a few to a few dozen rows, nearly every value one
+    the process has met already: finding the distinct values first (:func:`each_distinct`)
+    cost more than the lookups it saves, on 29 columns a workbook.
+    """
+    memory = _parsed_memory(parser)
+    parsed: list[Any] = []
+    for raw in raws:
+        key = raw if type(raw) is str else (type(raw), raw)
+        try:
+            parsed.append(memory[key])
+        except KeyError:
+            parsed.append(remembered(parser, raw))
+    return parsed
+
+
 def _parse_column(
     parser: Parser, header: str, raws: Sequence[Any], errors: dict[int, list[FieldError]]
 ) -> list[Any]:
     """Parse a column (each distinct raw value once, and once in the process: see
     ``_PARSED``); a value that fails is ``None`` and an error of its row."""
-    failed = False
+    if len(raws) <= SHORT_COLUMN:
+        parsed = _parse_short(parser, raws)
+        failed = any(isinstance(value, ValueProblem) for value in parsed)
+    else:
+        failed = False
 
-    def attempt(raw: Any) -> Any:
-        nonlocal failed
-        parsed = remembered(parser, raw)
-        if isinstance(parsed, ValueProblem):
-            failed = True
-        return parsed
+        def attempt(raw: Any) -> Any:
+            nonlocal failed
+            parsed = remembered(parser, raw)
+            if isinstance(parsed, ValueProblem):
+                failed = True
+            return parsed
 
-    parsed = each_distinct(attempt, raws)
+        parsed = each_distinct(attempt, raws)
     if failed:
         for position, value in enumerate(parsed):
             if isinstance(value, ValueProblem):

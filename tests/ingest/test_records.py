@@ -153,17 +153,20 @@ def _direct(parser: Any, raw: Any) -> Any:
     table=st.sampled_from(sorted(PARSERS)),
     earlier=st.lists(_ANY_RAW, max_size=20),
     column=st.lists(_ANY_RAW, min_size=1, max_size=20),
+    short=st.booleans(),
 )
 def test_a_value_remembered_from_earlier_workbooks_parses_as_it_would_afresh(
-    table: str, earlier: list[Any], column: list[Any]
+    table: str, earlier: list[Any], column: list[Any], short: bool
 ) -> None:
     """Values are parsed once per reading process: a column read after others (whose
     values, of other types, equal some of its own) gets, value by value, what its parser
-    gives that value afresh, and the same errors."""
+    gives that value afresh, and the same errors, whether the column is short enough to
+    be looked up value by value or has its distinct values found first."""
     for parser in PARSERS[table].values():
         _parse_column(parser, "Cột", earlier, {})
         errors: dict[int, list[Any]] = {}
-        parsed = _parse_column(parser, "Cột", column, errors)
+        with mock.patch.object(records, "SHORT_COLUMN", len(column) if short else 0):
+            parsed = _parse_column(parser, "Cột", column, errors)
         for position, raw in enumerate(column):
             direct = _direct(parser, raw)
             if direct[0] == "value":
