@@ -80,6 +80,10 @@ def cell_of_file(ids: set[str], rel: str) -> str | None:
 
 def extend_columns(columns: Columns, more: Columns) -> None:
     """Append ``more``'s rows; a column only one side has is blank on the other."""
+    if columns.keys() == more.keys():  # every table's rows carry all its fields
+        for name, values in more.items():
+            columns[name].extend(values)
+        return
     count = len(columns.get("row", []))
     added = len(more.get("row", []))
     for name in columns.keys() | more.keys():

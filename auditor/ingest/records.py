@@ -350,7 +350,8 @@ def _parse_column(
     ``_PARSED``); a value that fails is ``None`` and an error of its row."""
     if len(raws) <= SHORT_COLUMN:
         parsed = _parse_short(parser, raws)
-        failed = any(isinstance(value, ValueProblem) for value in parsed)
+        # the few types of the column's values, not each value, are asked
+        failed = any(issubclass(kind, ValueProblem) for kind in set(map(type, parsed)))
     else:
         failed = False
 
