@@ -18,6 +18,7 @@ falls back to XlsxWriter's public methods when they are not.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -62,6 +63,9 @@ _SPECIAL = re.compile(r'[\x00-\x08\x0b-\x1f&<>"\n]|_x[0-9a-fA-F]{4}_|^\s|\s$')
 #: Distinct texts remembered per column (most repeat; a column of names does not).
 _CACHED = 20_000
 
+#: The height of a row whose height was set before it was written: XlsxWriter's row tag.
+_THEIRS: Any = object()
+
 #: A cell the row writer leaves to XlsxWriter: (row, column, value) -> None
 SlowCell = Callable[[int, int, Any], None]
 
@@ -102,6 +106,8 @@ class RowWriter:
         #: A year's violations hold a few hundred distinct days, tens of thousands of
         #: times: each day's serial number is XlsxWriter's, converted once.
         self.days: dict[dt.date, str] = {}
+        #: The end of a row's start tag, after its number, for each height.
+        self.row_tails: dict[float | None, str] = {}
 
     @staticmethod
     def usable(sheet: Any) -> bool:
@@ -146,6 +152,37 @@ class RowWriter:
             known = self.days[value] = f"{self.date_tail}{serial:.16G}</v></c>"
         return known
 
+    def _row_tag(self, row: int, number: str, height: Any) -> str:
+        """The ``<row>`` start tag of ``row`` (its 1-based ``number``) ``height`` points
+        high (None: the default), as XlsxWriter writes it after ``set_row``.
+
+        XlsxWriter's ``set_row`` and row tag cost a third of a row's time in a table of
+        short rows; the tag depends on the row only through its number, so XlsxWriter
+        writes it once per height (into a buffer) and the rest of the row is the same.
+        The row's height is kept only for a row left pending (without a cell)."""
+        sheet = self.sheet
+        if height is _THEIRS:
+            return self._written_row_tag(row)
+        tail = self.row_tails.get(height)
+        if tail is None:
+            if height is not None:
+                sheet.set_row(row, height)
+            tag = self._written_row_tag(row)
+            prefix = f'<row r="{number}"'
+            if not tag.startswith(prefix):
+                return tag
+            tail = self.row_tails[height] = tag[len(prefix) :]
+        return f'<row r="{number}"{tail}'
+
+    def _written_row_tag(self, row: int) -> str:
+        sheet = self.sheet
+        kept, sheet.fh = sheet.fh, io.StringIO()
+        try:
+            sheet._write_row(row, None, sheet.row_info.get(row))
+            return str(sheet.fh.getvalue())
+        finally:
+            sheet.fh = kept
+
     def _escaped(self, value: str) -> str:
         """What follows ``<t`` up to the text's end, as XlsxWriter writes it."""
         if not _SPECIAL.search(value):
@@ -167,8 +204,10 @@ class RowWriter:
             return False
         if row > sheet.previous_row:
             sheet._write_single_row(row)  # what is pending above; ``row`` becomes pending
-        if height is not None:
-            sheet.set_row(row, height)
+        if row in sheet.row_info:  # its height set before: XlsxWriter's own row tag
+            if height is not None:
+                sheet.set_row(row, height)
+            height = _THEIRS
         out: list[str] = []
         fast: list[int] = []
         opened = False
@@ -218,7 +257,7 @@ class RowWriter:
             cell = pending.pop(col, None)
             if cell is not None:
                 if not opened:
-                    sheet._write_row(row, None, sheet.row_info.get(row))
+                    out.insert(0, self._row_tag(row, number, height))
                     opened = True
                 sheet.fh.write("".join(out))
                 out.clear()
@@ -227,9 +266,11 @@ class RowWriter:
             sheet._check_dimensions(row, fast[0])
             sheet._check_dimensions(row, fast[-1])
         elif not opened:
+            if height is not None and height is not _THEIRS:
+                sheet.set_row(row, height)
             return True  # no cell: the row stays XlsxWriter's pending one (its height)
         if not opened:
-            sheet._write_row(row, None, sheet.row_info.get(row))
+            out.insert(0, self._row_tag(row, number, height))
         out.append("</row>")
         sheet.fh.write("".join(out))
         pending.clear()
