@@ -271,10 +271,14 @@ def _cells(dataset: Dataset, notes: list[Note]) -> dict[str, _Cell]:
         if cell.merge_where is None and at[0] is not None and (merged_from or merged_into):
             cell.merge_where = (str(at[0]), str(at[1]), int(at[2]))
     for table in (dataset.plan, dataset.sessions):
-        for row in table.drop_duplicates("cell_id").itertuples(index=False):
-            cell_id = str(row.cell_id)
+        firsts = table.drop_duplicates("cell_id")
+        # the ids alone: a row as a tuple of every column (a few thousand cells' first
+        # rows, dates made Timestamps one by one) only for a cell the lists lack
+        for place, given in enumerate(_column(firsts, "cell_id")):
+            cell_id = str(given)
             if cell_id not in cells:
                 cells[cell_id] = _Cell(cell_id)
+                row = next(firsts.iloc[place : place + 1].itertuples(index=False))
                 notes.append(
                     _note(
                         row,

@@ -129,17 +129,19 @@ def judge_chunk(task: Task) -> ChunkResult:
                 # one cell the engine cannot hold: said for that cell, the others go on
                 notes.append(not_judged(cell.cell_id))
                 hits = []
-            by_id = {f["id"]: f for f in cell.facts}
+            facts = cell.facts  # in id order: fact n is facts[n - 1]
             violations = [
                 violation_of(
-                    rules[index][rule_id], by_id[fact_id], cell.info(fact_id), panels[index][0]
+                    rules[index][rule_id], facts[fact_id - 1], cell.info(fact_id), panels[index][0]
                 )
                 for index, rule_id, fact_id in hits
                 if not rule_id.endswith(NOTE_SUFFIX)
             ]
             # a rule's note comes only from the pack in force on the fact's day
             notes += [
-                rule_note(rules[index][rule_id.removesuffix(NOTE_SUFFIX)], by_id[f], cell.info(f))
+                rule_note(
+                    rules[index][rule_id.removesuffix(NOTE_SUFFIX)], facts[f - 1], cell.info(f)
+                )
                 for index, rule_id, f in sorted(hits)
                 if rule_id.endswith(NOTE_SUFFIX)
             ]

@@ -58,11 +58,22 @@ def violation_of(rule: Rule, fact: Fact, meta: FactInfo, pack: str) -> Violation
     province year)."""
     names = _names(rule.message_vi, rule.message_en)
     given = meta.context
+    values: dict[str, Any]
     if names is not None:
-        context = {key: display_value(given[key]) for key in names if key in given}
+        # only what the messages name, looked up as the merge below would (the context
+        # over the parameters over the fact): a session's fact has some thirty fields
+        params = rule.params
+        values = {}
+        for key in names:
+            if key in given:
+                values[key] = display_value(given[key])
+            elif key in params:
+                values[key] = params[key]
+            elif key in fact:
+                values[key] = fact[key]
     else:
         context = {key: display_value(value) for key, value in given.items()}
-    values = {**fact, **rule.params, **context}
+        values = {**fact, **rule.params, **context}
     details = dict(meta.context.get("details", {})) if rule.period == "session" else {}
     if rule.id != "CD05":
         details = {
