@@ -107,7 +107,7 @@ def resolve_members(dataset: Dataset) -> None:
         members = members.drop(members.index[drop]).reset_index(drop=True)
         dataset.members = members
     by_id: dict[str, tuple[str, str]] = {}
-    by_name: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    by_name_only: dict[str, list[tuple[str, str]]] = defaultdict(list)
     by_cell_name: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     for member_id, name, cell_id in zip(
         members["member_id"], members["member_name"], members["cell_id"], strict=True
@@ -115,24 +115,27 @@ def resolve_members(dataset: Dataset) -> None:
         holder = (member_id, cell_id)
         by_id[id_key(member_id) or ""] = holder
         key = name_key(name) or ""
-        by_name[key].append(holder)
+        by_name_only[key].append(holder)
         by_cell_name[(cell_id.casefold(), key)].append(holder)
 
-    def resolve(
-        member_id: Any, name: Any, cell_id: Any
-    ) -> tuple[str, str] | tuple[str, ErrorCode, str, str]:
-        """``(member_id, cell_id)``, or ``(field, code, reason_vi, reason_en)`` of a refusal."""
+    def by_code(member_id: Any) -> tuple[str, str] | tuple[str, ErrorCode, str, str] | None:
+        """``(member_id, cell_id)`` of the member of this code, or ``(field, code,
+        reason_vi, reason_en)`` of a refusal; None when the row gives no code."""
         code = id_key(member_id)
-        if code:
-            found = by_id.get(code)
-            if found is None:
-                return (
-                    "member_id",
-                    ErrorCode.member_unknown,
-                    "Mã đảng viên không có trong danh sách đảng viên",
-                    "No member with this code in the members table",
-                )
-            return found
+        if not code:
+            return None
+        found = by_id.get(code)
+        if found is None:
+            return (
+                "member_id",
+                ErrorCode.member_unknown,
+                "Mã đảng viên không có trong danh sách đảng viên",
+                "No member with this code in the members table",
+            )
+        return found
+
+    def by_name(name: Any, cell_id: Any) -> tuple[str, str] | tuple[str, ErrorCode, str, str]:
+        """As :func:`by_code`, for a row that gives no code: by name in its cell."""
         key = name_key(name)
         if key is None:
             return (
@@ -145,7 +148,7 @@ def resolve_members(dataset: Dataset) -> None:
             candidates = by_cell_name.get((str(cell_id).casefold(), key), [])
             where_vi, where_en = f"trong chi bộ {cell_id}", f"in cell {cell_id}"
         else:
-            candidates = by_name.get(key, [])
+            candidates = by_name_only.get(key, [])
             where_vi, where_en = "trong danh sách đảng viên", "in the members table"
         if not candidates:
             return (
@@ -163,31 +166,36 @@ def resolve_members(dataset: Dataset) -> None:
             )
         return candidates[0]
 
+    # each distinct code is resolved once (a member's rows repeat it, table after table),
+    # and each distinct (name, cell) of the rows without a code
+    codes: dict[Any, Any] = {}
+    named: dict[tuple[Any, Any], Any] = {}
     for table in MEMBER_ROW_TABLES:
         frame: pd.DataFrame = getattr(dataset, table)
         if frame.empty:
             continue
-        # each distinct (code, name, cell) is resolved once: a member's rows repeat it
-        triples = list(
-            zip(
-                frame["member_id"].tolist(),
-                frame["member_name"].tolist(),
-                frame["cell_id"].tolist(),
-                strict=True,
-            )
-        )
-        memo: dict[tuple[Any, Any, Any], Any] = dict.fromkeys(triples)
-        for triple in memo:
-            memo[triple] = resolve(*triple)
-        answers = list(map(memo.__getitem__, triples))
+        given = frame["member_id"].tolist()
+        for member_id in dict.fromkeys(given):
+            if member_id not in codes:
+                codes[member_id] = by_code(member_id)
+        answers: list[Any] = list(map(codes.__getitem__, given))
+        if None in answers:
+            names, cell_ids = frame["member_name"].tolist(), frame["cell_id"].tolist()
+            for position, answer in enumerate(answers):
+                if answer is None:
+                    pair = (names[position], cell_ids[position])
+                    answer = named.get(pair)
+                    if answer is None:
+                        answer = named[pair] = by_name(*pair)
+                    answers[position] = answer
         bad = [position for position, answer in enumerate(answers) if len(answer) == 4]
         if bad:
             files, sheets = frame["file"].tolist(), frame["sheet"].tolist()
             rows = frame["row"].to_numpy()
+            names = frame["member_name"].tolist()
             for position in bad:
                 field, code, vi, en = answers[position]
-                triple = triples[position]
-                value = triple[0] if field == "member_id" else triple[1]
+                value = given[position] if field == "member_id" else names[position]
                 where = (str(files[position]), str(sheets[position]), int(rows[position]))
                 rejected.append(_reject(where, table, field, value, code, vi, en))
                 answers[position] = (None, None)
