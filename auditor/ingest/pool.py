@@ -18,6 +18,8 @@ import contextlib
 import faulthandler
 import os
 import pickle
+import select
+import selectors
 import signal
 import time
 from collections import deque
@@ -36,6 +38,8 @@ from auditor.runtime import address_space_mb, can_fork, fork_context, reader_con
 Task = Callable[[Any, Limits], Any]
 #: Builds the result of an item whose worker died, raised or overran the time limit.
 OnFailure = Callable[[Any, FileCode, str, str], Any]
+#: Says an item goes to a worker by itself (a large workbook's part).
+Alone = Callable[[Any], bool] | None
 
 CRASH_VI = "Chương trình đọc bị dừng đột ngột khi đọc tệp (tệp hỏng hoặc vượt giới hạn bộ nhớ)"
 CRASH_EN = "The reader stopped abruptly on this file (corrupt, or over the memory limit)"
@@ -125,6 +129,35 @@ def forks_first(limits: Limits) -> bool:
     return can_fork() and address_space_mb() <= limits.memory_mb / FORK_SHARE
 
 
+class _Waiting:
+    """Waiting for the busy workers' answers or deaths: a selector kept while the same
+    workers are busy (``multiprocessing.connection.wait`` builds one, and registers every
+    pipe and process, at each of the run's thousands of answers); ``wait`` itself where
+    there is no poll (Windows' pipes are no sockets)."""
+
+    def __init__(self) -> None:
+        self._watched: tuple[Any, ...] = ()
+        self._selector: selectors.BaseSelector | None = None
+
+    def wait(self, busy: list[_Slot], timeout: float) -> list[Any]:
+        watched = (*(s.conn for s in busy), *(s.process.sentinel for s in busy))
+        if not hasattr(select, "poll"):
+            return wait(list(watched), timeout=timeout)
+        if watched != self._watched or self._selector is None:
+            self.close()
+            self._selector = selectors.PollSelector()
+            for thing in watched:
+                self._selector.register(thing, selectors.EVENT_READ)
+            self._watched = watched
+        return [key.fileobj for key, _events in self._selector.select(timeout)]
+
+    def close(self) -> None:
+        if self._selector is not None:
+            self._selector.close()  # closes no pipe: only the poll object goes
+        self._selector = None
+        self._watched = ()
+
+
 @dataclass
 class _Slot:
     process: Any
@@ -201,7 +234,15 @@ class WorkerPool:
         return FileCode.reader_crashed, CRASH_VI, CRASH_EN
 
     def _dispatch(self, position: int, indexes: list[int], items: Sequence[Any]) -> None:
-        """Give files to a slot, replacing its worker if it died while idle."""
+        """Give files to a slot, replacing its worker if it died while idle; to a slot
+        still reading, files to read after those it has (its clock runs on)."""
+        slot = self.slots[position]
+        if slot.queue:
+            # if it died, what it was given is read again
+            with contextlib.suppress(OSError, ValueError):
+                slot.conn.send([(index, items[index]) for index in indexes])
+            slot.queue.extend(indexes)  # answered, or failed and given back, in order
+            return
         for _attempt in range(2):
             slot = self.slots[position]
             try:
@@ -214,13 +255,29 @@ class WorkerPool:
             return
         raise RuntimeError("cannot start a reader process")
 
+    def _wants_more(
+        self, slot: _Slot, pending: list[int], items: Sequence[Any], batch: int, alone: Alone
+    ) -> bool:
+        """Whether a slot is given its next files now: when idle, or, reading small files
+        only, when it is down to half a batch (so it never waits for this process's turn
+        to send the next ones, which on a busy machine cost more than reading a file)."""
+        if not pending:
+            return False
+        if not slot.queue:
+            return True
+        if batch < 2 or len(slot.queue) > batch // 2:
+            return False
+        if alone is None:
+            return True
+        return not alone(items[pending[-1]]) and not any(alone(items[i]) for i in slot.queue)
+
     def run(
         self,
         items: Sequence[Any],
         on_failure: OnFailure,
         *,
         batch: int = 1,
-        alone: Callable[[Any], bool] | None = None,
+        alone: Alone = None,
     ) -> Iterator[tuple[int, Any]]:
         """Yield ``(index, result)`` for every item, as files finish (not in order).
 
@@ -233,16 +290,28 @@ class WorkerPool:
         yet answered go to the next worker.
         """
         pending = list(range(len(items)))[::-1]
+        waiting = _Waiting()
+        try:
+            yield from self._run(items, on_failure, batch, alone, pending, waiting)
+        finally:
+            waiting.close()
+
+    def _run(
+        self,
+        items: Sequence[Any],
+        on_failure: OnFailure,
+        batch: int,
+        alone: Alone,
+        pending: list[int],
+        waiting: _Waiting,
+    ) -> Iterator[tuple[int, Any]]:
         while pending or any(s.queue for s in self.slots):
             for position, slot in enumerate(self.slots):
-                if not slot.queue and pending:
+                if self._wants_more(slot, pending, items, batch, alone):
                     self._dispatch(position, self._take(pending, items, batch, alone), items)
             busy = [s for s in self.slots if s.queue]
             deadline = min(s.started + s.limit(self.limits) for s in busy)
-            ready = wait(
-                [s.conn for s in busy] + [s.process.sentinel for s in busy],
-                timeout=max(0.0, deadline - time.monotonic()),
-            )
+            ready = waiting.wait(busy, max(0.0, deadline - time.monotonic()))
             for position, slot in enumerate(self.slots):
                 if not slot.queue:
                     continue
@@ -267,7 +336,7 @@ class WorkerPool:
         pending: list[int],
         items: Sequence[Any],
         batch: int,
-        alone: Callable[[Any], bool] | None,
+        alone: Alone,
     ) -> list[int]:
         """The next items for one worker: one, or up to ``batch`` that may go together
         (no more than a share of what is left, so no worker is left with a long tail)."""
