@@ -34,8 +34,8 @@ from auditor.report import (
 )
 from auditor.report.documents import DEFAULT_LETTERHEAD, Letterhead, write_documents
 from auditor.report.documents.content import document_date
-from auditor.report.excel import write_violations_part
-from auditor.report.xlsx import Part
+from auditor.report.excel import violations_share
+from auditor.report.xlsx import Elsewhere, Part, Shape, Share
 from auditor.rulebook import Judges, Rulebook, load_rulebook
 from auditor.rulepack import Rule, RulePack
 from auditor.runtime import (
@@ -108,10 +108,22 @@ def _hold(report: Report, rules: list[RuleSummary], json_path: Path, html_path: 
     _HELD = (report, rules, json_path, html_path)
 
 
-def _write_held_violations() -> Part | None:
+#: The report process's share of the violations sheet, between its shape and its part.
+_SHARE: Share | None = None
+
+
+def _held_violations_shape() -> Shape:
+    global _SHARE
     if _HELD is None:
         raise RuntimeError("the report process was started without its report")
-    return write_violations_part(_HELD[0], _HELD[1])
+    _SHARE = violations_share(_HELD[0], _HELD[1])
+    return _SHARE.shape()
+
+
+def _held_violations_part() -> Part | None:
+    global _SHARE
+    share, _SHARE = _SHARE, None  # its rows are not needed after the part
+    return share.part() if share is not None else None
 
 
 def _drop_part(violations: Future[Part | None]) -> None:
@@ -145,13 +157,16 @@ def _write_reports(
         with ProcessPoolExecutor(
             max_workers=1, mp_context=worker_context(), initializer=_hold, initargs=work
         ) as pool:
-            # first the rows of the violations sheet the workbook waits for, then the rest
-            violations = pool.submit(_write_held_violations)
+            # first what the workbook waits for of the violations sheet, then the rest
+            shape = pool.submit(_held_violations_shape)
+            part = pool.submit(_held_violations_part)
             others = pool.submit(_write_held)
             try:
-                write_excel(report, rules, paths[1], violations=violations.result)
+                write_excel(
+                    report, rules, paths[1], violations=Elsewhere(shape.result, part.result)
+                )
             finally:
-                _drop_part(violations)
+                _drop_part(part)
             others.result()
     else:
         write_json(report, paths[0])

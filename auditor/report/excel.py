@@ -8,7 +8,7 @@ nhập" (cells merged into another, without a score) when the year has any.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +27,9 @@ from auditor.report.common import (
     rule_columns,
     waiver_text,
 )
-from auditor.report.xlsx import Book, Part, Styled, write_part
+from auditor.report.xlsx import Book, Elsewhere, Share, Styled
 
-__all__ = ["violation_rows", "write_excel", "write_violations_part"]
+__all__ = ["violation_rows", "violations_share", "write_excel"]
 
 VIOLATION_HEADERS = [
     "Đảng bộ",
@@ -225,13 +225,12 @@ def write_excel(
     rules: Sequence[RuleSummary],
     path: Path,
     *,
-    violations: Callable[[], Part | None] | None = None,
+    violations: Elsewhere | None = None,
 ) -> None:
     """Write ``report.xlsx`` (Vietnamese).
 
-    ``violations`` gives the rows of the "Vi phạm" sheet that another process wrote with
-    :func:`write_violations_part` from the same report (called when this one gets to
-    them): the same workbook, a share of its biggest sheet written on another core."""
+    ``violations`` reaches another process's :func:`violations_share` of the same report:
+    the same workbook, a share of its biggest sheet made and written on another core."""
     columns = rule_columns(rules, report.cells)
     book = Book(Path(path))
     try:
@@ -311,10 +310,10 @@ def write_excel(
         book.close()
 
 
-def write_violations_part(report: Report, rules: Sequence[RuleSummary]) -> Part | None:
+def violations_share(report: Report, rules: Sequence[RuleSummary]) -> Share:
     """The share of the "Vi phạm" sheet's rows another process writes for
-    :func:`write_excel` (``violations``); None when the sheet is too small to share."""
-    return write_part(VIOLATION_HEADERS, violation_rows(report.cells, rules, report.year, who=True))
+    :func:`write_excel` (``violations``)."""
+    return Share(VIOLATION_HEADERS, violation_rows(report.cells, rules, report.year, who=True))
 
 
 def _summary(book: Book, report: Report, columns: list[str]) -> None:

@@ -26,12 +26,14 @@ from auditor.report.sheet_rows import RowWriter, Styled
 __all__ = [
     "MAX_ROWS",
     "Book",
+    "Elsewhere",
     "Part",
+    "Shape",
+    "Share",
     "Styled",
     "part_start",
     "print_setup",
     "wrapped_height",
-    "write_part",
 ]
 
 #: Excel's row limit (header included).
@@ -231,16 +233,25 @@ class Book:
         preamble: Sequence[Sequence[Any]] = (),
         min_widths: Sequence[int] | None = None,
         filter_: bool = True,
-        elsewhere: Callable[[], Part | None] | None = None,
+        elsewhere: Elsewhere | None = None,
     ) -> Any:
         """A sheet: optional preamble lines, a header row (frozen, filtered), the rows.
 
-        ``elsewhere`` gives the :class:`Part` of the rows another process wrote with
-        :func:`write_part` from the same rows (None: it wrote none); it is called when
-        this sheet's rows reach the part's first, and the rows it holds are not written
-        here."""
+        ``elsewhere`` is another process's :class:`Share` of the same rows: its shape
+        is asked for first (the rows it writes are then not even made here), its part
+        when this sheet's rows reach the part's first row."""
         sheet = self.workbook.add_worksheet(self._sheet_name(name))
-        layout = _Layout(headers, rows, len(preamble), min_widths)
+        lines = iter(rows)
+        shape = None
+        if elsewhere is not None and RowWriter.usable(sheet):
+            shape = elsewhere.shape()
+        start = None if shape is None else part_start(shape.total)
+        if shape is None or start is None or len(shape.widths) != len(headers):
+            layout = _Layout.of(headers, lines, len(preamble), min_widths)
+            start = None
+        else:
+            head = list(itertools.islice(lines, start))
+            layout = _Layout(shape.widths, head, shape.total, shape.dropped, len(preamble))
         for i, width in enumerate(layout.widths):
             sheet.set_column(i, i, width)
         row = 0
@@ -252,21 +263,19 @@ class Book:
         sheet.set_row(header_row, 30)
         for col, title in enumerate(headers):
             write_text(sheet, header_row, col, title, self.fmt("header"))
-        count = len(layout.body)
+        count = layout.total
         writer = self._writer(sheet, layout)
-        start = part_start(count) if elsewhere is not None and writer is not None else None
-        if start is None:
-            self._rows(sheet, layout, writer, 0, count)
-        else:
-            self._rows(sheet, layout, writer, 0, start)
-            part = elsewhere() if elsewhere is not None else None
+        self._rows(sheet, layout, writer, layout.body, 0)
+        if start is not None and elsewhere is not None:
+            part = elsewhere.part()
             if part is not None and part.fits(start, count):
                 self._splice(sheet, layout, part)
-                self._rows(sheet, layout, writer, part.stop, count)
-            else:
+                self._rows(sheet, layout, writer, part.rest, part.stop)
+            else:  # it wrote none: the rest is made and written here
                 if part is not None:
                     Path(part.path).unlink(missing_ok=True)
-                self._rows(sheet, layout, writer, start, count)
+                rest = list(itertools.islice(lines, count - start))
+                self._rows(sheet, layout, writer, rest, start)
         row = layout.first + count
         if layout.dropped:
             sheet.write_string(
@@ -291,9 +300,14 @@ class Book:
         )
 
     def _rows(
-        self, sheet: Any, layout: _Layout, writer: RowWriter | None, start: int, stop: int
+        self,
+        sheet: Any,
+        layout: _Layout,
+        writer: RowWriter | None,
+        lines: Sequence[Sequence[Any]],
+        start: int,
     ) -> None:
-        """Write ``layout.body[start:stop]`` at their places in ``sheet``."""
+        """Write ``lines``, the table's rows from its ``start``-th on, in ``sheet``."""
         wrapped, wrapping = layout.wrapped, layout.wrapping
         columns = len(wrapped)
         # the common cells (blank, plain text in its column's style, a number) first
@@ -306,9 +320,9 @@ class Book:
 
         # The last row is left to XlsxWriter, which writes it when the workbook closes and
         # numbers its styles then: the workbook is the one XlsxWriter alone would write.
-        last = layout.first + len(layout.body) - 1
+        last = layout.first + layout.total - 1
         row = layout.first + start
-        for line in itertools.islice(layout.body, start, stop):
+        for line in lines:
             height = None
             if wrapping:
                 height = _row_height(line, wrapping)
@@ -357,31 +371,54 @@ class Book:
 
 class _Layout:
     """A table's rows as its sheet holds them (cut at Excel's row limit), its columns'
-    widths and which of them wrap: the same in every process that writes its rows."""
+    widths and which of them wrap: the same in every process that writes its rows.
+    ``body`` holds its first rows (all of them, unless another process writes some)."""
 
     def __init__(
         self,
+        widths: Sequence[int],
+        body: list[Sequence[Any]],
+        total: int,
+        dropped: int,
+        preamble: int,
+    ) -> None:
+        self.widths = list(widths)
+        self.body = body
+        self.total = total
+        self.dropped = dropped
+        #: The sheet row of the body's first row (below the preamble and the header).
+        self.first = preamble + 1
+        self.wrapped = [w >= _MAX_WIDTH for w in widths]
+        self.wrapping = [(i, _per_line(widths[i])) for i, wrap in enumerate(self.wrapped) if wrap]
+
+    @classmethod
+    def of(
+        cls,
         headers: Sequence[str],
         rows: Iterable[Sequence[Any]],
         preamble: int,
         min_widths: Sequence[int] | None,
-    ) -> None:
+    ) -> _Layout:
         body = list(rows)
         limit = MAX_ROWS - preamble - 2
-        self.dropped = max(0, len(body) - limit)
-        if self.dropped:
+        dropped = max(0, len(body) - limit)
+        if dropped:
             body = body[:limit]
-        self.body = body
-        #: The sheet row of the body's first row (below the preamble and the header).
-        self.first = preamble + 1
         widths = [max(len(h) + 2, 6) for h in headers]
         if min_widths:
             widths = [max(w, m) for w, m in zip(widths, min_widths, strict=False)]
         for i, values in zip(range(len(widths)), itertools.zip_longest(*body), strict=False):
             widths[i] = max(widths[i], min(_MAX_WIDTH, _longest(values) + 2))
-        self.widths = widths
-        self.wrapped = [w >= _MAX_WIDTH for w in widths]
-        self.wrapping = [(i, _per_line(widths[i])) for i, wrap in enumerate(self.wrapped) if wrap]
+        return cls(widths, body, len(body), dropped, preamble)
+
+
+class Shape(NamedTuple):
+    """What a table's sheet needs to know of all its rows before it writes any: its
+    columns' widths, how many rows it holds and how many it leaves out."""
+
+    widths: list[int]
+    total: int
+    dropped: int
 
 
 #: A table of at least this many rows has its last :data:`PART_SHARE` written by another
@@ -417,6 +454,8 @@ class Part(NamedTuple):
     #: The first and last sheet row, the first and last column, that hold a cell.
     rows: tuple[int, int] | None
     columns: tuple[int, int] | None
+    #: The table's rows after the part, for the workbook's own process to write.
+    rest: list[Sequence[Any]]
 
     def fits(self, start: int, count: int) -> bool:
         return self.start == start and self.total == count and start < self.stop < count
@@ -447,52 +486,74 @@ class _PartBook(Book):
         return known
 
 
-def write_part(
-    headers: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-    *,
-    preamble: int = 0,
-    min_widths: Sequence[int] | None = None,
-) -> Part | None:
-    """Write the share of a table's rows :func:`part_start` gives another process, for
-    :meth:`Book.table` to put in its sheet (``elsewhere``); None when there is none, or
-    when XlsxWriter's internals the row writer needs are missing.
+class Share:
+    """The share of a table's rows another process writes for :meth:`Book.table`: it
+    lays the whole table out (:meth:`shape`), then writes the part :func:`part_start`
+    gives it (:meth:`part`), so the workbook's process makes and writes only the rest.
 
     Why: the report's biggest sheet is most of report.xlsx's time, and report.xlsx is
     written on one core while the other one writes report.json and report.html, faster.
     """
-    layout = _Layout(headers, rows, preamble, min_widths)
-    count = len(layout.body)
-    start = part_start(count)
-    stop = count - 1  # the last row is left to XlsxWriter in the workbook's own process
-    if start is None or start >= stop:
-        return None
-    book = _PartBook()
-    try:
-        sheet = book.workbook.add_worksheet()
-        writer = book._writer(sheet, layout)
-        if writer is None:
+
+    def __init__(
+        self,
+        headers: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        *,
+        preamble: int = 0,
+        min_widths: Sequence[int] | None = None,
+    ) -> None:
+        self.headers = list(headers)
+        self.layout = _Layout.of(headers, rows, preamble, min_widths)
+
+    def shape(self) -> Shape:
+        layout = self.layout
+        return Shape(layout.widths, layout.total, layout.dropped)
+
+    def part(self) -> Part | None:
+        """The part's rows written to a file; None when the table is too small to share
+        or XlsxWriter's internals the row writer needs are missing."""
+        layout = self.layout
+        count = layout.total
+        start = part_start(count)
+        stop = count - 1  # the last row is left to XlsxWriter in the workbook's own process
+        if start is None or start >= stop:
             return None
-        sheet._opt_close()
-        Path(sheet.row_data_filename).unlink(missing_ok=True)
-        if headers:  # the header row's extent, as the workbook's sheet has it by then
-            sheet._check_dimensions(layout.first - 1, 0)
-            sheet._check_dimensions(layout.first - 1, len(headers) - 1)
-        fd, path = tempfile.mkstemp(prefix="report-xlsx-", suffix=".rows")
-        os.close(fd)
-        with open(path, "w+", encoding="utf-8") as out:  # as XlsxWriter opens its row files
-            sheet.fh = sheet.row_data_fh = out
-            book._rows(sheet, layout, writer, start, stop)
-            sheet._write_single_row(layout.first + stop)  # a row left pending at the end
-        has_cells = sheet.dim_rowmin is not None
-        return Part(
-            path,
-            start,
-            stop,
-            count,
-            list(book.used),
-            (sheet.dim_rowmin, sheet.dim_rowmax) if has_cells else None,
-            (sheet.dim_colmin, sheet.dim_colmax) if has_cells else None,
-        )
-    finally:
-        book.workbook.fileclosed = True  # nothing to write: it only lent its sheet
+        book = _PartBook()
+        try:
+            sheet = book.workbook.add_worksheet()
+            writer = book._writer(sheet, layout)
+            if writer is None:
+                return None
+            sheet._opt_close()
+            Path(sheet.row_data_filename).unlink(missing_ok=True)
+            if self.headers:  # the header row's extent, as the workbook's sheet has it by then
+                sheet._check_dimensions(layout.first - 1, 0)
+                sheet._check_dimensions(layout.first - 1, len(self.headers) - 1)
+            fd, path = tempfile.mkstemp(prefix="report-xlsx-", suffix=".rows")
+            os.close(fd)
+            with open(path, "w+", encoding="utf-8") as out:  # as XlsxWriter opens its files
+                sheet.fh = sheet.row_data_fh = out
+                book._rows(sheet, layout, writer, layout.body[start:stop], start)
+                sheet._write_single_row(layout.first + stop)  # a row left pending at the end
+            has_cells = sheet.dim_rowmin is not None
+            return Part(
+                path,
+                start,
+                stop,
+                count,
+                list(book.used),
+                (sheet.dim_rowmin, sheet.dim_rowmax) if has_cells else None,
+                (sheet.dim_colmin, sheet.dim_colmax) if has_cells else None,
+                layout.body[stop:],
+            )
+        finally:
+            book.workbook.fileclosed = True  # nothing to write: it only lent its sheet
+
+
+class Elsewhere(NamedTuple):
+    """How :meth:`Book.table` gets another process's :class:`Share` of its rows: each
+    call waits for that process (None: it has none)."""
+
+    shape: Callable[[], Shape | None]
+    part: Callable[[], Part | None]

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from auditor.models import Report
 from auditor.report import write_excel, xlsx
-from auditor.report.excel import write_violations_part
+from auditor.report.excel import violations_share
 from auditor.report.sheet_rows import RowWriter
-from auditor.report.xlsx import Book, Part, Styled, write_part
+from auditor.report.xlsx import Book, Elsewhere, Part, Share, Styled
 from tests import report_factories as f
 
 #: text that XlsxWriter treats in each of its ways: escaped, kept whitespace, control
@@ -128,19 +128,25 @@ def test_a_run_workbook_is_the_same_either_way(
     assert b"inlineStr" in whole["xl/worksheets/sheet1.xml"]  # the rows hold text
 
 
-def _split_table(path: Path, headers: list[str], body: list[list[Any]]) -> list[Part | None]:
-    """The table of :func:`_table` with a share of its rows written by :func:`write_part`
-    (in this process: what the workbook does with a part does not depend on where it
-    was written); returns the parts handed over."""
+def _split_table(
+    path: Path, headers: list[str], body: list[list[Any]], *, lost: bool = False
+) -> list[Part | None]:
+    """The table of :func:`_table` with a share of its rows made and written by a
+    :class:`Share` (in this process: what the workbook does with a part does not depend
+    on where it was written); ``lost``: the part never comes. Returns the parts made."""
+    share = Share(headers, body, preamble=1)
     given: list[Part | None] = []
 
-    def elsewhere() -> Part | None:
-        given.append(write_part(headers, body, preamble=1))
-        return given[-1]
+    def part() -> Part | None:
+        given.append(share.part())
+        return None if lost else given[-1]
 
     book = Book(path)
     try:
-        book.table("Bảng", headers, body, preamble=[["Tiêu đề"]], elsewhere=elsewhere)
+        rows = iter(body)  # the workbook makes only the rows it writes
+        book.table(
+            "Bảng", headers, rows, preamble=[["Tiêu đề"]], elsewhere=Elsewhere(share.shape, part)
+        )
         book.table("Bảng 2", headers[:1], [row[:1] for row in body])
     finally:
         book.close()
@@ -156,9 +162,14 @@ def _split_table(path: Path, headers: list[str], body: list[list[Any]]) -> list[
     columns=st.integers(min_value=1, max_value=6),
     body=st.lists(st.lists(_VALUE, min_size=0, max_size=8), min_size=3, max_size=12),
     share=st.floats(min_value=0.05, max_value=0.95),
+    lost=st.booleans(),
 )
 def test_rows_written_by_another_process_make_the_same_workbook(
-    columns: int, body: list[list[Any]], share: float, tmp_path_factory: pytest.TempPathFactory
+    columns: int,
+    body: list[list[Any]],
+    share: float,
+    lost: bool,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     where = tmp_path_factory.mktemp("part")
     headers = [f"Cột {i}" for i in range(columns)]
@@ -166,14 +177,15 @@ def test_rows_written_by_another_process_make_the_same_workbook(
     with pytest.MonkeyPatch.context() as patched:
         patched.setattr(xlsx, "PART_ROWS", 3)
         patched.setattr(xlsx, "PART_SHARE", share)
-        given = _split_table(where / "split.xlsx", headers, body)
+        given = _split_table(where / "split.xlsx", headers, body, lost=lost)
     assert _parts(where / "split.xlsx") == _parts(where / "whole.xlsx")
     start = len(body) - int(len(body) * share)
     assert len(given) == 1
     part = given[0]
     if start < len(body) - 1:  # the last row is always the workbook's own
         assert part is not None and part.start == start and part.stop == len(body) - 1
-        assert not Path(part.path).exists()  # taken into the workbook, then removed
+        assert Path(part.path).exists() == lost  # taken into the workbook, then removed
+        Path(part.path).unlink(missing_ok=True)
     else:
         assert part is None
 
@@ -188,26 +200,13 @@ def test_a_run_workbook_with_its_violations_written_elsewhere_is_the_same(
     write_excel(report, f.rules(), tmp_path / "whole.xlsx")
     monkeypatch.setattr(xlsx, "PART_ROWS", 2)
     monkeypatch.setattr(xlsx, "PART_SHARE", 0.6)
-    part = write_violations_part(report, f.rules())
-    assert part is not None and part.stop == rows - 1
-    write_excel(report, f.rules(), tmp_path / "split.xlsx", violations=lambda: part)
-    assert _parts(tmp_path / "split.xlsx") == _parts(tmp_path / "whole.xlsx")
+    share = violations_share(report, f.rules())
+    parts: list[Part | None] = []
 
+    def part() -> Part | None:
+        parts.append(share.part())
+        return parts[-1]
 
-def test_rows_written_elsewhere_for_other_rows_are_not_taken(tmp_path: Path) -> None:
-    """A part that does not fit the table (other rows) is left out: the table is whole."""
-    headers = ["Cột"]
-    body = [[f"dòng {i}"] for i in range(30)]
-    _table(tmp_path / "whole.xlsx", headers, body)
-    with pytest.MonkeyPatch.context() as patched:
-        patched.setattr(xlsx, "PART_ROWS", 3)
-        other = write_part(headers, body[:20], preamble=1)
-        assert other is not None
-        book = Book(tmp_path / "split.xlsx")
-        try:
-            book.table("Bảng", headers, body, preamble=[["Tiêu đề"]], elsewhere=lambda: other)
-            book.table("Bảng 2", headers, body)
-        finally:
-            book.close()
+    write_excel(report, f.rules(), tmp_path / "split.xlsx", violations=Elsewhere(share.shape, part))
+    assert parts and parts[0] is not None and parts[0].stop == rows - 1
     assert _parts(tmp_path / "split.xlsx") == _parts(tmp_path / "whole.xlsx")
-    assert not Path(other.path).exists()
