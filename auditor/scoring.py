@@ -53,9 +53,19 @@ _EXTRA_FIELDS = frozenset(
 
 def band_for_score(score: int, params: ScoringParams) -> Band:
     """The band the thresholds give ``score`` (the worst band when no threshold is met)."""
-    for threshold in sorted(params.bands, key=lambda b: b.min_score, reverse=True):
-        if score >= threshold.min_score:
-            return threshold.band
+    return _band(score, _thresholds(params))
+
+
+def _thresholds(params: ScoringParams) -> list[tuple[int, Band]]:
+    """(least score, band), the highest first: sorted once per run, not once per cell."""
+    ordered = sorted(params.bands, key=lambda b: b.min_score, reverse=True)
+    return [(threshold.min_score, threshold.band) for threshold in ordered]
+
+
+def _band(score: int, thresholds: list[tuple[int, Band]]) -> Band:
+    for least, band in thresholds:
+        if score >= least:
+            return band
     return "KHTNV"
 
 
@@ -253,17 +263,27 @@ def score_cells(
             listed.setdefault(cell_id, (None, None))
 
     prefix = params.quota.tiebreak_prefix
+    thresholds = _thresholds(params)
     scored: list[_Cell] = []
     for cell_id, (name, parent) in listed.items():
-        found = sorted(violations.get(cell_id, []), key=_violation_key)
-        counted = [v for v in found if not v.waived]
-        lost = sum(v.points for v in counted)
+        found = sorted(violations.get(cell_id, ()), key=_violation_key)
+        # one pass over the cell's counted violations: points, the tie-break's points and
+        # the count per rule (the caps'), instead of a pass per cap (11,631 cells a year)
+        lost = tiebreak = 0
+        times_of: dict[str, int] = {}
+        for v in found:
+            if v.waived:
+                continue
+            lost += v.points
+            if prefix and v.rule.startswith(prefix):
+                tiebreak += v.points
+            times_of[v.rule] = times_of.get(v.rule, 0) + 1
         score = max(0, params.start - lost)
-        band = band_for_score(score, params)
+        band = _band(score, thresholds)
         extra = extras.get(cell_id, {})
         changes: list[BandChange] = []
         for cap in params.caps:
-            times = sum(1 for v in counted if v.rule == cap.rule)
+            times = times_of.get(cap.rule, 0)
             if times >= cap.count and _worse(band, cap.max_band) != band:
                 changes.append(_cap_change(cap.rule, cap.count, times, band, cap.max_band))
                 band = cap.max_band
@@ -279,9 +299,7 @@ def score_cells(
                 parent=parent,
                 violations=found,
                 points_lost=lost,
-                tiebreak_lost=sum(
-                    v.points for v in counted if prefix and v.rule.startswith(prefix)
-                ),
+                tiebreak_lost=tiebreak,
                 score=score,
                 band_before_quota=band,
                 band=band,
