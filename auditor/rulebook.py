@@ -39,6 +39,7 @@ from auditor.rulepack import (
     RulePackError,
     find_pack,
     load_pack,
+    load_yaml,
 )
 
 __all__ = [
@@ -248,7 +249,7 @@ def default_pack_folders() -> list[Path]:
     folders = []
     for path in sorted(PACKS_DIR.glob("*/pack.yaml")):
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            raw = load_yaml(path.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError):
             raw = None  # load_pack says what is wrong when the pack is used
         if isinstance(raw, dict) and "effective" in raw:

@@ -225,9 +225,25 @@ class RulePackError(Exception):
         )
 
 
+#: libyaml's parser when PyYAML was built with it (as ``safe_load``, with the same
+#: constructor and resolver: the same values); pure Python otherwise.
+_FAST_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str) -> Any:
+    """``yaml.safe_load(text)``, parsed by libyaml: a run reads some fifty rule files
+    before anything else, 0.11 s of pure-Python parsing against 0.015 s (measured here).
+    A text libyaml refuses is parsed again by ``safe_load``, so a broken file is
+    reported as before, with the line shown and the place marked."""
+    try:
+        return yaml.load(text, Loader=_FAST_LOADER)
+    except yaml.YAMLError:
+        return yaml.safe_load(text)
+
+
 def _read_yaml(path: Path, problems: list[tuple[str, str, str]]) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         problems.append((str(path), "", f"không đọc được YAML / unreadable YAML: {exc}"))
         return None

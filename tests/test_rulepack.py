@@ -77,6 +77,20 @@ def test_bad_rule_file_is_reported_with_file_key_and_reason(tmp_path: Path) -> N
     assert any(p[0].endswith("XX02.yaml") for p in problems)
 
 
+def test_a_broken_rule_file_is_shown_at_its_line_with_the_place_marked(tmp_path: Path) -> None:
+    """Rule files are parsed by libyaml when it is there; one it refuses is reported as
+    PyYAML's own parser words it, with the offending line quoted and a caret under it."""
+    pack = tmp_path / "p"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text("name: p\nversion: '1'\ntitle_vi: P\n", encoding="utf-8")
+    (pack / "XX01.yaml").write_text("id: XX01\ntitle_vi: a: b\n", encoding="utf-8")
+    with pytest.raises(RulePackError) as error:
+        load_pack(pack)
+    (reason,) = [p[2] for p in error.value.problems if p[0].endswith("XX01.yaml")]
+    assert "unreadable YAML" in reason and "line 2, column 12" in reason
+    assert "    title_vi: a: b\n" in reason and "^" in reason
+
+
 def test_unknown_rule_or_parameter_in_a_setting_is_refused() -> None:
     with pytest.raises(RulePackError, match="ZZ99"):
         load_pack(sets=["ZZ99.points=1"])
