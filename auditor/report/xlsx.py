@@ -21,7 +21,7 @@ import xlsxwriter
 
 from auditor.report.common import BAND_COLOURS
 from auditor.report.safe import is_formula_like, is_plain, write_text
-from auditor.report.sheet_rows import RowWriter, Styled
+from auditor.report.sheet_rows import RowWriter, Styled, copy_rows_as_bytes
 
 __all__ = [
     "MAX_ROWS",
@@ -241,6 +241,8 @@ class Book:
         is asked for first (the rows it writes are then not even made here), its part
         when this sheet's rows reach the part's first row."""
         sheet = self.workbook.add_worksheet(self._sheet_name(name))
+        if RowWriter.usable(sheet):
+            copy_rows_as_bytes(sheet)
         lines = iter(rows)
         shape = None
         if elsewhere is not None and RowWriter.usable(sheet):

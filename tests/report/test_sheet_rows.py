@@ -210,3 +210,31 @@ def test_a_run_workbook_with_its_violations_written_elsewhere_is_the_same(
     write_excel(report, f.rules(), tmp_path / "split.xlsx", violations=Elsewhere(share.shape, part))
     assert parts and parts[0] is not None and parts[0].stop == rows - 1
     assert _parts(tmp_path / "split.xlsx") == _parts(tmp_path / "whole.xlsx")
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 1 << 20])
+def test_rows_copied_as_bytes_read_back_as_xlsxwriter_reads_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """A sheet's rows are copied into its XML as bytes, line ends translated as XlsxWriter's
+    text-mode read translates them (a sheet's text never holds a raw CR; this one does)."""
+    import xlsxwriter
+
+    from auditor.report import sheet_rows
+
+    monkeypatch.setattr(sheet_rows, "_CHUNK", chunk)
+    made = {}
+    for way in ("text", "bytes"):
+        path = tmp_path / f"{way}.xlsx"
+        workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+        sheet = workbook.add_worksheet()
+        if way == "bytes":
+            sheet_rows.copy_rows_as_bytes(sheet)
+        sheet.write_string(0, 0, "Chi bộ")
+        sheet._write_single_row(1)
+        sheet.fh.write("a\r\nb\r\r\nc\rd\n\re\r")  # raw, as no cell writes it
+        sheet.write_string(2, 0, "Đảng bộ\r\n")
+        workbook.close()
+        made[way] = _parts(path)
+    assert made["bytes"] == made["text"]
+    assert b"a\nb\n\nc\nd\n\ne\n" in made["bytes"]["xl/worksheets/sheet1.xml"]
