@@ -38,6 +38,7 @@ from auditor.ingest.read import (
     parts_format,
     password_protected,
     sniff,
+    sniff_head,
     too_large,
     unsafe_xml,
     worksheet_members,
@@ -598,7 +599,7 @@ class FileCheck:
     #: For a zip: ``xlsx`` (also .xlsm), ``xlsb`` or ``ods`` by its parts, so the reader
     #: need not open the zip's directory again to tell calamine the format.
     zip_format: str = ""
-    #: The file's SHA-256 when the guard read it whole (a small zip), else ``None``.
+    #: The file's SHA-256 when the guard read it whole (a small file), else ``None``.
     sha256: str | None = None
 
 
@@ -622,11 +623,12 @@ def inspect_file(
         raise empty_file()
     if size > limits.max_file_mb * MB:
         raise too_large(f"{vi_number(size / MB)} MB", f"{size / MB:,.0f} MB")
-    kind = sniff(path)
+    # a small file is read once, and told by its first bytes
+    data = path.read_bytes() if size <= IN_MEMORY_BYTES else None
+    kind = sniff(path) if data is None else sniff_head(data[:8])
     if kind == "ole":
         _check_xls(path, limits)
-        return FileCheck(kind)
-    data = path.read_bytes() if size <= IN_MEMORY_BYTES else None
+        return FileCheck(kind, sha256=None if data is None else hashlib.sha256(data).hexdigest())
     try:
         formulas, parts = _check_archive(path, limits, scan, data)
     except ReadError:

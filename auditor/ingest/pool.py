@@ -169,6 +169,15 @@ class _Slot:
     started: float = 0.0
     #: whether the worker said it is ready (until then ``started`` counts its start-up)
     ready: bool = False
+    #: A poll of ``conn`` alone, where there is poll: whether another answer is there
+    #: already (``Connection.poll`` builds a selector each time, once an answer).
+    poller: Any = None
+
+    def answered(self) -> bool:
+        """Whether the worker has sent something not yet read (or died)."""
+        if self.poller is None:
+            return self.conn.poll(0)
+        return bool(self.poller.poll(0))
 
     def limit(self, limits: Limits) -> float:
         return limits.timeout_s if self.ready else STARTUP_S + limits.timeout_s
@@ -210,7 +219,11 @@ class WorkerPool:
         )
         process.start()
         child.close()
-        return _Slot(process, parent)
+        slot = _Slot(process, parent)
+        if hasattr(select, "poll"):
+            slot.poller = select.poll()
+            slot.poller.register(parent.fileno(), select.POLLIN)
+        return slot
 
     def _replace(self, position: int) -> None:
         slot = self.slots[position]
@@ -368,7 +381,7 @@ class WorkerPool:
             slot.queue.popleft()
             slot.started = time.monotonic()  # the next one's clock starts now
             yield index, (value if ok else on_failure(items[index], *self._failure(value)))
-            if not slot.queue or not slot.conn.poll(0):
+            if not slot.queue or not slot.answered():
                 return
 
     def _failed(

@@ -128,7 +128,11 @@ def unsafe_xml() -> ReadError:
 def sniff(path: Path) -> str:
     """``zip`` (xlsx/xlsm/ods), ``ole`` (xls or an encrypted xlsx), or raise ReadError."""
     with path.open("rb") as handle:
-        head = handle.read(8)
+        return sniff_head(handle.read(8))
+
+
+def sniff_head(head: bytes) -> str:
+    """:func:`sniff` of a file whose first bytes are ``head`` (8 or all there are)."""
     if not head:
         raise empty_file()
     if head.startswith(ZIP_MAGIC):
