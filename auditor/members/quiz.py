@@ -48,7 +48,8 @@ def quiz_results(
     """Each cell's months with their winners, and each member's year of quizzes."""
     columns: tuple[str, ...] = ("cell_id", "member_id", "month", "quiz_date", "score")
     columns += ("questions", "seconds", "submitted")
-    attempts: dict[tuple[str, int], list[tuple[str, float, int | None, int | None, bool]]] = (
+    #: Per cell and month: (member, score, rank) per attempt; rank None when out of time.
+    attempts: dict[tuple[str, int], list[tuple[str, float, tuple[float, ...] | None]]] = (
         defaultdict(list)
     )
     for cell_id, member_id, month, quiz_date, score, questions, seconds, submitted in _rows(
@@ -60,38 +61,28 @@ def quiz_results(
         month = int(month) if month is not None else (day.month if day else None)
         if month is None:
             continue
-        in_time = not (
+        points = float(score)
+        rank: tuple[float, ...] | None = None
+        if not (
             questions is not None
             and seconds is not None
             and int(seconds) > int(questions) * seconds_per_question
-        )
-        attempts[(str(cell_id), month)].append(
-            (
-                str(member_id),
-                float(score),
-                None if seconds is None else int(seconds),
-                None if submitted is None else int(submitted),
-                in_time,
+        ):
+            # the best: highest score, then shortest time, then earliest hand-in
+            rank = (
+                -points,
+                math.inf if seconds is None else int(seconds),
+                math.inf if submitted is None else int(submitted),
             )
-        )
+        attempts[(str(cell_id), month)].append((str(member_id), points, rank))
     months: list[QuizMonth] = []
     members: dict[str, MemberQuiz] = defaultdict(MemberQuiz)
     for (cell_id, month), found in sorted(attempts.items()):
-        eligible = [a for a in found if a[4]]
-
-        def rank(attempt: tuple[str, float, int | None, int | None, bool]) -> tuple[float, ...]:
-            _, score, seconds, submitted, _ = attempt
-            return (
-                -score,
-                math.inf if seconds is None else seconds,
-                math.inf if submitted is None else submitted,
-            )
-
-        best = min((rank(a) for a in eligible), default=None)
-        winners = sorted({a[0] for a in eligible if rank(a) == best})
+        best = min((a[2] for a in found if a[2] is not None), default=None)
+        winners = sorted({a[0] for a in found if a[2] is not None and a[2] == best})
         months.append(QuizMonth(cell_id, month, winners, len(found)))
         per_member: dict[str, float] = {}
-        for member_id, score, *_ in found:
+        for member_id, score, _ in found:
             per_member[member_id] = max(score, per_member.get(member_id, score))
         for member_id, score in per_member.items():
             members[member_id].months += 1
