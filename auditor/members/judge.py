@@ -259,21 +259,38 @@ def _add_results(
         summaries += part_summaries
         for member_id, violations in part_found.items():
             found.setdefault(member_id, []).extend(violations)
+    # the counts (frozen records) are shared by the members with the same: a few hundred
+    # distinct counts for a province's members, each made once
+    months: dict[tuple[tuple[str, int], ...], MemberMonths] = {}
+    studies: dict[tuple[tuple[str, int], ...], MemberStudies] = {}
+    years: dict[tuple[int, int, float | None], MemberQuizYear] = {}
     for summary in sorted(summaries, key=lambda s: (s.cell_id, s.member_id)):
         if summary.cell_id not in cells:
             continue
         quiz = quizzes.get(summary.member_id)
-        violations = sorted(found.get(summary.member_id, []), key=violation_order)
+        violations = found.get(summary.member_id, [])
+        if len(violations) > 1:
+            violations = sorted(violations, key=violation_order)
+        counted = tuple(summary.months.items())
+        month_counts = months.get(counted)
+        if month_counts is None:
+            month_counts = months[counted] = MemberMonths(**summary.months)
+        counted = tuple(summary.studies.items())
+        study_counts = studies.get(counted)
+        if study_counts is None:
+            study_counts = studies[counted] = MemberStudies(**summary.studies)
+        year = (quiz.months, quiz.wins, quiz.average) if quiz else (0, 0, None)
+        quiz_year = years.get(year)
+        if quiz_year is None:
+            quiz_year = years[year] = MemberQuizYear(months=year[0], wins=year[1], average=year[2])
         outcome.members.append(
             MemberResult(
                 member_id=summary.member_id,
                 member_name=summary.member_name,
                 cell_id=summary.cell_id,
-                months=MemberMonths(**summary.months),
-                studies=MemberStudies(**summary.studies),
-                quiz=MemberQuizYear(months=quiz.months, wins=quiz.wins, average=quiz.average)
-                if quiz
-                else MemberQuizYear(),
+                months=month_counts,
+                studies=study_counts,
+                quiz=quiz_year,
                 six_good_months=summary.six_good_months,
                 violations=violations,
             )
