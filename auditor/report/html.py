@@ -206,7 +206,12 @@ class _Escaper:
         if type(value) is str:
             text = self._texts.get(value)
             if text is None:
-                text = self._texts[value] = str(escape(value))
+                # most texts hold none of the five characters escaped: kept as they are
+                if "&" in value or "<" in value or ">" in value or '"' in value or "'" in value:
+                    text = str(escape(value))
+                else:
+                    text = value
+                self._texts[value] = text
             return text
         if type(value) is int:
             return str(value)
