@@ -197,3 +197,59 @@ def test_cells_judged_by_worker_processes_get_the_findings_judged_here(
     assert list(shared.violations) == list(alone.violations)
     assert shared.violations == alone.violations
     assert shared.notes == alone.notes
+
+
+def _tested_values(node: Any, rule: Any) -> list[tuple[str, Any]]:
+    from auditor.rulepack import AllOf, Test, compared_value
+
+    if isinstance(node, Test):
+        return [(node.field, compared_value(rule, node))]
+    children = node.all if isinstance(node, AllOf) else node.any
+    return [pair for child in children for pair in _tested_values(child, rule)]
+
+
+@pytest.mark.parametrize("year", [2024, 2026])
+def test_facts_held_back_by_the_screen_are_ones_durable_rules_matches_with_no_rule(
+    year: int,
+) -> None:
+    """The judge sends durable_rules only the facts a rule may match (compile.screen):
+    on random facts of every type, around every value the rules compare with and with
+    fields left out, it finds what durable_rules finds with every fact sent."""
+    from auditor.rulebook import load_rulebook
+    from auditor.vocabulary import MODELS
+
+    rng = random.Random(year)
+    for _, _, _, rules in load_rulebook().judges(year).panels():
+        screened, everything = Judge(rules), Judge(rules)
+        everything.may_match = lambda fact: True
+        near: dict[str, set[Any]] = {}
+        for rule in screened.rules:
+            conditions = [rule.when] + ([rule.note.when] if rule.note is not None else [])
+            for condition in conditions:
+                for field, value in _tested_values(condition, rule):
+                    value = int(value) if isinstance(value, bool) else value
+                    near.setdefault(field, set()).update({value - 1, value, value + 1})
+        held_back = 0
+        for _ in range(400):
+            facts: list[dict[str, object]] = []
+            for kind in sorted({rule.period for rule in screened.rules}):
+                for _ in range(3):
+                    fact: dict[str, object] = {"type": kind}
+                    for field in MODELS[kind].model_fields:
+                        if field in ("id", "type") or rng.random() < 0.03:
+                            continue  # now and then a field left out
+                        fact[field] = rng.choice(sorted(near.get(field, {0, 1})))
+                    fact["id"] = len(facts) + 1
+                    facts.append(fact)
+            held_back += sum(1 for fact in facts if not screened.may_match(fact))
+            assert screened.judge(facts) == everything.judge(facts)
+        assert held_back > 0  # the comparison is worth something only if facts were held back
+
+
+def test_a_fact_lacking_a_tested_field_or_with_no_number_in_it_is_sent() -> None:
+    from auditor.engine.compile import screen
+
+    may_match = screen(PACK.rules)
+    assert may_match({"type": "quarter", "quarter": 1})  # the counts left out
+    assert may_match({"type": "session", "thematic": "1", "quarter": 1})
+    assert not may_match({"type": "no such type", "id": 1})

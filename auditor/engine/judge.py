@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from auditor.engine.compile import NOTE_SUFFIX, OPEN_FACT, OPEN_RULE, compile_rule
+from auditor.engine.compile import NOTE_SUFFIX, OPEN_FACT, OPEN_RULE, compile_rule, screen
 from auditor.facts import Fact
 from auditor.rulepack import Rule
 
@@ -55,6 +55,8 @@ class Judge:
         self.host.set_rulesets({self.name: definition})
         self._ruleset = self.host.get_ruleset(self.name)
         self._ruleset_handle = self._ruleset._handle
+        #: Whether a fact may match a rule (:func:`~auditor.engine.compile.screen`).
+        self.may_match = screen(self.rules)
 
     def judge(self, facts: Sequence[Fact]) -> set[tuple[str, int]]:
         """(rule id, fact id) of every violation among one cell's facts.
@@ -70,9 +72,16 @@ class Judge:
         fact of the batch goes unmatched, before it runs the actions of those that
         matched. So this makes its C call itself, with orjson in place of ``json`` (ten
         times faster on these facts), then runs the actions (:meth:`_run_actions`).
+
+        Only the facts a rule may match are sent (:func:`~auditor.engine.compile.screen`);
+        a cell with none needs no state at all.
         """
         self._hits = set()
         if not self.rules:
+            return set()
+        # only the facts a rule may match: durable_rules would leave the others unmatched
+        facts = [fact for fact in facts if self.may_match(fact)]
+        if not facts:
             return set()
         sid = str(next(self._sids))
         head = b'{"sid":"%s",' % sid.encode()
