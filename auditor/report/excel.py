@@ -73,19 +73,29 @@ def violation_rows(
 
     ``who`` puts the cell's parent, id and name first (the run workbook)."""
     by_id = {r.id: r for r in rules}
+    # a rule's title and remedy, and a period's words, worked out once (tens of
+    # thousands of violations of a few dozen rules in a province year)
+    shown: dict[str, tuple[str, str]] = {}
+    periods: dict[str | None, str] = {}
     for cell in cells:
         lead: list[Any] = [cell.parent or "", cell.cell_id, cell.cell_name or ""] if who else []
         for v in cell.violations:
-            rule = by_id.get(v.rule)
+            known = shown.get(v.rule)
+            if known is None:
+                rule = by_id.get(v.rule)
+                known = shown[v.rule] = (rule.title_vi, remedy_text(rule)) if rule else ("", "")
+            period = periods.get(v.period)
+            if period is None:
+                period = periods[v.period] = format_period(v.period, year)
             base = [
                 *lead,
                 v.rule,
-                rule.title_vi if rule else "",
-                format_period(v.period, year),
+                known[0],
+                period,
                 v.date,
                 v.points,
                 v.message_vi,
-                remedy_text(rule) if rule else "",
+                known[1],
                 details_text(v.details),
             ]
             waived = waiver_text(v)
