@@ -259,6 +259,27 @@ def _primary_ok(table: str, value: Any) -> bool:
     return True
 
 
+#: Up to this many rows the key column is looked at value by value (a session's date
+#: is new in nearly every row: finding the distinct ones first only cost).
+SHORT_KEYS = 64
+
+
+def _primary_verdicts(table: str, keys: Sequence[Any]) -> list[bool]:
+    """:func:`_primary_ok` of each key of a table's rows."""
+    if len(keys) > SHORT_KEYS:
+        return each_distinct(functools.partial(_primary_ok, table), keys)
+    if table not in ("sessions", "plan"):
+        return [value is not None and value != "" for value in keys]
+    parser = parse_date if table == "sessions" else parse_quarter
+    return [
+        value is not None
+        and value != ""
+        and (parsed := remembered(parser, value)) is not None
+        and not isinstance(parsed, ValueProblem)
+        for value in keys
+    ]
+
+
 def _table_records(
     rel: str,
     sheet: Sheet,
@@ -301,7 +322,7 @@ def _table_records(
     by_column = list(itertools.zip_longest(*body))
     # Most rows carry their key: only the others are looked at closely.
     keys = _pick(by_column, [primary], len(body))[0]
-    verdicts = each_distinct(functools.partial(_primary_ok, table), keys)
+    verdicts = _primary_verdicts(table, keys)
     kept: list[int] = []
     in_signature = False
     for offset, ok in enumerate(verdicts):
