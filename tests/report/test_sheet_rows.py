@@ -20,6 +20,13 @@ from auditor.report.sheet_rows import RowWriter
 from auditor.report.xlsx import Book, Elsewhere, Part, Share, Styled
 from tests import report_factories as f
 
+#: both properties build workbooks in a temporary folder of their own, 60 examples each
+_EXAMPLES = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
 #: text that XlsxWriter treats in each of its ways: escaped, kept whitespace, control
 #: characters and their ``_xHHHH_`` look-alikes, formula-like, markup-like, very long
 _TEXT = st.one_of(
@@ -94,11 +101,7 @@ def test_the_writer_is_in_use() -> None:
     assert not RowWriter.usable(xlsxwriter.Workbook("/dev/null").add_worksheet())
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@_EXAMPLES
 @given(
     columns=st.integers(min_value=1, max_value=6),
     body=st.lists(st.lists(_VALUE, min_size=0, max_size=8), max_size=12),
@@ -153,11 +156,7 @@ def _split_table(
     return given
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@_EXAMPLES
 @given(
     columns=st.integers(min_value=1, max_value=6),
     body=st.lists(st.lists(_VALUE, min_size=0, max_size=8), min_size=3, max_size=12),
