@@ -39,6 +39,9 @@ def combine_parts(parts: Sequence[FileResult], order: Sequence[str]) -> FileResu
         if part.without_cell and cell_of_file(own, rel) != cell_of_file(everyone, rel):
             return None
     result = FileResult(parts[0].input)
+    # the note that rows took the file name's cell is the file's: once, and only when no
+    # part knew the cell
+    named = bool(everyone)
     for part in parts:
         for table, columns in part.rows.items():
             if not columns.get("row"):
@@ -49,9 +52,12 @@ def combine_parts(parts: Sequence[FileResult], order: Sequence[str]) -> FileResu
                 result.rows[table] = columns
         result.rejected += part.rejected
         result.waivers += part.waivers
-        result.notes += [
-            note for note in part.notes if not (everyone and note.code == CELL_FROM_FILE_NAME)
-        ]
+        for note in part.notes:
+            if note.code == CELL_FROM_FILE_NAME:
+                if named:
+                    continue
+                named = True
+            result.notes.append(note)
         result.read_seconds += part.read_seconds
         result.validate_seconds += part.validate_seconds
         result.tables_found = result.tables_found or part.tables_found

@@ -595,6 +595,28 @@ def test_rows_naming_no_cell_are_read_whole_when_their_cell_is_in_another_part(
     assert split.rejected == []
 
 
+def test_a_large_workbook_whose_cell_is_only_in_its_name_says_so_once(
+    workbook: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No part knows the cell, so each gives its rows the file name's cell: the note
+    saying so is the file's, once, as reading it whole gives it."""
+    days = [D(2024, 1, 1) + dt.timedelta(days=d) for d in range(0, 360, 3)]
+    path = workbook(
+        "CB-012_2024.xlsx",
+        [
+            _sessions(*(session_row(n, d) for n, d in enumerate(days)), title=False),
+            ("Kế hoạch", [["Quý", "Chủ đề"], ["I", "Nghị quyết"], ["II", "Kinh tế"]]),
+        ],
+    )
+    monkeypatch.setattr(load_module, "SPLIT_BYTES", 0)
+    parts = file_parts.split_file(Found(path, path.name), Limits(), 2)
+    assert isinstance(parts, list) and len(parts) == 2
+    split = load([path], workers=2)
+    _assert_same(split, load([path], workers=0))
+    assert set(split.sessions["cell_id"]) == set(split.plan["cell_id"]) == {"CB-012"}
+    assert [n.code for n in split.notes] == ["cell_from_file_name"]
+
+
 def test_a_large_workbook_the_guard_refuses_gets_the_reason_it_gets_read_whole(
     workbook: Make, monkeypatch: pytest.MonkeyPatch
 ) -> None:
