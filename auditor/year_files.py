@@ -33,44 +33,62 @@ DATED: dict[str, str] = {
 }
 
 
-def _years_by_file(frame: pd.DataFrame, column: str) -> dict[str, set[int]]:
-    if not len(frame):
-        return {}
-    dated = frame[frame[column].notna()]
+def _pairs(files: pd.Series, years: pd.Series) -> dict[str, set[int]]:
+    """File -> its years, from the distinct (file, year) pairs of the rows (a province's
+    log repeats one file name 200,000 times)."""
     found: dict[str, set[int]] = {}
-    for file, year in zip(dated["file"], dated[column].dt.year, strict=True):
+    pairs = pd.DataFrame({"file": files.to_numpy(), "year": years.to_numpy()})
+    for file, year in pairs.drop_duplicates().itertuples(index=False):
         found.setdefault(str(file), set()).add(int(year))
     return found
 
 
-def _plan_years_by_file(plan: pd.DataFrame) -> dict[str, set[int]]:
-    """The years each plan row may be the plan of: its issue year, and the next year
-    too when issued in the last quarter (as the facts read a plan issued in October to
-    December for the year after, see ``auditor.facts._plan_in_year``)."""
+def _years_by_file(
+    frame: pd.DataFrame, column: str, year: int
+) -> tuple[set[str], dict[str, set[int]]]:
+    """The files with a row dated in ``year``, and file -> the years of its rows dated in
+    another year."""
+    if not len(frame):
+        return set(), {}
+    dated = frame[frame[column].notna()]
+    years = dated[column].dt.year
+    now = (years == year).to_numpy()
+    within = {str(file) for file in pd.unique(dated["file"].to_numpy()[now])}
+    return within, _pairs(dated["file"][~now], years[~now])
+
+
+def _plan_years_by_file(plan: pd.DataFrame, year: int) -> tuple[set[str], dict[str, set[int]]]:
+    """As :func:`_years_by_file`, for the years each plan row may be the plan of: its
+    issue year, and the next year too when issued in the last quarter (as the facts read
+    a plan issued in October to December for the year after, see
+    ``auditor.facts._plan_in_year``)."""
     if not len(plan):
-        return {}
+        return set(), {}
     dated = plan[plan["plan_issued"].notna()]
-    found: dict[str, set[int]] = {}
-    for file, issued in zip(dated["file"], dated["plan_issued"], strict=True):
-        years = found.setdefault(str(file), set())
-        years.add(issued.year)
-        if issued.month >= 10:
-            years.add(issued.year + 1)
-    return found
+    issued = dated["plan_issued"]
+    years = issued.dt.year
+    late = (issued.dt.month >= 10).to_numpy()
+    now = (years == year).to_numpy() | (late & (years + 1 == year).to_numpy())
+    within = {str(file) for file in pd.unique(dated["file"].to_numpy()[now])}
+    files = dated["file"][~now]
+    found = _pairs(files, years[~now])
+    for file, later in _pairs(files[late[~now]], years[~now][late[~now]] + 1).items():
+        found.setdefault(file, set()).update(later)
+    return within, found
 
 
 def other_year_files(dataset: Dataset, year: int) -> dict[str, list[int]]:
     """File → the years its dated rows hold, for every file none of whose dated rows
     belongs to ``year``."""
+    within, plan_years = _plan_years_by_file(dataset.plan, year)
     held: dict[str, set[int]] = {}
-    plan_years = _plan_years_by_file(dataset.plan)
     for table, column in DATED.items():
-        for file, years in _years_by_file(getattr(dataset, table), column).items():
+        now, other = _years_by_file(getattr(dataset, table), column, year)
+        within |= now
+        for file, years in other.items():
             held.setdefault(file, set()).update(years)
     shown: dict[str, list[int]] = {}
-    for file in sorted(set(held) | set(plan_years)):
-        if year in held.get(file, set()) or year in plan_years.get(file, set()):
-            continue
+    for file in sorted((set(held) | set(plan_years)) - within):
         # the years a person would name: the meetings' years, or else the plans' issue years
         years = held.get(file) or {y for y in plan_years[file] if y != year}
         shown[file] = sorted(years)

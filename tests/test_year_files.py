@@ -156,6 +156,43 @@ def test_a_file_is_set_aside_exactly_when_no_meeting_of_it_falls_in_the_year(
     assert len(kept.sessions) == sum(len(files[f]) for f in set(files) - aside)
 
 
+_DAYS = st.lists(st.dates(dt.date(2023, 1, 1), dt.date(2027, 12, 31)), max_size=4)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["a.xlsx", "b.ods", "c.xls", "d.xlsx"]),
+        st.tuples(
+            _DAYS,
+            st.lists(st.none() | st.dates(dt.date(2023, 1, 1), dt.date(2027, 12, 31)), max_size=3),
+        ),
+        min_size=1,
+    ),
+    st.integers(2023, 2027),
+)
+def test_the_years_shown_for_a_file_set_aside_are_its_meetings_or_else_its_plans(
+    files: dict[str, tuple[list[dt.date], list[dt.date | None]]], year: int
+) -> None:
+    """A file is of another year when none of its meetings is in the year and none of
+    its plans is that year's (one issued in October to December is also the next
+    year's); it shows its meetings' years, or, without meetings, its plans' years."""
+    sessions = [_session(f, d, i + 2) for f, (days, _) in files.items() for i, d in enumerate(days)]
+    plans = [_plan(f, day) for f, (_, issued) in files.items() for day in issued]
+    data = Dataset(
+        sessions=frame_from_rows("sessions", sessions), plan=frame_from_rows("plan", plans)
+    )
+    expected: dict[str, list[int]] = {}
+    for file, (days, issued) in sorted(files.items()):
+        plan_years = {
+            y for d in issued if d for y in ([d.year, d.year + 1] if d.month >= 10 else [d.year])
+        }
+        met = {d.year for d in days}
+        if (met or plan_years) and year not in met and year not in plan_years:
+            expected[file] = sorted(met or plan_years)
+    assert other_year_files(data, year) == expected
+
+
 def test_last_years_members_beside_this_years_are_neither_duplicates_nor_names(
     tmp_path: Path,
 ) -> None:
