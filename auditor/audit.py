@@ -34,7 +34,7 @@ from auditor.report import (
 )
 from auditor.report.documents import DEFAULT_LETTERHEAD, Letterhead, write_documents
 from auditor.report.documents.content import document_date
-from auditor.report.excel import violations_share
+from auditor.report.excel import shared_sheets, sheet_share
 from auditor.report.xlsx import Elsewhere, Part, Shape, Share
 from auditor.rulebook import Judges, Rulebook, load_rulebook
 from auditor.rulepack import Rule, RulePack
@@ -108,31 +108,31 @@ def _hold(report: Report, rules: list[RuleSummary], json_path: Path, html_path: 
     _HELD = (report, rules, json_path, html_path)
 
 
-#: The report process's share of the violations sheet, between its shape and its part.
-_SHARE: Share | None = None
+#: The report process's shares of the workbook's shared sheets, between each one's shape
+#: and its part.
+_SHARES: dict[str, Share] = {}
 
 
-def _held_violations_shape() -> Shape:
-    global _SHARE
+def _held_shape(name: str) -> Shape:
     if _HELD is None:
         raise RuntimeError("the report process was started without its report")
-    _SHARE = violations_share(_HELD[0], _HELD[1])
-    return _SHARE.shape()
+    share = _SHARES[name] = sheet_share(_HELD[0], _HELD[1], name)
+    return share.shape()
 
 
-def _held_violations_part() -> Part | None:
-    global _SHARE
-    share, _SHARE = _SHARE, None  # its rows are not needed after the part
+def _held_part(name: str) -> Part | None:
+    share = _SHARES.pop(name, None)  # its rows are not needed after the part
     return share.part() if share is not None else None
 
 
-def _drop_part(violations: Future[Part | None]) -> None:
-    """Remove the file of rows the workbook did not take (it failed before them); the
-    workbook removes it when it does."""
-    if violations.exception() is None:
-        part = violations.result()
-        if part is not None:
-            Path(part.path).unlink(missing_ok=True)
+def _drop_parts(parts: list[Future[Part | None]]) -> None:
+    """Remove the files of rows the workbook did not take (it failed before them, or
+    wrote a sheet whole); the workbook removes each one it takes. Waits for each part."""
+    for future in parts:
+        if future.exception() is None:
+            part = future.result()
+            if part is not None:
+                Path(part.path).unlink(missing_ok=True)
 
 
 def _write_held() -> None:
@@ -147,7 +147,9 @@ def _write_reports(
     """report.json, report.xlsx and report.html; JSON and HTML on the other core.
 
     The Excel workbook is the slowest of the three and stays here; the other process
-    writes JSON and HTML, together faster, in the meantime. Forked, it starts with the
+    first lays out the workbook's longest sheets and writes a share of their rows
+    (:func:`~auditor.report.excel.shared_sheets`), then writes JSON and HTML, together
+    faster, in the meantime. Forked, it starts with the
     report; from the fork server, it receives it pickled (0.2 s at 10,627 cells, on the
     Excel writer's interpreter lock).
     """
@@ -157,16 +159,19 @@ def _write_reports(
         with ProcessPoolExecutor(
             max_workers=1, mp_context=worker_context(), initializer=_hold, initargs=work
         ) as pool:
-            # first what the workbook waits for of the violations sheet, then the rest
-            shape = pool.submit(_held_violations_shape)
-            part = pool.submit(_held_violations_part)
+            # first what the workbook waits for of its shared sheets, in the order it
+            # writes them, then the rest
+            elsewhere: dict[str, Elsewhere] = {}
+            parts: list[Future[Part | None]] = []
+            for name in shared_sheets(report):
+                shape = pool.submit(_held_shape, name)
+                parts.append(pool.submit(_held_part, name))
+                elsewhere[name] = Elsewhere(shape.result, parts[-1].result)
             others = pool.submit(_write_held)
             try:
-                write_excel(
-                    report, rules, paths[1], violations=Elsewhere(shape.result, part.result)
-                )
+                write_excel(report, rules, paths[1], elsewhere=elsewhere)
             finally:
-                _drop_part(part)
+                _drop_parts(parts)
             others.result()
     else:
         write_json(report, paths[0])

@@ -11,6 +11,8 @@ from auditor.models import (
     Evidence,
     FieldError,
     InputFile,
+    MemberMonths,
+    MemberResult,
     Note,
     QuotaMove,
     RejectedRow,
@@ -188,3 +190,31 @@ def scored_run() -> tuple[list[CellResult], list[QuotaMove]]:
         "CB004": [violation("TK01", 2, period="M01")],
     }
     return score_cells(cells, found, ScoringParams())
+
+
+def with_members(report: Report, count: int = 12) -> Report:
+    """``report`` with ``count`` members spread over its cells, every other one with a
+    finding (DV01) and up to two evidence rows, names that must be escaped."""
+    cells = [c.cell_id for c in report.cells] or ["CB001"]
+    members = [
+        MemberResult(
+            member_id=f"DV{n:03d}",
+            member_name=f"Nguyễn Văn {n} <b>&",
+            cell_id=cells[n % len(cells)],
+            months=MemberMonths(present=12 - n % 4, unexcused=n % 4),
+            six_good_months=n % 13,
+            violations=[
+                violation(
+                    "DV01",
+                    0,
+                    period=str(report.year),
+                    message_vi=f"Vắng {n % 4} tháng",
+                    evidence=[("a.xlsx", "Điểm danh", r) for r in range(2, 2 + n % 3)],
+                )
+            ]
+            if n % 2
+            else [],
+        )
+        for n in range(count)
+    ]
+    return report.model_copy(update={"members": members})

@@ -238,11 +238,13 @@ def _workbook_parts(path: Path) -> dict[str, bytes]:
         return {n: archive.read(n) for n in archive.namelist() if n != "docProps/core.xml"}
 
 
+@pytest.mark.parametrize("members", [False, True])
 def test_the_workbook_written_on_two_cores_is_the_one_written_on_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, members: bool
 ) -> None:
-    """From PART_ROWS violation rows the report process writes a share of them: the
-    workbook is still the same, and no file of rows is left behind."""
+    """From PART_ROWS rows of a long sheet (the violations; the members and their
+    findings) the report process writes a share of them: the workbook is still the same,
+    and no file of rows is left behind."""
     monkeypatch.setattr(xlsx, "PART_ROWS", 2)  # the forked report process inherits it
     monkeypatch.setattr(xlsx, "PART_SHARE", 0.6)
     monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
@@ -251,6 +253,8 @@ def test_the_workbook_written_on_two_cores_is_the_one_written_on_one(
 
     monkeypatch.setattr(tempfile, "tempdir", None)  # TMPDIR is read again
     report = factories.report(generated_at="2025-01-05T08:00:00+00:00")
+    if members:
+        report = factories.with_members(report)
     for way in ("serial", "parallel"):
         (tmp_path / way).mkdir()
         _write_reports(
@@ -259,3 +263,5 @@ def test_the_workbook_written_on_two_cores_is_the_one_written_on_one(
     serial = _workbook_parts(tmp_path / "serial" / "report.xlsx")
     assert _workbook_parts(tmp_path / "parallel" / "report.xlsx") == serial
     assert list((tmp_path / "tmp").iterdir()) == []
+    sheets = serial["xl/workbook.xml"].decode()
+    assert ('name="Vi phạm đảng viên"' in sheets) == members

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from auditor.models import Report
-from auditor.report import write_excel, xlsx
-from auditor.report.excel import violations_share
+from auditor.report import excel, write_excel, xlsx
+from auditor.report.excel import sheet_share
 from auditor.report.sheet_rows import RowWriter
 from auditor.report.xlsx import Book, Elsewhere, Part, Share, Styled
 from tests import report_factories as f
@@ -199,15 +199,44 @@ def test_a_run_workbook_with_its_violations_written_elsewhere_is_the_same(
     write_excel(report, f.rules(), tmp_path / "whole.xlsx")
     monkeypatch.setattr(xlsx, "PART_ROWS", 2)
     monkeypatch.setattr(xlsx, "PART_SHARE", 0.6)
-    share = violations_share(report, f.rules())
+    share = sheet_share(report, f.rules(), "Vi phạm")
     parts: list[Part | None] = []
 
     def part() -> Part | None:
         parts.append(share.part())
         return parts[-1]
 
-    write_excel(report, f.rules(), tmp_path / "split.xlsx", violations=Elsewhere(share.shape, part))
+    elsewhere = {"Vi phạm": Elsewhere(share.shape, part)}
+    write_excel(report, f.rules(), tmp_path / "split.xlsx", elsewhere=elsewhere)
     assert parts and parts[0] is not None and parts[0].stop == rows - 1
+    assert _parts(tmp_path / "split.xlsx") == _parts(tmp_path / "whole.xlsx")
+
+
+def test_a_run_workbook_with_its_member_sheets_written_elsewhere_is_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A year with members: the other process writes a share of the violations, of the
+    members and of their findings, and the workbook is the one written whole."""
+    cells, moves = f.scored_run()
+    report = f.with_members(f.report(cells, quota_moves=moves))
+    names = excel.shared_sheets(report)
+    assert names == ["Vi phạm", "Đảng viên", "Vi phạm đảng viên"]
+    write_excel(report, f.rules(), tmp_path / "whole.xlsx")
+    monkeypatch.setattr(xlsx, "PART_ROWS", 2)
+    monkeypatch.setattr(xlsx, "PART_SHARE", 0.6)
+    taken: dict[str, Part | None] = {}
+    elsewhere = {}
+    for name in names:
+        share = sheet_share(report, f.rules(), name)
+
+        def part(share: Share = share, name: str = name) -> Part | None:
+            taken[name] = share.part()
+            return taken[name]
+
+        elsewhere[name] = Elsewhere(share.shape, part)
+    write_excel(report, f.rules(), tmp_path / "split.xlsx", elsewhere=elsewhere)
+    assert sorted(taken) == sorted(names) and all(taken.values())
+    assert all(not Path(p.path).exists() for p in taken.values() if p is not None)
     assert _parts(tmp_path / "split.xlsx") == _parts(tmp_path / "whole.xlsx")
 
 
