@@ -149,9 +149,8 @@ def _write_reports(
     The Excel workbook is the slowest of the three and stays here; the other process
     first lays out the workbook's longest sheets and writes a share of their rows
     (:func:`~auditor.report.excel.shared_sheets`), then writes JSON and HTML, together
-    faster, in the meantime. Forked, it starts with the
-    report; from the fork server, it receives it pickled (0.2 s at 10,627 cells, on the
-    Excel writer's interpreter lock).
+    faster, in the meantime. Forked, it starts with the report; from the fork server, it
+    receives it pickled (0.2 s at 10,627 cells, on the Excel writer's interpreter lock).
     """
     paths = [out / "report.json", out / "report.xlsx", out / "report.html"]
     if parallel:
