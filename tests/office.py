@@ -17,6 +17,22 @@ LIBREOFFICE = shutil.which("soffice") is not None
 POPPLER = all(shutil.which(tool) for tool in ("pdfinfo", "pdftotext"))
 
 
+def _has_serif() -> bool:
+    from auditor.report.documents.fonts import FontMissing, serif_files
+
+    try:
+        serif_files()
+    except FontMissing:
+        return False
+    return True
+
+
+#: Whether the printed documents can be written here: their PDF embeds Liberation Serif
+#: (or Times New Roman), which ``.ci/run`` installs (fonts-liberation2).
+SERIF = _has_serif()
+NO_SERIF = "Liberation Serif not installed (apt-get install fonts-liberation2)"
+
+
 def convert(
     files: Sequence[Path], fmt: str, out_dir: Path, *, profile: Path, timeout: float = 300
 ) -> list[Path]:

@@ -26,7 +26,7 @@ from auditor.report.documents import (
     pdf_bytes,
 )
 from auditor.report.documents.fonts import serif_files
-from tests.office import LIBREOFFICE, convert, pdf_pages, pdf_text
+from tests.office import LIBREOFFICE, NO_SERIF, SERIF, convert, pdf_pages, pdf_text
 
 SAMPLE = Path(__file__).resolve().parents[3] / "sample_data"
 POPPLER = shutil.which("pdftotext") and shutil.which("pdffonts") and shutil.which("pdftoppm")
@@ -44,6 +44,8 @@ LETTERHEAD = Letterhead(
 
 @pytest.fixture(scope="module")
 def audited(tmp_path_factory: pytest.TempPathFactory) -> tuple[AuditResult, Path]:
+    if not SERIF:
+        pytest.skip(NO_SERIF)
     out = tmp_path_factory.mktemp("documents")
     result = run_audit(
         [SAMPLE],
@@ -238,6 +240,7 @@ def test_letterhead_file(tmp_path: Path):
         load_letterhead(broken)
 
 
+@pytest.mark.skipif(not SERIF, reason=NO_SERIF)
 def test_the_serif_has_vietnamese_glyphs():
     from PIL import ImageFont
 
