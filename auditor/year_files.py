@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from auditor.codes import FileCode
@@ -43,6 +44,11 @@ def _pairs(files: pd.Series, years: pd.Series) -> dict[str, set[int]]:
     return found
 
 
+def _files(dated: pd.DataFrame, rows: np.ndarray) -> set[str]:
+    """The distinct files of the ``rows`` (a boolean mask) of ``dated``."""
+    return {str(file) for file in pd.unique(dated["file"].to_numpy()[rows])}
+
+
 def _years_by_file(
     frame: pd.DataFrame, column: str, year: int
 ) -> tuple[set[str], dict[str, set[int]]]:
@@ -53,8 +59,7 @@ def _years_by_file(
     dated = frame[frame[column].notna()]
     years = dated[column].dt.year
     now = (years == year).to_numpy()
-    within = {str(file) for file in pd.unique(dated["file"].to_numpy()[now])}
-    return within, _pairs(dated["file"][~now], years[~now])
+    return _files(dated, now), _pairs(dated["file"][~now], years[~now])
 
 
 def _plan_years_by_file(plan: pd.DataFrame, year: int) -> tuple[set[str], dict[str, set[int]]]:
@@ -69,12 +74,10 @@ def _plan_years_by_file(plan: pd.DataFrame, year: int) -> tuple[set[str], dict[s
     years = issued.dt.year
     late = (issued.dt.month >= 10).to_numpy()
     now = (years == year).to_numpy() | (late & (years + 1 == year).to_numpy())
-    within = {str(file) for file in pd.unique(dated["file"].to_numpy()[now])}
-    files = dated["file"][~now]
-    found = _pairs(files, years[~now])
-    for file, later in _pairs(files[late[~now]], years[~now][late[~now]] + 1).items():
-        found.setdefault(file, set()).update(later)
-    return within, found
+    files, other = dated["file"][~now], years[~now]
+    later = late[~now]  # also the plan of the year after
+    both = _pairs(pd.concat([files, files[later]]), pd.concat([other, other[later] + 1]))
+    return _files(dated, now), both
 
 
 def other_year_files(dataset: Dataset, year: int) -> dict[str, list[int]]:
@@ -89,8 +92,9 @@ def other_year_files(dataset: Dataset, year: int) -> dict[str, list[int]]:
             held.setdefault(file, set()).update(years)
     shown: dict[str, list[int]] = {}
     for file in sorted((set(held) | set(plan_years)) - within):
-        # the years a person would name: the meetings' years, or else the plans' issue years
-        years = held.get(file) or {y for y in plan_years[file] if y != year}
+        # the years a person would name: the meetings' years, or else the plans' years
+        # (none of them is ``year``: the file would be within it)
+        years = held.get(file) or plan_years[file]
         shown[file] = sorted(years)
     return shown
 

@@ -156,17 +156,14 @@ def test_a_file_is_set_aside_exactly_when_no_meeting_of_it_falls_in_the_year(
     assert len(kept.sessions) == sum(len(files[f]) for f in set(files) - aside)
 
 
-_DAYS = st.lists(st.dates(dt.date(2023, 1, 1), dt.date(2027, 12, 31)), max_size=4)
+_DAY = st.dates(dt.date(2023, 1, 1), dt.date(2027, 12, 31))
 
 
 @settings(max_examples=60, deadline=None)
 @given(
     st.dictionaries(
         st.sampled_from(["a.xlsx", "b.ods", "c.xls", "d.xlsx"]),
-        st.tuples(
-            _DAYS,
-            st.lists(st.none() | st.dates(dt.date(2023, 1, 1), dt.date(2027, 12, 31)), max_size=3),
-        ),
+        st.tuples(st.lists(_DAY, max_size=4), st.lists(st.none() | _DAY, max_size=3)),
         min_size=1,
     ),
     st.integers(2023, 2027),
